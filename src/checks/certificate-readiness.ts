@@ -1,0 +1,73 @@
+import type { Check, Finding } from './types.ts';
+import type { Certificate } from '../kube/types.ts';
+import { condition, quote, ref } from './helpers.ts';
+import { ago } from './pod-oom-killed.ts';
+
+const HOUR = 3600_000;
+
+function issuanceFailed(c: Certificate): boolean {
+  const issuing = condition(c, 'Issuing');
+  return (
+    c.lastFailureTime !== undefined ||
+    (c.failedIssuanceAttempts ?? 0) > 0 ||
+    (issuing?.status === 'False' && issuing.reason === 'Failed') ||
+    condition(c, 'Ready')?.reason === 'Failed'
+  );
+}
+
+function remainingText(ms: number): string {
+  return ms <= 0 ? `expired ${ago(-ms)} ago` : `expires in ${ago(ms)}`;
+}
+
+export const certificateReadiness: Check = {
+  id: 'certificate-readiness',
+  description: 'cert-manager Certificates that are not Ready, expired, or close to expiry without renewal.',
+  needs: ['Certificate'],
+  reasons: ['CertificateNotReady', 'CertificateExpiringSoon'],
+  *run(view, ctx) {
+    const windowMs = ctx.config.certificateExpiryWarningSeconds * 1000;
+    for (const c of view.list('Certificate')) {
+      if (c.meta.deletionTimestamp !== undefined) continue;
+      const ready = condition(c, 'Ready');
+      const remaining = c.notAfter !== undefined ? c.notAfter - ctx.now : undefined;
+      const expired = remaining !== undefined && remaining <= 0;
+      const attributes: Finding['attributes'] = {};
+      if (c.secretName) attributes.secret = c.secretName;
+      if (c.issuer) attributes.issuer = c.issuer;
+      if (c.notAfter !== undefined) attributes.not_after = new Date(c.notAfter).toISOString();
+      if (ready?.status !== 'True' || expired) {
+        const why = ready?.status === 'True' ? 'is marked Ready but' : `is not ready${ready?.reason ? ` (${ready.reason})` : ready ? '' : ' (no Ready condition yet)'}`;
+        const detail = ready?.status !== 'True' && ready?.message ? `: ${quote(ready.message, 300)}` : '';
+        const f: Finding = {
+          reason: 'CertificateNotReady',
+          object: ref(c),
+          severity: expired ? 'critical' : 'warning',
+          message: `certificate ${why}${expired && remaining !== undefined ? ` ${remainingText(remaining)}` : ''}${detail}`,
+          attributes,
+        };
+        if (issuanceFailed(c) || expired) f.urgent = true;
+        const since = (ready?.status === 'False' ? ready.lastTransitionTime : undefined) ?? (expired ? c.notAfter : c.meta.creationTimestamp);
+        if (since !== undefined) f.since = since;
+        yield f;
+        continue;
+      }
+      if (remaining === undefined) continue;
+      const lifetime = c.notBefore !== undefined && c.notAfter !== undefined ? c.notAfter - c.notBefore : undefined;
+      // Renewal is due at renewalTime; without it, within the window (but never more than a third of
+      // the lifetime, so short-lived mTLS certificates are not always "expiring").
+      const window = lifetime !== undefined ? Math.min(windowMs, lifetime / 3) : windowMs;
+      const dueSince = c.renewalTime !== undefined ? c.renewalTime : remaining < window && c.notAfter !== undefined ? c.notAfter - window : undefined;
+      if (dueSince === undefined || dueSince > ctx.now) continue;
+      const critical = remaining < Math.min(24 * HOUR, (lifetime ?? Infinity) / 4);
+      const f: Finding = {
+        reason: 'CertificateExpiringSoon',
+        object: ref(c),
+        severity: critical ? 'critical' : 'warning',
+        message: `certificate ${remainingText(remaining)} and has not been renewed${c.renewalTime !== undefined ? ` (renewal was due ${ago(ctx.now - c.renewalTime)} ago)` : ''}`,
+        attributes,
+        since: dueSince,
+      };
+      yield f;
+    }
+  },
+};

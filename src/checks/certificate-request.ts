@@ -1,0 +1,40 @@
+import type { Check, Finding } from './types.ts';
+import { condition, quote, ref } from './helpers.ts';
+
+export const certificateRequest: Check = {
+  id: 'certificate-request',
+  description: 'cert-manager CertificateRequests that failed or were denied, while their Certificate is not ready.',
+  needs: ['CertificateRequest'],
+  reasons: ['CertificateRequestFailed'],
+  *run(view) {
+    for (const cr of view.list('CertificateRequest')) {
+      const ready = condition(cr, 'Ready');
+      const denied = condition(cr, 'Denied');
+      const invalid = condition(cr, 'InvalidRequest');
+      const failed =
+        (ready?.status === 'False' && (ready.reason === 'Failed' || ready.reason === 'Denied')) ||
+        denied?.status === 'True' ||
+        invalid?.status === 'True';
+      if (!failed) continue;
+      // cert-manager keeps old requests: a failed attempt whose Certificate is Ready now is history.
+      const owner = cr.meta.owners.find((o) => o.kind === 'Certificate');
+      const cert = owner ? view.get('Certificate', cr.meta.namespace, owner.name) : undefined;
+      if (cert && condition(cert, 'Ready')?.status === 'True') continue;
+      const cause = denied?.status === 'True' ? denied : invalid?.status === 'True' ? invalid : ready;
+      const label = cause === denied ? 'Denied' : cause === invalid ? 'InvalidRequest' : (ready?.reason ?? 'Failed');
+      const [issuerKind, issuerName] = (cr.issuer ?? 'Issuer/<issuer>').split('/');
+      const f: Finding = {
+        reason: 'CertificateRequestFailed',
+        object: ref(cr),
+        message: `certificate request ${label.toLowerCase()}${cert ? ` for Certificate ${cert.meta.name}` : ''}${cause?.message ? `: ${quote(cause.message, 300)}` : ''}`,
+        attributes: { request_state: label },
+        vars: { issuer: cr.issuer ?? '<issuer>', issuerKindLower: (issuerKind ?? 'Issuer').toLowerCase(), issuerName: issuerName ?? '<issuer>' },
+        urgent: true,
+      };
+      if (cert) f.attributes = { ...f.attributes, certificate: cert.meta.name };
+      const since = cr.failureTime ?? cause?.lastTransitionTime ?? cr.meta.creationTimestamp;
+      if (since !== undefined) f.since = since;
+      yield f;
+    }
+  },
+};

@@ -1,0 +1,68 @@
+import type { Check, Finding } from './types.ts';
+import type { ClusterView } from '../kube/store.ts';
+import type { Deployment } from '../kube/types.ts';
+import { condition, isPodReady, podSince, podsOfDeployment, quote, ref, selectorString } from './helpers.ts';
+
+/** When a Deployment's unavailability started: its Available=False transition, else the oldest
+ *  not-ready pod's transition (the nearest related timestamp). */
+export function unavailableSince(view: ClusterView, d: Deployment): number | undefined {
+  const avail = condition(d, 'Available');
+  if (avail?.status === 'False' && avail.lastTransitionTime !== undefined) return avail.lastTransitionTime;
+  let since: number | undefined;
+  for (const p of podsOfDeployment(view, d)) {
+    if (isPodReady(p)) continue;
+    const t = podSince(p);
+    if (t !== undefined && (since === undefined || t < since)) since = t;
+  }
+  return since;
+}
+
+export function isUnavailable(d: Deployment): boolean {
+  if (d.replicas === 0) return false;
+  return d.unavailableReplicas > 0 || condition(d, 'Available')?.status === 'False';
+}
+
+export function availabilitySummary(d: Deployment): string {
+  const unavailable = Math.max(d.unavailableReplicas, d.replicas - d.availableReplicas);
+  return `${unavailable} unavailable (desired ${d.replicas}, current ${d.statusReplicas}, ready ${d.readyReplicas}, available ${d.availableReplicas}, up-to-date ${d.updatedReplicas})`;
+}
+
+export function selectorVars(d: Deployment): Record<string, string> {
+  return { selector: selectorString(d.selector) || `app=${d.meta.name}` };
+}
+
+export const deploymentAvailability: Check = {
+  id: 'deployment-availability',
+  description: 'Deployments with unavailable replicas (Available=False or unavailableReplicas>0).',
+  needs: ['Deployment'],
+  reasons: ['DeploymentUnavailable'],
+  *run(view, ctx) {
+    const { operator, registry } = ctx.config;
+    for (const d of view.list('Deployment')) {
+      if (d.meta.deletionTimestamp !== undefined) continue;
+      // The operator's and the registry's Deployments have reasons of their own.
+      const platform =
+        (d.meta.namespace === operator.namespace && d.meta.name === operator.deployment) ||
+        (d.meta.namespace === registry.namespace && d.meta.name === registry.deployment);
+      if (platform || !isUnavailable(d)) continue;
+      const avail = condition(d, 'Available');
+      const none = d.availableReplicas === 0;
+      const f: Finding = {
+        reason: 'DeploymentUnavailable',
+        object: ref(d),
+        severity: none ? 'critical' : 'warning',
+        message: `${availabilitySummary(d)}${avail?.status === 'False' && avail.message ? `: ${quote(avail.message)}` : ''}`,
+        attributes: {
+          replicas: d.replicas,
+          available_replicas: d.availableReplicas,
+          unavailable_replicas: d.unavailableReplicas,
+          ready_replicas: d.readyReplicas,
+        },
+        vars: selectorVars(d),
+      };
+      const since = unavailableSince(view, d);
+      if (since !== undefined) f.since = since;
+      yield f;
+    }
+  },
+};

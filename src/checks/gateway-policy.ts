@@ -1,0 +1,36 @@
+import type { Check, Finding } from './types.ts';
+import { POLICY_KEY } from './config.ts';
+import { condition, quote, ref } from './helpers.ts';
+
+const RENDER_FAILURE = /Failed to reconcile policy ConfigMap|rendered gateway policy .* is invalid/;
+
+export const gatewayPolicy: Check = {
+  id: 'gateway-policy',
+  description: 'MCPServers with the gateway enabled whose policy ConfigMap <name>-gateway-policy is missing, lacks policy.json, or failed to render.',
+  needs: ['MCPServer', 'ConfigMap'],
+  reasons: ['PolicyNotMaterialized'],
+  *run(view) {
+    for (const s of view.list('MCPServer')) {
+      if (!s.spec.gatewayEnabled || s.meta.deletionTimestamp !== undefined) continue;
+      const cmName = `${s.meta.name}-gateway-policy`;
+      const policyCond = condition(s.status, 'PolicyReady');
+      const since = (policyCond?.status === 'False' ? policyCond.lastTransitionTime : undefined) ?? s.meta.creationTimestamp;
+      let message: string | undefined;
+      let urgent = false;
+      const msg = s.status.message ?? '';
+      if (s.status.phase === 'Error' && RENDER_FAILURE.test(msg)) {
+        message = `the operator failed to render the gateway policy: ${quote(msg, 400)}`;
+        urgent = true;
+      } else {
+        const cm = view.get('ConfigMap', s.meta.namespace, cmName);
+        if (!cm) message = `policy ConfigMap ${cmName} is missing`;
+        else if (!cm.keys.includes(POLICY_KEY)) message = `policy ConfigMap ${cmName} has no ${POLICY_KEY} key${cm.keys.length ? ` (keys: ${cm.keys.slice(0, 5).join(', ')})` : ''}`;
+      }
+      if (!message) continue;
+      const f: Finding = { reason: 'PolicyNotMaterialized', object: ref(s), message, attributes: { configmap: cmName } };
+      if (urgent) f.urgent = true;
+      if (since !== undefined) f.since = since;
+      yield f;
+    }
+  },
+};

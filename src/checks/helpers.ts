@@ -1,0 +1,161 @@
+// Helpers that encode API semantics, shared by the checks. A missing condition is Unknown, never
+// False; an omitted replicas count is 1 (done in normalize); image references follow the
+// distribution reference grammar (docker.io is the implicit host).
+
+import type { ClusterView } from '../kube/store.ts';
+import type { AnyObj, Condition, ContainerStatus, Deployment, MCPServer, ObjectRef, Pod } from '../kube/types.ts';
+import { refOf } from '../kube/types.ts';
+
+export function condition(o: { conditions: readonly Condition[] }, type: string): Condition | undefined {
+  return o.conditions.find((c) => c.type === type);
+}
+
+export function isFalse(o: { conditions: readonly Condition[] }, type: string): boolean {
+  return condition(o, type)?.status === 'False';
+}
+
+export function isTrue(o: { conditions: readonly Condition[] }, type: string): boolean {
+  return condition(o, type)?.status === 'True';
+}
+
+export function selects(selector: Readonly<Record<string, string>>, labels: Readonly<Record<string, string>>): boolean {
+  const keys = Object.keys(selector);
+  if (keys.length === 0) return false;
+  for (const k of keys) if (labels[k] !== selector[k]) return false;
+  return true;
+}
+
+export function selectorString(selector: Readonly<Record<string, string>>): string {
+  return Object.entries(selector)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(',');
+}
+
+/** When the pod stopped being ready, else when it started: the pod-level "since". */
+export function podSince(p: Pod): number | undefined {
+  const ready = condition(p, 'Ready');
+  if (ready && ready.status !== 'True' && ready.lastTransitionTime !== undefined) return ready.lastTransitionTime;
+  return p.startTime ?? p.meta.creationTimestamp;
+}
+
+export function isPodReady(p: Pod): boolean {
+  return isTrue(p, 'Ready');
+}
+
+/** Pods of a Deployment: through its ReplicaSets, else by selector when no ReplicaSet is known. */
+export function podsOfDeployment(view: ClusterView, d: Deployment): Pod[] {
+  const rss = view.ownedBy('ReplicaSet', d);
+  if (rss.length > 0) return rss.flatMap((rs) => [...view.ownedBy('Pod', rs)]);
+  if (Object.keys(d.selector).length === 0) return [];
+  return view.list('Pod', d.meta.namespace).filter((p) => selects(d.selector, p.meta.labels));
+}
+
+/** The Deployment a pod belongs to (Pod → ReplicaSet → Deployment). */
+export function deploymentOfPod(view: ClusterView, p: Pod): Deployment | undefined {
+  for (const ref of p.meta.owners) {
+    if (ref.kind !== 'ReplicaSet') continue;
+    const rs = view.get('ReplicaSet', p.meta.namespace, ref.name);
+    const depRef = rs?.meta.owners.find((o) => o.kind === 'Deployment');
+    if (depRef) return view.get('Deployment', p.meta.namespace, depRef.name);
+    // A dump without ReplicaSets: the RS name is <deployment>-<pod-template-hash>.
+    const hash = p.meta.labels['pod-template-hash'];
+    if (!rs && hash && ref.name.endsWith(`-${hash}`)) {
+      return view.get('Deployment', p.meta.namespace, ref.name.slice(0, -hash.length - 1));
+    }
+  }
+  return undefined;
+}
+
+/**
+ * The MCPServer an object belongs to: owner references first (walking up through ReplicaSets and
+ * Deployments, and CertificateRequests to Certificates), then labels (`mcpruntime.org/server`,
+ * `app` naming an existing MCPServer), then for Ingresses and Services the same-named server.
+ */
+export function serverOf(view: ClusterView, o: AnyObj, depth = 0): MCPServer | undefined {
+  if (o.kind === 'MCPServer') return o;
+  if (depth > 4) return undefined;
+  const ns = o.meta.namespace;
+  for (const ref of o.meta.owners) {
+    if (ref.kind === 'MCPServer') {
+      const s = view.get('MCPServer', ns, ref.name);
+      if (s && (!ref.uid || !s.meta.uid || s.meta.uid === ref.uid)) return s;
+    }
+  }
+  for (const ref of o.meta.owners) {
+    if (ref.kind === 'ReplicaSet' || ref.kind === 'Deployment' || ref.kind === 'Certificate') {
+      const parent = view.get(ref.kind, ns, ref.name);
+      if (parent) {
+        const s = serverOf(view, parent, depth + 1);
+        if (s) return s;
+      }
+    }
+  }
+  const byLabel = o.meta.labels['mcpruntime.org/server'] ?? o.meta.labels['app'];
+  if (byLabel) {
+    const s = view.get('MCPServer', ns, byLabel);
+    if (s) return s;
+  }
+  if (o.kind === 'Pod') {
+    const d = deploymentOfPod(view, o);
+    if (d) return serverOf(view, d, depth + 1);
+  }
+  if (o.kind === 'Ingress' || o.kind === 'Service' || o.kind === 'Deployment') {
+    const base = o.kind === 'Deployment' && o.meta.name.endsWith('-canary') ? o.meta.name.slice(0, -7) : o.meta.name;
+    return view.get('MCPServer', ns, base);
+  }
+  return undefined;
+}
+
+/** Deployments an MCPServer runs: stable `<name>` and, for canaries, `<name>-canary`. */
+export function deploymentsOfServer(view: ClusterView, s: MCPServer): Deployment[] {
+  const out = new Map<string, Deployment>();
+  for (const d of view.ownedBy('Deployment', s)) out.set(d.meta.name, d);
+  for (const n of [s.meta.name, `${s.meta.name}-canary`]) {
+    const d = view.get('Deployment', s.meta.namespace, n);
+    if (d) out.set(n, d);
+  }
+  return [...out.values()];
+}
+
+export function podsOfServer(view: ClusterView, s: MCPServer): Pod[] {
+  const out = new Map<string, Pod>();
+  for (const d of deploymentsOfServer(view, s)) for (const p of podsOfDeployment(view, d)) out.set(p.meta.name, p);
+  if (out.size === 0) {
+    for (const p of view.list('Pod', s.meta.namespace)) if (p.meta.labels['app'] === s.meta.name) out.set(p.meta.name, p);
+  }
+  return [...out.values()];
+}
+
+/** The host part of an image reference ("docker.io" when it has none). */
+export function imageHost(image: string): string {
+  const slash = image.indexOf('/');
+  if (slash < 0) return 'docker.io';
+  const first = image.slice(0, slash);
+  if (first.includes('.') || first.includes(':') || first === 'localhost') return first.toLowerCase();
+  return 'docker.io';
+}
+
+export function containerImage(p: Pod, c: ContainerStatus): string {
+  return p.images[c.name] || c.image;
+}
+
+export function ref(o: AnyObj): ObjectRef {
+  return refOf(o);
+}
+
+/** The latest lastTransitionTime among the given conditions. */
+export function latestTransition(conds: readonly (Condition | undefined)[]): number | undefined {
+  let t: number | undefined;
+  for (const c of conds) if (c?.lastTransitionTime !== undefined && (t === undefined || c.lastTransitionTime > t)) t = c.lastTransitionTime;
+  return t;
+}
+
+export function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+/** A one-line excerpt of an API message, without its closing period (it is embedded in ours). */
+export function quote(s: string, max = 200): string {
+  const one = s.replace(/\s+/g, ' ').trim().replace(/\.$/, '');
+  return one.length > max ? `${one.slice(0, max - 1)}…` : one;
+}

@@ -1,0 +1,142 @@
+import type { Check, Finding } from './types.ts';
+import type { ClusterView } from '../kube/store.ts';
+import type { MCPServer, ReadinessFlag } from '../kube/types.ts';
+import { READINESS_FLAGS } from '../kube/types.ts';
+import { condition, latestTransition, quote, ref } from './helpers.ts';
+import { lacksLoadBalancer, silentClasses } from './ingress-admission.ts';
+import type { CheckConfig } from './config.ts';
+
+/** The readiness flags the spec makes required for phase Ready (reference §1.2). */
+export function requiredFlags(s: MCPServer): ReadinessFlag[] {
+  const out: ReadinessFlag[] = ['deploymentReady', 'serviceReady', 'ingressReady'];
+  if (s.spec.gatewayEnabled) out.push('gatewayReady', 'policyReady');
+  if (s.spec.rolloutStrategy === 'Canary') out.push('canaryReady');
+  return out;
+}
+
+export function conditionType(flag: ReadinessFlag): string {
+  return flag.charAt(0).toUpperCase() + flag.slice(1);
+}
+
+/** Why an Error phase happened and what to do, from the operator's message (reference §1.2). */
+export function classifyError(message: string, s: MCPServer, config: CheckConfig): { cls: string; resource?: string; hint: string } {
+  const ns = s.meta.namespace;
+  const n = s.meta.name;
+  if (/ is invalid: /.test(message)) {
+    return { cls: 'invalid_spec', hint: 'The operator rejected the spec: fix the fields the message names (the validating webhook catches these at apply time when MCP_ENABLE_WEBHOOKS=true).' };
+  }
+  if (/gateway\.image is required/.test(message)) {
+    return { cls: 'gateway_image_missing', hint: `Set spec.gateway.image, or MCP_GATEWAY_PROXY_IMAGE on the operator: kubectl -n ${config.operator.namespace} set env deploy/${config.operator.deployment} MCP_GATEWAY_PROXY_IMAGE=<image>.` };
+  }
+  if (/analytics\.ingestURL is required/.test(message)) {
+    return { cls: 'analytics_ingest_url_missing', hint: 'Set spec.analytics.ingestURL, or MCP_SENTINEL_INGEST_URL on the operator.' };
+  }
+  const m = /Failed to reconcile ([^:]+):/.exec(message);
+  if (m?.[1]) {
+    const resource = m[1].trim();
+    if (/MCP_MTLS_CLUSTER_ISSUER/.test(message)) {
+      return { cls: 'mtls_issuer_missing', resource, hint: `Set MCP_MTLS_CLUSTER_ISSUER on the operator to a Ready ClusterIssuer (kubectl get clusterissuer), or drop auth.mode mtls.` };
+    }
+    if (/trustDomain/.test(message)) {
+      return { cls: 'mtls_trust_domain_missing', resource, hint: 'Set spec.auth.trustDomain for auth.mode mtls.' };
+    }
+    if (/has no ca\.crt yet/.test(message)) {
+      return { cls: 'mtls_certificate_pending', resource, hint: `The gateway certificate is not issued yet: kubectl -n ${ns} describe certificate ${n}-gateway-mtls.` };
+    }
+    if (/rendered gateway policy .* is invalid/.test(message)) {
+      return { cls: 'policy_invalid', resource, hint: `The rendered policy is invalid: check spec.policy and the MCPAccessGrants/MCPAgentSessions referencing ${n} (kubectl -n ${ns} get mcpaccessgrants,mcpagentsessions).` };
+    }
+    if (/invalid (cpu|memory)/i.test(message)) {
+      return { cls: 'invalid_resources', resource, hint: 'Fix the resource quantities in spec.resources / spec.gateway.resources.' };
+    }
+    return { cls: 'reconcile_failed', resource, hint: `The operator could not reconcile the ${resource}: the cause is in the message; check the operator's RBAC and admission webhooks for that kind.` };
+  }
+  return { cls: 'unknown', hint: '' };
+}
+
+function flagHint(flag: ReadinessFlag, s: MCPServer): string {
+  const ns = s.meta.namespace;
+  const n = s.meta.name;
+  switch (flag) {
+    case 'deploymentReady':
+      return `Deployment: kubectl -n ${ns} rollout status deploy/${n}.`;
+    case 'serviceReady':
+      return `Service: kubectl -n ${ns} get svc ${n}.`;
+    case 'ingressReady':
+      return s.spec.authMode === 'mtls'
+        ? `Ingress: mTLS servers are routed by an IngressRoute, which this operator version does not count as ready.`
+        : `Ingress: kubectl -n ${ns} get ingress ${n} (needs a load-balancer address in strict readiness mode).`;
+    case 'gatewayReady':
+      return `Gateway: kubectl -n ${ns} logs -l app=${n} -c mcp-gateway --tail=20.`;
+    case 'policyReady':
+      return `Policy: kubectl -n ${ns} get configmap ${n}-gateway-policy.`;
+    case 'canaryReady':
+      return `Canary: kubectl -n ${ns} rollout status deploy/${n}-canary.`;
+  }
+}
+
+/** Whether a false ingressReady is structural rather than a fault (reference §1.4). */
+function ingressStructurallyUnready(view: ClusterView, s: MCPServer, permissive: boolean): boolean {
+  if (s.spec.authMode === 'mtls') return true;
+  const ing = view.get('Ingress', s.meta.namespace, s.meta.name);
+  if (!ing || !lacksLoadBalancer(ing, permissive)) return false;
+  return silentClasses(view).has(ing.className ?? '');
+}
+
+export const mcpserverPhase: Check = {
+  id: 'mcpserver-phase',
+  description: 'MCPServers in phase Error, stuck Pending, or PartiallyReady with a required flag false.',
+  needs: ['MCPServer'],
+  reasons: ['MCPServerError', 'MCPServerPending', 'MCPServerPartiallyReady'],
+  *run(view, ctx) {
+    for (const s of view.list('MCPServer')) {
+      if (s.meta.deletionTimestamp !== undefined) continue;
+      const phase = s.status.phase ?? '';
+      const allConds = READINESS_FLAGS.map((f) => condition(s.status, conditionType(f)));
+      const created = s.meta.creationTimestamp;
+      const attributes: Finding['attributes'] = { phase: phase || 'none' };
+      if (s.spec.teamID) attributes.team_id = s.spec.teamID;
+      if (phase === 'Error') {
+        const msg = s.status.message ?? '';
+        const c = classifyError(msg, s, ctx.config);
+        const f: Finding = {
+          reason: 'MCPServerError',
+          object: ref(s),
+          message: `MCPServer is in phase Error${msg ? `: ${quote(msg, 400)}` : ''}`,
+          attributes: { ...attributes, 'error.class': c.cls, ...(c.resource ? { 'error.resource': c.resource } : {}) },
+          vars: { hint: c.hint },
+        };
+        const since = latestTransition(allConds) ?? created;
+        if (since !== undefined) f.since = since;
+        yield f;
+      } else if (phase === '' || phase === 'Pending') {
+        const f: Finding = {
+          reason: 'MCPServerPending',
+          object: ref(s),
+          message: phase === '' ? 'MCPServer has no status: the operator has not reconciled it' : 'MCPServer is Pending: none of its parts is ready',
+          attributes,
+        };
+        const since = (phase === '' ? undefined : latestTransition(allConds)) ?? created;
+        if (since !== undefined) f.since = since;
+        yield f;
+      } else if (phase === 'PartiallyReady') {
+        const notReady = requiredFlags(s).filter((f) => s.status.flags[f] !== true);
+        // PartiallyReady on flags the spec does not require is not a fault (reference §1.3).
+        if (notReady.length === 0) continue;
+        const structural =
+          notReady.length === 1 && notReady[0] === 'ingressReady' && ingressStructurallyUnready(view, s, ctx.config.ingressReadinessMode === 'permissive');
+        const f: Finding = {
+          reason: 'MCPServerPartiallyReady',
+          object: ref(s),
+          message: `MCPServer is PartiallyReady: ${notReady.join(', ')} ${notReady.length === 1 ? 'is' : 'are'} false${structural ? ' (the ingress controller publishes no load-balancer status here, so this is expected)' : ''}`,
+          attributes: { ...attributes, not_ready: notReady.join(',') },
+          vars: { hint: notReady.map((fl) => flagHint(fl, s)).join(' ') },
+        };
+        if (structural) f.severity = 'info';
+        const since = latestTransition(notReady.map((fl) => condition(s.status, conditionType(fl)))) ?? created;
+        if (since !== undefined) f.since = since;
+        yield f;
+      }
+    }
+  },
+};

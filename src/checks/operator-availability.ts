@@ -1,0 +1,45 @@
+import type { Check, Finding } from './types.ts';
+import { plural, ref } from './helpers.ts';
+import { unavailableSince } from './deployment-availability.ts';
+
+export const operatorAvailability: Check = {
+  id: 'operator-availability',
+  description: 'The MCP Runtime operator Deployment has all its replicas ready.',
+  needs: ['Deployment'],
+  reasons: ['OperatorUnavailable'],
+  *run(view, ctx) {
+    const { namespace, deployment } = ctx.config.operator;
+    if (!ctx.inScope(namespace)) {
+      ctx.skip(`namespace ${namespace} is not being read`);
+      return;
+    }
+    const vars = { operatorNamespace: namespace, operatorDeployment: deployment };
+    const d = view.get('Deployment', namespace, deployment);
+    if (!d) {
+      // Missing matters only where MCP Runtime is in use.
+      const servers = view.source('MCPServer').status === 'synced' ? view.list('MCPServer').length : 0;
+      if (servers === 0) return;
+      yield {
+        reason: 'OperatorUnavailable',
+        object: { apiVersion: 'apps/v1', kind: 'Deployment', namespace, name: deployment },
+        message: `operator Deployment ${namespace}/${deployment} not found while ${plural(servers, 'MCPServer')} exist: nothing reconciles them`,
+        vars,
+      };
+      return;
+    }
+    if (d.replicas === 0 || d.readyReplicas >= d.replicas) return;
+    const f: Finding = {
+      reason: 'OperatorUnavailable',
+      object: ref(d),
+      message:
+        d.readyReplicas === 0
+          ? `operator has 0 of ${d.replicas} replicas ready: MCPServers are not reconciled and, with webhooks on, cannot be created or changed`
+          : `operator has ${d.readyReplicas} of ${d.replicas} replicas ready: reconciliation continues on the leader but without a standby`,
+      attributes: { replicas: d.replicas, ready_replicas: d.readyReplicas },
+      vars,
+    };
+    const since = unavailableSince(view, d);
+    if (since !== undefined) f.since = since;
+    yield f;
+  },
+};

@@ -1,0 +1,42 @@
+import type { Check, Finding } from './types.ts';
+import { podSince, plural, quote, ref } from './helpers.ts';
+import type { ContainerStatus } from '../kube/types.ts';
+
+/** Describes an exit code the way a person debugging it needs it. */
+export function exitDescription(code: number | undefined, signal?: number): string {
+  if (code === undefined) return signal !== undefined ? `signal ${signal}` : 'unknown exit code';
+  const sig = code > 128 && code < 160 ? code - 128 : undefined;
+  const names: Record<number, string> = { 9: 'SIGKILL', 15: 'SIGTERM', 6: 'SIGABRT', 11: 'SIGSEGV', 2: 'SIGINT' };
+  return sig !== undefined ? `exit code ${code} (${names[sig] ?? `signal ${sig}`})` : `exit code ${code}`;
+}
+
+export function containerLabel(c: ContainerStatus): string {
+  return `${c.init ? 'init container' : 'container'} "${c.name}"`;
+}
+
+export const podCrashLoop: Check = {
+  id: 'pod-crash-loop',
+  description: 'Containers and init containers waiting in CrashLoopBackOff.',
+  needs: ['Pod'],
+  reasons: ['CrashLoopBackOff'],
+  *run(view) {
+    for (const p of view.list('Pod')) {
+      if (p.meta.deletionTimestamp !== undefined) continue;
+      const looping = p.containers.filter((c) => c.current.state === 'waiting' && c.current.reason === 'CrashLoopBackOff');
+      const c = looping[0];
+      if (!c) continue;
+      const last = c.last?.state === 'terminated' ? c.last : undefined;
+      let message = `${containerLabel(c)} is in CrashLoopBackOff: ${exitDescription(last?.exitCode, last?.signal)}, ${plural(c.restartCount, 'restart')}`;
+      if (last?.reason && last.reason !== 'Error' && last.reason !== 'Completed') message += ` (last termination: ${last.reason})`;
+      if (last?.message) message += `: "${quote(last.message, 160)}"`;
+      if (looping.length > 1) message += `; ${plural(looping.length - 1, 'more container')} also crash-looping`;
+      const attributes: Finding['attributes'] = { container: c.name, restart_count: c.restartCount, init_container: c.init };
+      if (last?.exitCode !== undefined) attributes.exit_code = last.exitCode;
+      if (last?.reason) attributes.last_termination_reason = last.reason;
+      const f: Finding = { reason: 'CrashLoopBackOff', object: ref(p), message, attributes, vars: { container: c.name } };
+      const since = podSince(p);
+      if (since !== undefined) f.since = since;
+      yield f;
+    }
+  },
+};

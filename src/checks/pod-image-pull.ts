@@ -1,0 +1,96 @@
+import type { Check, Finding } from './types.ts';
+import type { ClusterView } from '../kube/store.ts';
+import type { CheckConfig } from './config.ts';
+import { containerImage, imageHost, podSince, quote, ref } from './helpers.ts';
+import { classifyPullFailure, pullFailureHint } from './pull-classifier.ts';
+import { containerLabel } from './pod-crash-loop.ts';
+
+// Waiting reasons of an image that cannot be had. The kubelet alternates ErrImagePull and
+// ImagePullBackOff for the same failure: both map to one finding with one identity.
+const PULL_WAITING = new Set([
+  'ImagePullBackOff',
+  'ErrImagePull',
+  'InvalidImageName',
+  'ErrImageNeverPull',
+  'RegistryUnavailable',
+  'ErrImageInspect',
+]);
+
+export interface RegistryMatcher {
+  matches(host: string): boolean;
+}
+
+/** The image hosts that are the platform registry: configured names, the registry Service's
+ *  ClusterIP (with its ports), its NodePort on any node, and the registry Ingress hosts. */
+export function registryMatcher(view: ClusterView, config: CheckConfig): RegistryMatcher {
+  const exact = new Set<string>();
+  const names = new Set<string>();
+  const nodePorts = new Set<string>();
+  const add = (h: string): void => {
+    const host = h.toLowerCase();
+    exact.add(host);
+    if (!host.includes(':')) names.add(host);
+  };
+  for (const h of config.registry.hosts) add(h);
+  const { namespace, service } = config.registry;
+  const svc = view.get('Service', namespace, service);
+  if (svc) {
+    if (svc.clusterIP && svc.clusterIP !== 'None') {
+      add(svc.clusterIP);
+      for (const p of svc.ports) exact.add(`${svc.clusterIP}:${p.port}`);
+    }
+    for (const p of svc.ports) if (p.nodePort) nodePorts.add(String(p.nodePort));
+  }
+  for (const ing of view.list('Ingress', namespace)) if (ing.backendServices.includes(service)) for (const h of ing.hosts) add(h);
+  return {
+    matches(host: string): boolean {
+      const h = host.toLowerCase();
+      if (exact.has(h)) return true;
+      const colon = h.lastIndexOf(':');
+      const name = colon > 0 ? h.slice(0, colon) : h;
+      if (names.has(name)) return true;
+      return colon > 0 && nodePorts.has(h.slice(colon + 1));
+    },
+  };
+}
+
+export const podImagePull: Check = {
+  id: 'pod-image-pull',
+  description: 'Containers whose image cannot be pulled; pulls from the platform registry are classified.',
+  needs: ['Pod'],
+  reasons: ['ImagePullBackOff', 'RegistryPullFailed'],
+  *run(view, ctx) {
+    let registry: RegistryMatcher | undefined;
+    for (const p of view.list('Pod')) {
+      if (p.meta.deletionTimestamp !== undefined) continue;
+      const failing = p.containers.filter((c) => c.current.state === 'waiting' && PULL_WAITING.has(c.current.reason ?? ''));
+      const c = failing[0];
+      if (!c) continue;
+      registry ??= registryMatcher(view, ctx.config);
+      const image = containerImage(p, c);
+      const host = imageHost(image);
+      const failure = classifyPullFailure(c.current.message);
+      const fromRegistry = registry.matches(host);
+      const detail = c.current.message ? `: ${quote(c.current.message, 300)}` : '';
+      const others = failing.length > 1 ? `; ${failing.length - 1} more container(s) cannot pull either` : '';
+      const f: Finding = {
+        reason: fromRegistry ? 'RegistryPullFailed' : 'ImagePullBackOff',
+        object: ref(p),
+        message: fromRegistry
+          ? `${containerLabel(c)} cannot pull ${image} from the platform registry (${failure})${detail}${others}`
+          : `${containerLabel(c)} cannot pull image ${image} (${c.current.reason})${detail}${others}`,
+        attributes: {
+          container: c.name,
+          image,
+          'image.host': host,
+          'registry.failure': failure,
+          waiting_reason: c.current.reason ?? '',
+        },
+        vars: { container: c.name, image, hint: fromRegistry ? pullFailureHint(failure, host, image, p.meta.namespace) : '' },
+      };
+      const since = podSince(p);
+      if (since !== undefined) f.since = since;
+      yield f;
+    }
+  },
+};

@@ -1,0 +1,46 @@
+import type { Check, Finding } from './types.ts';
+import { ref } from './helpers.ts';
+import { unavailableSince } from './deployment-availability.ts';
+import { endpointCount } from './service-endpoints.ts';
+
+export const registryAvailability: Check = {
+  id: 'registry-availability',
+  description: "The platform registry's Deployment and Service (MCP Runtime's bundled registry).",
+  needs: ['Deployment', 'Service'],
+  reasons: ['RegistryUnavailable'],
+  *run(view, ctx) {
+    const { namespace, deployment, service } = ctx.config.registry;
+    if (!ctx.inScope(namespace)) {
+      ctx.skip(`namespace ${namespace} is not being read`);
+      return;
+    }
+    const vars = { registryNamespace: namespace, registryDeployment: deployment };
+    const d = view.get('Deployment', namespace, deployment);
+    if (d && d.replicas > 0 && d.readyReplicas < d.replicas) {
+      const f: Finding = {
+        reason: 'RegistryUnavailable',
+        object: ref(d),
+        message: `registry Deployment ${namespace}/${deployment} has ${d.readyReplicas} of ${d.replicas} replicas ready: platform image pulls fail`,
+        attributes: { replicas: d.replicas, ready_replicas: d.readyReplicas },
+        vars,
+      };
+      const since = unavailableSince(view, d);
+      if (since !== undefined) f.since = since;
+      yield f;
+      return;
+    }
+    const s = view.get('Service', namespace, service);
+    if (!s || !s.selector) return; // no bundled registry here (an external one is not ours to judge)
+    const count = endpointCount(view, s);
+    if (!count.known || count.ready > 0) return;
+    const f: Finding = {
+      reason: 'RegistryUnavailable',
+      object: ref(s),
+      message: `registry Service ${namespace}/${service} has no ready endpoint: platform image pulls fail`,
+      attributes: { not_ready_endpoints: count.notReady },
+      vars,
+    };
+    if (s.meta.creationTimestamp !== undefined && !d) f.since = s.meta.creationTimestamp;
+    yield f;
+  },
+};

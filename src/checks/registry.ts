@@ -1,0 +1,39 @@
+// The checks, in evaluation order. One line per check.
+import type { Check } from './types.ts';
+import { mcpserverPhase } from './mcpserver-phase.ts';
+import { podCrashLoop } from './pod-crash-loop.ts';
+import { podImagePull } from './pod-image-pull.ts';
+import { podOomKilled } from './pod-oom-killed.ts';
+import { podContainerConfig } from './pod-container-config.ts';
+import { podUnschedulable } from './pod-unschedulable.ts';
+import { deploymentAvailability } from './deployment-availability.ts';
+import { deploymentProgress } from './deployment-progress.ts';
+import { deploymentReplicaFailure } from './deployment-replica-failure.ts';
+import { serviceEndpoints } from './service-endpoints.ts';
+import { ingressAdmission } from './ingress-admission.ts';
+import { certificateReadiness } from './certificate-readiness.ts';
+import { certificateRequest } from './certificate-request.ts';
+import { registryAvailability } from './registry-availability.ts';
+import { gatewayReadiness } from './gateway-readiness.ts';
+import { gatewayPolicy } from './gateway-policy.ts';
+import { operatorAvailability } from './operator-availability.ts';
+
+export const CHECKS: readonly Check[] = [
+  mcpserverPhase,
+  podCrashLoop,
+  podImagePull,
+  podOomKilled,
+  podContainerConfig,
+  podUnschedulable,
+  deploymentAvailability,
+  deploymentProgress,
+  deploymentReplicaFailure,
+  serviceEndpoints,
+  ingressAdmission,
+  certificateReadiness,
+  certificateRequest,
+  registryAvailability,
+  gatewayReadiness,
+  gatewayPolicy,
+  operatorAvailability,
+];

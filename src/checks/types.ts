@@ -1,0 +1,61 @@
+import type { KindName } from '../kube/kinds.ts';
+import type { ClusterView } from '../kube/store.ts';
+import type { ObjectRef } from '../kube/types.ts';
+import type { CheckConfig } from './config.ts';
+import type { ReasonId } from './catalog.ts';
+
+export type Severity = 'critical' | 'warning' | 'info';
+
+export const SEVERITIES: readonly Severity[] = ['critical', 'warning', 'info'];
+
+export function severityRank(s: Severity): number {
+  switch (s) {
+    case 'critical':
+      return 0;
+    case 'warning':
+      return 1;
+    case 'info':
+      return 2;
+  }
+}
+
+export type AttrValue = string | number | boolean;
+
+/** What a check says now about one object. */
+export interface Finding {
+  reason: ReasonId;
+  object: ObjectRef;
+  /** A sub-object (a container, a kind) that is part of the identity, only where needed. */
+  sub?: string;
+  /** Overrides the catalog severity for this occurrence (e.g. critical when 0 replicas are available). */
+  severity?: Severity;
+  message: string;
+  /** When the problem started, from the objects' own timestamps (epoch ms). */
+  since?: number;
+  /** Skip the grace period (the object itself says the failure is final). */
+  urgent?: boolean;
+  attributes?: Record<string, AttrValue>;
+  /** Extra values for the remediation template. */
+  vars?: Record<string, string>;
+}
+
+export interface CheckContext {
+  now: number;
+  config: CheckConfig;
+  /** Whether a namespace is within the namespaces being read. */
+  inScope(namespace: string): boolean;
+  /** Declares that part of the check could not be evaluated, and why (reported as skipped). */
+  skip(detail: string): void;
+}
+
+/** A kind the check needs; an inner list means any one of those kinds will do. */
+export type Need = KindName | readonly KindName[];
+
+export interface Check {
+  /** kebab-case; equals the file name. */
+  id: string;
+  description: string;
+  needs: readonly Need[];
+  reasons: readonly ReasonId[];
+  run(view: ClusterView, ctx: CheckContext): Iterable<Finding>;
+}

@@ -1,0 +1,136 @@
+// sentinel-agent doctor: read cluster state once (live, a dump, or a running agent), evaluate the
+// same checks as watch, print incidents, exit with a code (product.md §5).
+
+import { loadConfig, scopeFilter, ConfigError, type AgentConfig } from '../config/config.ts';
+import { ObjectStore } from '../kube/store.ts';
+import { CHECKS } from '../checks/registry.ts';
+import { SEVERITIES, type Severity } from '../checks/types.ts';
+import { evaluate, neededKinds, selectChecks } from '../engine/evaluate.ts';
+import { incidentsNow, rfc3339, type Incident } from '../engine/incidents.ts';
+import { buildReport, exitCodeFor, reportJson, type Report, type ReportSource } from '../format/report.ts';
+import { reportText } from '../format/text.ts';
+import { InputError, loadDocuments, parseDocuments, readInput } from '../collector/file.ts';
+import { fetchWatcher } from '../collector/watcher.ts';
+import { ClusterUnreachableError } from '../collector/kube-client.ts';
+import { UsageError, enabled, parseLogLevel, type IO } from './io.ts';
+
+export interface DoctorFlags {
+  fromFile?: string;
+  fromWatcher?: string;
+  now?: string;
+  output?: string;
+  failOn?: string;
+  namespace?: string[];
+  excludeNamespace?: string[];
+  config?: string;
+  kubeconfig?: string;
+  context?: string;
+  clusterName?: string;
+  logLevel?: string;
+  applyGrace?: boolean;
+}
+
+export function parseNow(v: string | undefined, io: IO): number {
+  if (v === undefined) return io.now();
+  // RFC 3339: a date, a time and an offset (Z or ±hh:mm).
+  if (!/^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/.test(v)) {
+    throw new UsageError(`--now: expected an RFC 3339 time such as 2026-11-24T12:00:00Z, got ${JSON.stringify(v)}`);
+  }
+  const t = Date.parse(v);
+  if (Number.isNaN(t)) throw new UsageError(`--now: not a valid time: ${v}`);
+  return t;
+}
+
+function parseOutput(v: string | undefined): 'text' | 'json' {
+  if (v === undefined || v === 'text' || v === 'json') return v ?? 'text';
+  throw new UsageError(`--output: expected text or json, got ${JSON.stringify(v)}`);
+}
+
+function parseFailOn(v: string | undefined): Severity | 'none' {
+  if (v === undefined) return 'warning';
+  if (v === 'none' || (SEVERITIES as readonly string[]).includes(v)) return v as Severity | 'none';
+  throw new UsageError(`--fail-on: expected critical, warning, info or none, got ${JSON.stringify(v)}`);
+}
+
+export function useColor(io: IO): boolean {
+  if (io.env.NO_COLOR !== undefined && io.env.NO_COLOR !== '') return false;
+  if (io.env.FORCE_COLOR !== undefined && io.env.FORCE_COLOR !== '0') return true;
+  return io.stdoutIsTTY && io.env.TERM !== 'dumb';
+}
+
+/** Evaluates a filled store: the one engine path shared by every doctor source. */
+export function diagnose(store: ObjectStore, cfg: AgentConfig, now: number, applyGrace = false): { incidents: Incident[]; skipped: Report['skipped']; checks: number } {
+  const inScope = scopeFilter(cfg);
+  const ev = evaluate(store, { checks: CHECKS, now, config: cfg.checks, inScope });
+  const incidents = incidentsNow(ev.findings, store, { clusterName: cfg.clusterName, config: cfg.checks, now, applyGrace });
+  return { incidents, skipped: ev.skipped, checks: selectChecks(CHECKS, cfg.checks).run.length };
+}
+
+export async function doctor(flags: DoctorFlags, io: IO): Promise<number> {
+  const output = parseOutput(flags.output);
+  const failOn = parseFailOn(flags.failOn);
+  const logLevel = parseLogLevel(flags.logLevel);
+  const now = parseNow(flags.now, io);
+  if (flags.fromFile !== undefined && flags.fromWatcher !== undefined) throw new UsageError('--from-file and --from-watcher cannot be used together');
+  let cfg: AgentConfig;
+  try {
+    const inputs: Parameters<typeof loadConfig>[0] = { env: io.env };
+    if (flags.config) inputs.configFile = flags.config;
+    if (flags.clusterName) inputs.clusterName = flags.clusterName;
+    if (flags.namespace) inputs.namespaces = flags.namespace;
+    if (flags.excludeNamespace) inputs.excludeNamespaces = flags.excludeNamespace;
+    cfg = loadConfig(inputs);
+  } catch (err) {
+    if (err instanceof ConfigError) throw new UsageError(err.message);
+    throw err;
+  }
+  const note = (s: string): void => {
+    if (enabled(logLevel, 'info')) io.stderr(`note: ${s}\n`);
+  };
+
+  let report: Report;
+  let stats: { objects: number; checks: number } | undefined;
+  if (flags.fromWatcher !== undefined) {
+    const w = await fetchWatcher(flags.fromWatcher);
+    const incidents = w.incidents as Incident[];
+    report = buildReport({
+      generatedAt: w.generatedAt,
+      clusterName: w.cluster?.name ?? cfg.clusterName,
+      source: 'watcher',
+      incidents,
+      skipped: (Array.isArray(w.skipped) ? w.skipped : []) as Report['skipped'],
+    });
+  } else {
+    const store = new ObjectStore();
+    let source: ReportSource;
+    if (flags.fromFile !== undefined) {
+      source = 'file';
+      const { text, name } = readInput(flags.fromFile, io.stdin);
+      const docs = parseDocuments(text, name);
+      const loaded = loadDocuments(docs, name, store, scopeFilter(cfg));
+      for (const n of loaded.notes) note(n);
+    } else {
+      source = 'live';
+      const { makeKubeClient } = await import('../collector/kube-client.ts');
+      const { loadLive } = await import('../collector/live.ts');
+      const opts: { kubeconfig?: string; context?: string } = {};
+      if (flags.kubeconfig) opts.kubeconfig = flags.kubeconfig;
+      if (flags.context) opts.context = flags.context;
+      const client = await makeKubeClient(opts);
+      const kinds = neededKinds(selectChecks(CHECKS, cfg.checks).run);
+      const loaded = await loadLive(client, store, kinds, { namespaces: cfg.namespaces, inScope: scopeFilter(cfg) });
+      for (const n of loaded.notes) if (enabled(logLevel, 'debug')) io.stderr(`debug: ${n}\n`);
+    }
+    const d = diagnose(store, cfg, now, flags.applyGrace === true);
+    stats = { objects: store.size(), checks: d.checks };
+    report = buildReport({ generatedAt: rfc3339(io.now()), clusterName: cfg.clusterName, source, incidents: d.incidents, skipped: d.skipped });
+  }
+  io.stdout(output === 'json' ? reportJson(report) : reportText(report, { color: useColor(io), now, ...(stats ? { stats } : {}) }));
+  return exitCodeFor(report.incidents, failOn);
+}
+
+export function exitCodeForError(err: unknown): number | undefined {
+  if (err instanceof UsageError || err instanceof InputError) return 2;
+  if (err instanceof ClusterUnreachableError) return 3;
+  return undefined;
+}

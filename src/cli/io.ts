@@ -1,0 +1,40 @@
+// What a command may touch of the outside world, injected so tests run the real code path.
+
+import { readFileSync } from 'node:fs';
+
+export interface IO {
+  stdout(s: string): void;
+  stderr(s: string): void;
+  stdin(): string;
+  stdoutIsTTY: boolean;
+  env: Readonly<Record<string, string | undefined>>;
+  now(): number;
+}
+
+export function processIO(): IO {
+  return {
+    stdout: (s) => process.stdout.write(s),
+    stderr: (s) => process.stderr.write(s),
+    stdin: () => readFileSync(0, 'utf8'),
+    stdoutIsTTY: process.stdout.isTTY === true,
+    env: process.env,
+    now: () => Date.now(),
+  };
+}
+
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+export type LogLevel = 'error' | 'warn' | 'info' | 'debug';
+const LEVELS: readonly LogLevel[] = ['error', 'warn', 'info', 'debug'];
+
+export function parseLogLevel(v: string | undefined): LogLevel {
+  if (v === undefined) return 'info';
+  if ((LEVELS as readonly string[]).includes(v)) return v as LogLevel;
+  throw new UsageError(`--log-level: expected one of ${LEVELS.join(', ')}, got ${JSON.stringify(v)}`);
+}
+
+export function enabled(level: LogLevel, at: LogLevel): boolean {
+  return LEVELS.indexOf(at) <= LEVELS.indexOf(level);
+}

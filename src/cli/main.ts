@@ -1,0 +1,130 @@
+// argv → command; errors → exit codes (2 usage/input, 3 cluster unreachable).
+
+import { parseArgs } from 'node:util';
+import { readFileSync } from 'node:fs';
+import { processIO, UsageError, type IO } from './io.ts';
+import { doctor, exitCodeForError } from './doctor.ts';
+import { checksCommand } from './checks.ts';
+
+export const HELP = `sentinel-agent — health listener for MCP Runtime clusters
+
+Usage:
+  sentinel-agent doctor [--from-file PATH|-] [--from-watcher URL] [--now RFC3339]
+                        [--output text|json] [--fail-on critical|warning|info|none]
+                        [--apply-grace]   (drop findings younger than their grace, as watch does)
+  sentinel-agent checks [REASON] [--output text|json]
+  sentinel-agent watch   (the continuous listener; not in this version yet)
+  sentinel-agent demo    (the simulated cluster; not in this version yet)
+
+Common flags:
+  --namespace NS            read only this namespace (repeatable)
+  --exclude-namespace NS    skip this namespace (repeatable)
+  --config FILE             YAML configuration (see README)
+  --kubeconfig FILE         kubeconfig to use (default: KUBECONFIG, ~/.kube/config, in-cluster)
+  --context NAME            kubeconfig context
+  --cluster-name NAME       name used in incident ids and reports (default: "default")
+  --log-level LEVEL         error|warn|info|debug (default info)
+  -h, --help                this help
+  --version                 the version
+
+Exit codes (doctor): 0 nothing at or above --fail-on, 1 incidents at or above it,
+2 usage or input error, 3 cluster or agent unreachable.
+`;
+
+const OPTIONS = {
+  'from-file': { type: 'string' },
+  'from-watcher': { type: 'string' },
+  now: { type: 'string' },
+  output: { type: 'string', short: 'o' },
+  'fail-on': { type: 'string' },
+  namespace: { type: 'string', short: 'n', multiple: true },
+  'exclude-namespace': { type: 'string', multiple: true },
+  config: { type: 'string' },
+  kubeconfig: { type: 'string' },
+  context: { type: 'string' },
+  'cluster-name': { type: 'string' },
+  'log-level': { type: 'string' },
+  'apply-grace': { type: 'boolean' },
+  listen: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean' },
+} as const;
+
+const COMMAND_FLAGS: Record<string, readonly string[]> = {
+  doctor: ['from-file', 'from-watcher', 'now', 'output', 'fail-on', 'namespace', 'exclude-namespace', 'config', 'kubeconfig', 'context', 'cluster-name', 'log-level', 'apply-grace'],
+  checks: ['output', 'config', 'log-level'],
+};
+
+export function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+export async function main(argv: readonly string[], io: IO = processIO()): Promise<number> {
+  try {
+    let parsed;
+    try {
+      parsed = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true });
+    } catch (err) {
+      throw new UsageError((err as Error).message);
+    }
+    const { values, positionals } = parsed;
+    const [command, ...rest] = positionals;
+    if (values.version) {
+      io.stdout(`${version()}\n`);
+      return 0;
+    }
+    if (values.help || command === undefined || command === 'help') {
+      io.stdout(HELP);
+      return command === undefined && !values.help ? 2 : 0;
+    }
+    const allowed = COMMAND_FLAGS[command];
+    if (allowed) {
+      for (const k of Object.keys(values)) {
+        if (!allowed.includes(k)) throw new UsageError(`${command}: unknown flag --${k}`);
+      }
+    }
+    switch (command) {
+      case 'doctor': {
+        if (rest.length > 0) throw new UsageError(`doctor: unexpected argument ${JSON.stringify(rest[0])}`);
+        const flags: Parameters<typeof doctor>[0] = {};
+        if (values['from-file'] !== undefined) flags.fromFile = values['from-file'];
+        if (values['from-watcher'] !== undefined) flags.fromWatcher = values['from-watcher'];
+        if (values.now !== undefined) flags.now = values.now;
+        if (values.output !== undefined) flags.output = values.output;
+        if (values['fail-on'] !== undefined) flags.failOn = values['fail-on'];
+        if (values.namespace) flags.namespace = values.namespace;
+        if (values['exclude-namespace']) flags.excludeNamespace = values['exclude-namespace'];
+        if (values.config !== undefined) flags.config = values.config;
+        if (values.kubeconfig !== undefined) flags.kubeconfig = values.kubeconfig;
+        if (values.context !== undefined) flags.context = values.context;
+        if (values['cluster-name'] !== undefined) flags.clusterName = values['cluster-name'];
+        if (values['log-level'] !== undefined) flags.logLevel = values['log-level'];
+        if (values['apply-grace']) flags.applyGrace = true;
+        return await doctor(flags, io);
+      }
+      case 'checks': {
+        if (rest.length > 1) throw new UsageError('checks: at most one REASON');
+        const args: { reason?: string; output?: string } = {};
+        if (rest[0] !== undefined) args.reason = rest[0];
+        if (values.output !== undefined) args.output = values.output;
+        return checksCommand(args, io);
+      }
+      case 'watch':
+      case 'demo':
+        io.stderr(`sentinel-agent ${command}: not available in this version yet; use doctor (see README)\n`);
+        return 2;
+      default:
+        throw new UsageError(`unknown command ${JSON.stringify(command)} (commands: doctor, checks, watch, demo)`);
+    }
+  } catch (err) {
+    const code = exitCodeForError(err);
+    if (code !== undefined) {
+      io.stderr(`sentinel-agent: ${(err as Error).message}\n`);
+      if (err instanceof UsageError) io.stderr('Run sentinel-agent --help for usage.\n');
+      return code;
+    }
+    io.stderr(`sentinel-agent: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    return 70;
+  }
+}

@@ -1,0 +1,85 @@
+// The only importer of @kubernetes/client-node: it resolves kubeconfig / in-cluster config and
+// credentials (tokens, client certificates, exec plugins); the requests themselves are plain
+// node:http(s), so lists can be paged and streamed page by page. Loaded lazily: doctor --from-file
+// never pays for it.
+
+import http from 'node:http';
+import https from 'node:https';
+
+export class ClusterUnreachableError extends Error {
+  override name = 'ClusterUnreachableError';
+}
+
+export interface KubeResponse {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  body: string;
+}
+
+export interface KubeClient {
+  server: string;
+  contextName: string;
+  get(path: string, opts?: { timeoutMs?: number }): Promise<KubeResponse>;
+}
+
+export interface KubeClientOptions {
+  kubeconfig?: string;
+  context?: string;
+}
+
+export async function makeKubeClient(opts: KubeClientOptions): Promise<KubeClient> {
+  const k8s = await import('@kubernetes/client-node');
+  const kc = new k8s.KubeConfig();
+  try {
+    if (opts.kubeconfig) kc.loadFromFile(opts.kubeconfig);
+    else kc.loadFromDefault();
+    if (opts.context) {
+      if (!kc.getContextObject(opts.context)) {
+        throw new ClusterUnreachableError(`context "${opts.context}" is not in the kubeconfig (contexts: ${kc.getContexts().map((c) => c.name).join(', ') || 'none'})`);
+      }
+      kc.setCurrentContext(opts.context);
+    }
+  } catch (err) {
+    if (err instanceof ClusterUnreachableError) throw err;
+    throw new ClusterUnreachableError(`cannot load kubeconfig${opts.kubeconfig ? ` ${opts.kubeconfig}` : ''}: ${(err as Error).message}`);
+  }
+  const cluster = kc.getCurrentCluster();
+  if (!cluster?.server) {
+    throw new ClusterUnreachableError('no cluster configured: set KUBECONFIG, pass --kubeconfig, or run in a pod with a service account');
+  }
+  const base = new URL(cluster.server);
+  const isHttps = base.protocol === 'https:';
+  const agentOpts: https.AgentOptions = { keepAlive: true, maxSockets: 8 };
+  const agent = isHttps ? new https.Agent(agentOpts) : new http.Agent(agentOpts);
+  return {
+    server: cluster.server,
+    contextName: kc.getCurrentContext(),
+    async get(path, o = {}) {
+      const url = new URL(base.pathname.replace(/\/$/, '') + path, base);
+      const reqOpts: https.RequestOptions = {
+        method: 'GET',
+        protocol: url.protocol,
+        hostname: url.hostname,
+        port: url.port,
+        path: url.pathname + url.search,
+        headers: { Accept: 'application/json', 'User-Agent': 'sentinel-agent' },
+        agent,
+      };
+      // Fills in CA, client certificate, bearer token (refreshing exec/OIDC tokens) and TLS options.
+      await kc.applyToHTTPSOptions(reqOpts);
+      reqOpts.agent = agent;
+      const mod = isHttps ? https : http;
+      return await new Promise<KubeResponse>((resolve, reject) => {
+        const req = mod.request(reqOpts, (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
+          res.on('error', reject);
+        });
+        req.setTimeout(o.timeoutMs ?? 60_000, () => req.destroy(new Error(`timeout after ${o.timeoutMs ?? 60_000} ms`)));
+        req.on('error', reject);
+        req.end();
+      });
+    },
+  };
+}

@@ -1,0 +1,208 @@
+// The only reader of configuration files and the environment. Flags > environment > file > defaults.
+// Every value is validated; an error names the file (or flag/variable) and the key.
+
+import { readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
+import { defaultCheckConfig, type CheckConfig, type IngressReadinessMode } from '../checks/config.ts';
+import { CATALOG, isReasonId } from '../checks/catalog.ts';
+import { CHECKS } from '../checks/registry.ts';
+import { SEVERITIES, type Severity } from '../checks/types.ts';
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+export interface AgentConfig {
+  clusterName: string;
+  namespaces: string[];
+  excludeNamespaces: string[];
+  checks: CheckConfig;
+}
+
+export interface ConfigInputs {
+  configFile?: string;
+  clusterName?: string;
+  namespaces?: string[];
+  excludeNamespaces?: string[];
+  env: Readonly<Record<string, string | undefined>>;
+}
+
+const DURATION = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)?$/;
+
+/** Parses "90s", "5m", "1h", "7d" or a number of seconds. */
+export function parseDuration(v: unknown, where: string): number {
+  if (typeof v === 'number' && Number.isFinite(v) && v >= 0) return v;
+  if (typeof v === 'string') {
+    const m = DURATION.exec(v.trim());
+    if (m?.[1]) {
+      const n = Number(m[1]);
+      const unit = m[2] ?? 's';
+      const mult = unit === 'ms' ? 0.001 : unit === 's' ? 1 : unit === 'm' ? 60 : unit === 'h' ? 3600 : 86400;
+      return n * mult;
+    }
+  }
+  throw new ConfigError(`${where}: expected a duration such as 90s, 5m, 1h or 7d, got ${JSON.stringify(v)}`);
+}
+
+type Rec = Record<string, unknown>;
+
+function isRec(v: unknown): v is Rec {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function str(v: unknown, where: string): string {
+  if (typeof v === 'string' && v !== '') return v;
+  throw new ConfigError(`${where}: expected a non-empty string, got ${JSON.stringify(v)}`);
+}
+
+function strList(v: unknown, where: string): string[] {
+  if (Array.isArray(v)) return v.map((e, i) => str(e, `${where}[${i}]`));
+  if (typeof v === 'string') return v.split(',').map((s) => s.trim()).filter(Boolean);
+  throw new ConfigError(`${where}: expected a list of strings, got ${JSON.stringify(v)}`);
+}
+
+function only(r: Rec, keys: readonly string[], where: string): void {
+  for (const k of Object.keys(r)) {
+    if (!keys.includes(k)) throw new ConfigError(`${where}: unknown key "${k}" (known: ${keys.join(', ')})`);
+  }
+}
+
+function mode(v: unknown, where: string): IngressReadinessMode {
+  if (v === 'strict' || v === 'permissive') return v;
+  throw new ConfigError(`${where}: expected strict or permissive, got ${JSON.stringify(v)}`);
+}
+
+function severity(v: unknown, where: string): Severity {
+  if (typeof v === 'string' && (SEVERITIES as readonly string[]).includes(v)) return v as Severity;
+  throw new ConfigError(`${where}: expected one of ${SEVERITIES.join(', ')}, got ${JSON.stringify(v)}`);
+}
+
+const TOP_KEYS = [
+  'clusterName',
+  'namespaces',
+  'excludeNamespaces',
+  'operator',
+  'registry',
+  'ingressReadinessMode',
+  'oomWindow',
+  'certificateExpiryWarning',
+  'ignoreNamePrefixes',
+  'checks',
+  'reasons',
+  'runbookBaseUrl',
+  // Read by the watcher and the telemetry; accepted here so one file serves every command.
+  'watch',
+  'telemetry',
+  'http',
+];
+
+/** Applies a parsed config document onto the defaults. */
+export function applyConfigDocument(doc: unknown, base: AgentConfig, file: string): AgentConfig {
+  if (doc === null || doc === undefined) return base;
+  if (!isRec(doc)) throw new ConfigError(`${file}: expected a mapping at the top level`);
+  only(doc, TOP_KEYS, file);
+  const cfg: AgentConfig = { ...base, checks: { ...base.checks } };
+  const c = cfg.checks;
+  const w = (k: string): string => `${file}: ${k}`;
+  if (doc.clusterName !== undefined) cfg.clusterName = str(doc.clusterName, w('clusterName'));
+  if (doc.namespaces !== undefined) cfg.namespaces = strList(doc.namespaces, w('namespaces'));
+  if (doc.excludeNamespaces !== undefined) cfg.excludeNamespaces = strList(doc.excludeNamespaces, w('excludeNamespaces'));
+  if (doc.operator !== undefined) {
+    if (!isRec(doc.operator)) throw new ConfigError(`${w('operator')}: expected a mapping`);
+    only(doc.operator, ['namespace', 'deployment'], w('operator'));
+    c.operator = {
+      namespace: doc.operator.namespace !== undefined ? str(doc.operator.namespace, w('operator.namespace')) : c.operator.namespace,
+      deployment: doc.operator.deployment !== undefined ? str(doc.operator.deployment, w('operator.deployment')) : c.operator.deployment,
+    };
+  }
+  if (doc.registry !== undefined) {
+    const r = doc.registry;
+    if (!isRec(r)) throw new ConfigError(`${w('registry')}: expected a mapping`);
+    only(r, ['namespace', 'deployment', 'service', 'hosts'], w('registry'));
+    c.registry = {
+      namespace: r.namespace !== undefined ? str(r.namespace, w('registry.namespace')) : c.registry.namespace,
+      deployment: r.deployment !== undefined ? str(r.deployment, w('registry.deployment')) : c.registry.deployment,
+      service: r.service !== undefined ? str(r.service, w('registry.service')) : c.registry.service,
+      hosts: r.hosts !== undefined ? strList(r.hosts, w('registry.hosts')) : c.registry.hosts,
+    };
+  }
+  if (doc.ingressReadinessMode !== undefined) c.ingressReadinessMode = mode(doc.ingressReadinessMode, w('ingressReadinessMode'));
+  if (doc.oomWindow !== undefined) c.oomWindowSeconds = parseDuration(doc.oomWindow, w('oomWindow'));
+  if (doc.certificateExpiryWarning !== undefined) c.certificateExpiryWarningSeconds = parseDuration(doc.certificateExpiryWarning, w('certificateExpiryWarning'));
+  if (doc.ignoreNamePrefixes !== undefined) c.ignoreNamePrefixes = strList(doc.ignoreNamePrefixes, w('ignoreNamePrefixes'));
+  if (doc.runbookBaseUrl !== undefined) c.runbookBaseUrl = str(doc.runbookBaseUrl, w('runbookBaseUrl'));
+  if (doc.checks !== undefined) {
+    if (!isRec(doc.checks)) throw new ConfigError(`${w('checks')}: expected a mapping with enabled/disabled`);
+    only(doc.checks, ['enabled', 'disabled'], w('checks'));
+    const known = CHECKS.map((k) => k.id);
+    for (const field of ['enabled', 'disabled'] as const) {
+      if (doc.checks[field] === undefined) continue;
+      const ids = strList(doc.checks[field], w(`checks.${field}`));
+      for (const id of ids) if (!known.includes(id)) throw new ConfigError(`${w(`checks.${field}`)}: unknown check "${id}" (known: ${known.join(', ')})`);
+      if (field === 'enabled') c.enabledChecks = ids;
+      else c.disabledChecks = ids;
+    }
+  }
+  if (doc.reasons !== undefined) {
+    if (!isRec(doc.reasons)) throw new ConfigError(`${w('reasons')}: expected a mapping of reason → {severity, grace, enabled}`);
+    const reasons: Record<string, { severity?: Severity; graceSeconds?: number; enabled?: boolean }> = { ...c.reasons };
+    for (const [name, v] of Object.entries(doc.reasons)) {
+      if (!isReasonId(name)) throw new ConfigError(`${w('reasons')}: unknown reason "${name}" (see: sentinel-agent checks)`);
+      if (!isRec(v)) throw new ConfigError(`${w(`reasons.${name}`)}: expected a mapping`);
+      only(v, ['severity', 'grace', 'enabled'], w(`reasons.${name}`));
+      const e: { severity?: Severity; graceSeconds?: number; enabled?: boolean } = {};
+      if (v.severity !== undefined) e.severity = severity(v.severity, w(`reasons.${name}.severity`));
+      if (v.grace !== undefined) e.graceSeconds = parseDuration(v.grace, w(`reasons.${name}.grace`));
+      if (v.enabled !== undefined) {
+        if (typeof v.enabled !== 'boolean') throw new ConfigError(`${w(`reasons.${name}.enabled`)}: expected true or false`);
+        e.enabled = v.enabled;
+      }
+      reasons[name] = e;
+    }
+    c.reasons = reasons;
+  }
+  return cfg;
+}
+
+export function defaultAgentConfig(): AgentConfig {
+  return { clusterName: 'default', namespaces: [], excludeNamespaces: [], checks: defaultCheckConfig() };
+}
+
+export function loadConfig(inputs: ConfigInputs): AgentConfig {
+  let cfg = defaultAgentConfig();
+  const env = inputs.env;
+  const file = inputs.configFile ?? env.SENTINEL_AGENT_CONFIG;
+  if (file) {
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (err) {
+      throw new ConfigError(`cannot read config file ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+    }
+    let doc: unknown;
+    try {
+      doc = parseYaml(text);
+    } catch (err) {
+      throw new ConfigError(`${file}: not valid YAML: ${(err as Error).message.split('\n')[0]}`);
+    }
+    cfg = applyConfigDocument(doc, cfg, file);
+  }
+  // The operator's own variable names are honoured, so one environment configures both.
+  const envMode = env.SENTINEL_AGENT_INGRESS_READINESS_MODE ?? env.MCP_INGRESS_READINESS_MODE;
+  if (envMode) cfg.checks.ingressReadinessMode = mode(envMode, 'MCP_INGRESS_READINESS_MODE');
+  if (env.SENTINEL_AGENT_NAMESPACES) cfg.namespaces = strList(env.SENTINEL_AGENT_NAMESPACES, 'SENTINEL_AGENT_NAMESPACES');
+  const envCluster = env.SENTINEL_AGENT_CLUSTER_NAME ?? env.MCP_CLUSTER_NAME;
+  if (envCluster) cfg.clusterName = envCluster;
+  if (inputs.clusterName) cfg.clusterName = inputs.clusterName;
+  if (inputs.namespaces && inputs.namespaces.length > 0) cfg.namespaces = inputs.namespaces;
+  if (inputs.excludeNamespaces && inputs.excludeNamespaces.length > 0) cfg.excludeNamespaces = inputs.excludeNamespaces;
+  return cfg;
+}
+
+export function scopeFilter(cfg: AgentConfig): (ns: string) => boolean {
+  const inc = new Set(cfg.namespaces);
+  const exc = new Set(cfg.excludeNamespaces);
+  return (ns) => (inc.size === 0 || inc.has(ns)) && !exc.has(ns);
+}
+
+export const KNOWN_REASONS = [...CATALOG.keys()];

@@ -1,0 +1,148 @@
+// Runs the checks over a view. Pure and synchronous: time, config and scope come in as arguments.
+// Each check is isolated: one that throws becomes a CheckFailed finding and the rest still run; a
+// check whose kinds cannot be read is skipped and reported, never silently green.
+
+import { KINDS, describeKind, type KindName } from '../kube/kinds.ts';
+import type { ClusterView } from '../kube/store.ts';
+import type { ObjectRef } from '../kube/types.ts';
+import type { CheckConfig } from '../checks/config.ts';
+import type { Check, CheckContext, Finding, Need } from '../checks/types.ts';
+import { clean } from './redact.ts';
+
+export interface Skipped {
+  check: string;
+  /** SourceUnavailable (a kind cannot be read), NotInInput (a dump without that kind),
+   *  OutOfScope (namespace not read), Disabled (by configuration) or CheckFailed. */
+  reason: 'SourceUnavailable' | 'NotInInput' | 'OutOfScope' | 'Disabled' | 'CheckFailed';
+  detail: string;
+}
+
+export interface EvaluateOptions {
+  checks: readonly Check[];
+  now: number;
+  config: CheckConfig;
+  inScope(namespace: string): boolean;
+}
+
+export interface Evaluation {
+  findings: Finding[];
+  skipped: Skipped[];
+}
+
+export const AGENT_REF: ObjectRef = { apiVersion: 'sentinel-agent/v1', kind: 'Agent', name: 'sentinel-agent' };
+
+export function selectChecks(all: readonly Check[], config: CheckConfig): { run: Check[]; disabled: Check[] } {
+  const run: Check[] = [];
+  const disabled: Check[] = [];
+  for (const c of all) {
+    const on = (config.enabledChecks.length === 0 || config.enabledChecks.includes(c.id)) && !config.disabledChecks.includes(c.id);
+    (on ? run : disabled).push(c);
+  }
+  return { run, disabled };
+}
+
+function needKinds(n: Need): readonly KindName[] {
+  return typeof n === 'string' ? [n as KindName] : (n as readonly KindName[]);
+}
+
+/** Every kind the given checks read (the first of each any-of group is the one to watch). */
+export function neededKinds(checks: readonly Check[], all = false): KindName[] {
+  const out = new Set<KindName>();
+  for (const c of checks) for (const n of c.needs) for (const k of all ? needKinds(n) : needKinds(n).slice(0, 1)) out.add(k);
+  // Checks refine their findings with these when present (ownership, endpoints, pods of a Service).
+  for (const k of ['Pod', 'ReplicaSet'] as const) if (out.size > 0) out.add(k);
+  return [...out];
+}
+
+function unmetNeeds(view: ClusterView, c: Check): { kind: KindName; status: string; detail?: string }[] {
+  const unmet: { kind: KindName; status: string; detail?: string }[] = [];
+  for (const n of c.needs) {
+    const kinds = needKinds(n);
+    if (kinds.some((k) => view.source(k).status === 'synced')) continue;
+    const k = kinds[0];
+    if (!k) continue;
+    const s = view.source(k);
+    const e: { kind: KindName; status: string; detail?: string } = { kind: k, status: s.status };
+    if (s.detail) e.detail = s.detail;
+    unmet.push(e);
+  }
+  return unmet;
+}
+
+export function evaluate(view: ClusterView, opts: EvaluateOptions): Evaluation {
+  const { config } = opts;
+  const findings: Finding[] = [];
+  const skipped: Skipped[] = [];
+  const { run, disabled } = selectChecks(opts.checks, config);
+  for (const c of disabled) skipped.push({ check: c.id, reason: 'Disabled', detail: 'disabled by configuration' });
+  const unreadable = new Map<KindName, { status: string; detail?: string; checks: string[] }>();
+
+  for (const check of run) {
+    const unmet = unmetNeeds(view, check);
+    if (unmet.length > 0) {
+      const notLoaded = unmet.every((u) => u.status === 'not-loaded');
+      skipped.push({
+        check: check.id,
+        reason: notLoaded ? 'NotInInput' : 'SourceUnavailable',
+        detail: unmet.map((u) => `${describeKind(u.kind)}: ${u.status === 'not-loaded' ? 'not in the input' : u.status}${u.detail ? ` (${u.detail})` : ''}`).join('; '),
+      });
+      for (const u of unmet) {
+        if (u.status === 'not-loaded') continue;
+        const e = unreadable.get(u.kind) ?? { status: u.status, checks: [] };
+        if (u.detail) e.detail = u.detail;
+        e.checks.push(check.id);
+        unreadable.set(u.kind, e);
+      }
+      continue;
+    }
+    const skips: string[] = [];
+    const ctx: CheckContext = { now: opts.now, config, inScope: opts.inScope, skip: (d) => skips.push(d) };
+    const produced: Finding[] = [];
+    try {
+      for (const f of check.run(view, ctx)) produced.push(f);
+    } catch (err) {
+      const detail = clean(err instanceof Error ? `${err.name}: ${err.message}` : String(err), 300);
+      skipped.push({ check: check.id, reason: 'CheckFailed', detail });
+      findings.push({
+        reason: 'CheckFailed',
+        object: AGENT_REF,
+        sub: check.id,
+        message: `check ${check.id} failed: ${detail}`,
+        attributes: { check: check.id },
+        vars: { check: check.id },
+      });
+      continue;
+    }
+    for (const d of skips) skipped.push({ check: check.id, reason: 'OutOfScope', detail: d });
+    for (const f of produced) {
+      if (config.reasons[f.reason]?.enabled === false) continue;
+      if (!opts.inScope(f.object.namespace ?? '') && f.object.namespace !== undefined) continue;
+      if (ignored(f.object.name, config.ignoreNamePrefixes)) continue;
+      findings.push(f);
+    }
+  }
+
+  for (const [kind, u] of unreadable) {
+    const info = KINDS[kind];
+    const absent = u.status === 'absent';
+    const resource = describeKind(kind);
+    const why = absent ? 'the API does not serve it (CRD not installed)' : u.status === 'forbidden' ? 'forbidden by RBAC' : 'the API request failed';
+    findings.push({
+      reason: 'SourceUnavailable',
+      object: AGENT_REF,
+      sub: resource,
+      // An optional CRD that is simply not installed is information; the MCPServer CRD missing on an
+      // MCP Runtime cluster, RBAC or API failures are warnings.
+      severity: absent && info.optional && kind !== 'MCPServer' ? 'info' : 'warning',
+      message: `cannot read ${resource}: ${why}${u.detail ? ` (${u.detail})` : ''}; skipped: ${u.checks.join(', ')}`,
+      attributes: { resource, source_state: u.status, skipped_checks: u.checks.join(',') },
+      vars: { resource },
+    });
+  }
+  return { findings, skipped };
+}
+
+export function ignored(name: string, prefixes: readonly string[]): boolean {
+  for (const p of prefixes) if (name.startsWith(p)) return true;
+  return false;
+}

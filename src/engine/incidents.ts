@@ -1,0 +1,235 @@
+// From findings to incidents: catalog data, stable ids, the owning MCPServer, and root causes.
+// Pure: the same findings over the same view give the same incidents, byte for byte.
+
+import { createHash } from 'node:crypto';
+import { isKindName } from '../kube/kinds.ts';
+import type { ClusterView } from '../kube/store.ts';
+import type { AnyObj, ObjectRef } from '../kube/types.ts';
+import { keyOf, objKey } from '../kube/types.ts';
+import { reasonSpec, renderTemplate, type ReasonId } from '../checks/catalog.ts';
+import type { CheckConfig } from '../checks/config.ts';
+import { deploymentOfPod, selects, serverOf } from '../checks/helpers.ts';
+import { severityRank, type AttrValue, type Finding, type Severity } from '../checks/types.ts';
+import { clean, MAX_ATTRIBUTE } from './redact.ts';
+
+export interface ServerRef {
+  namespace: string;
+  name: string;
+  teamID?: string;
+}
+
+/** The incident as every front end shows it (product.md §3). */
+export interface Incident {
+  id: string;
+  check: string;
+  reason: ReasonId;
+  severity: Severity;
+  object: ObjectRef;
+  message: string;
+  remediation: string;
+  runbookUrl?: string;
+  since?: string;
+  server?: ServerRef;
+  rootCauseId?: string;
+  attributes: Record<string, AttrValue>;
+}
+
+/** An incident with what the engine needs to decide ripeness and causality. */
+export interface Candidate {
+  incident: Incident;
+  sinceMs?: number;
+  graceMs: number;
+  urgent: boolean;
+  layer: number;
+  /** Object keys this finding's object belongs to, itself included (Pod → RS → Deployment → MCPServer, Services selecting it). */
+  scope: readonly string[];
+}
+
+export interface IncidentOptions {
+  clusterName: string;
+  config: CheckConfig;
+}
+
+export function incidentId(cluster: string, check: string, kind: string, namespace: string | undefined, name: string, sub?: string): string {
+  const h = createHash('sha256');
+  h.update(['v1', cluster, check, kind, namespace ?? '', name, sub ?? ''].join('\u0000'));
+  return h.digest('hex').slice(0, 20);
+}
+
+export function rfc3339(ms: number): string {
+  return new Date(ms).toISOString().replace('.000Z', 'Z');
+}
+
+function storeObject(view: ClusterView, ref: ObjectRef): AnyObj | undefined {
+  if (!isKindName(ref.kind) || ref.namespace === undefined) return undefined;
+  return view.get(ref.kind, ref.namespace, ref.name);
+}
+
+/** The objects a finding's object rolls up to, for root-cause grouping. */
+function scopeOf(view: ClusterView, ref: ObjectRef, o: AnyObj | undefined): string[] {
+  const out = [keyOf(ref.kind, ref.namespace, ref.name)];
+  if (!o) return out;
+  const ns = o.meta.namespace;
+  const add = (x: AnyObj | undefined): void => {
+    if (x) out.push(objKey(x));
+  };
+  for (const owner of o.meta.owners) {
+    if (!isKindName(owner.kind)) continue;
+    const parent = view.get(owner.kind, ns, owner.name);
+    add(parent);
+    if (parent) for (const gp of parent.meta.owners) if (isKindName(gp.kind)) add(view.get(gp.kind, ns, gp.name));
+  }
+  if (o.kind === 'Pod') {
+    add(deploymentOfPod(view, o));
+    for (const s of view.list('Service', ns)) if (s.selector && selects(s.selector, o.meta.labels)) add(s);
+  }
+  add(serverOf(view, o));
+  return [...new Set(out)];
+}
+
+export function toCandidates(findings: readonly Finding[], view: ClusterView, opts: IncidentOptions): Candidate[] {
+  const byId = new Map<string, Candidate>();
+  for (const f of findings) {
+    const spec = reasonSpec(f.reason);
+    const override = opts.config.reasons[f.reason];
+    const o = storeObject(view, f.object);
+    const server = o ? serverOf(view, o) : undefined;
+    const severity = override?.severity ?? f.severity ?? spec.severity;
+    const attributes: Record<string, AttrValue> = {};
+    for (const [k, v] of Object.entries(f.attributes ?? {})) attributes[k] = typeof v === 'string' ? clean(v, MAX_ATTRIBUTE) : v;
+    const vars: Record<string, string | number | boolean | undefined> = {
+      ...attributes,
+      kind: f.object.kind,
+      namespace: f.object.namespace,
+      name: f.object.name,
+      operatorNamespace: opts.config.operator.namespace,
+      operatorDeployment: opts.config.operator.deployment,
+      registryNamespace: opts.config.registry.namespace,
+      registryDeployment: opts.config.registry.deployment,
+      agentNamespace: 'sentinel-agent',
+      check: spec.check,
+      ...f.vars,
+    };
+    const check = spec.check;
+    const incident: Incident = {
+      id: incidentId(opts.clusterName, check, f.object.kind, f.object.namespace, f.object.name, f.sub),
+      check,
+      reason: f.reason,
+      severity,
+      object: { ...f.object },
+      message: clean(f.message),
+      remediation: clean(renderTemplate(spec.remediation, vars), 2048),
+      attributes,
+    };
+    const runbook = opts.config.runbookBaseUrl ? `${opts.config.runbookBaseUrl.replace(/\/$/, '')}#${f.reason.toLowerCase()}` : spec.runbookUrl;
+    if (runbook) incident.runbookUrl = runbook;
+    if (f.since !== undefined) incident.since = rfc3339(f.since);
+    if (server) {
+      incident.server = { namespace: server.meta.namespace, name: server.meta.name };
+      if (server.spec.teamID) incident.server.teamID = server.spec.teamID;
+    }
+    const c: Candidate = {
+      incident,
+      graceMs: (override?.graceSeconds ?? spec.graceSeconds) * 1000,
+      urgent: f.urgent === true,
+      layer: spec.layer,
+      scope: scopeOf(view, f.object, o),
+    };
+    if (f.since !== undefined) c.sinceMs = f.since;
+    // Two findings with one identity (a check that yields twice for one object): keep the worse.
+    const prev = byId.get(incident.id);
+    if (!prev || severityRank(severity) < severityRank(prev.incident.severity)) byId.set(incident.id, c);
+  }
+  return [...byId.values()];
+}
+
+/** Whether a finding has held for its grace period, judged from the object's own timestamps.
+ *  Without a timestamp the state is reported at once (doctor) — watch counts from first sight. */
+export function isRipe(c: Candidate, now: number, firstSeen?: number): boolean {
+  if (c.urgent || c.graceMs === 0) return true;
+  const since = c.sinceMs ?? firstSeen;
+  if (since === undefined) return true;
+  return now - since >= c.graceMs;
+}
+
+/** Cross-object explanations that ownership does not express. */
+function explainsAcross(a: Incident, b: Incident): boolean {
+  if (a.reason === 'RegistryUnavailable' && b.reason === 'RegistryPullFailed') {
+    const f = b.attributes['registry.failure'];
+    return f === 'connection_refused' || f === 'timeout' || f === 'unknown' || f === 'dns';
+  }
+  if (a.reason === 'OperatorUnavailable') return b.reason === 'MCPServerPending';
+  return false;
+}
+
+function better(a: Candidate, b: Candidate): boolean {
+  if (a.layer !== b.layer) return a.layer < b.layer;
+  const sa = severityRank(a.incident.severity);
+  const sb = severityRank(b.incident.severity);
+  if (sa !== sb) return sa < sb;
+  return a.incident.id < b.incident.id;
+}
+
+/**
+ * Sets rootCauseId: a finding explains another of a higher layer on an object it rolls up to (a
+ * pod's pull failure explains its Deployment's unavailability and its MCPServer's PartiallyReady).
+ * The root is followed to the end, so every incident points at the first cause.
+ */
+export function assignRootCauses(cands: readonly Candidate[]): void {
+  const byObject = new Map<string, Candidate[]>();
+  for (const c of cands) {
+    delete c.incident.rootCauseId;
+    const o = c.incident.object;
+    const k = keyOf(o.kind, o.namespace, o.name);
+    const list = byObject.get(k);
+    if (list) list.push(c);
+    else byObject.set(k, [c]);
+  }
+  const cause = new Map<Candidate, Candidate>();
+  const offer = (a: Candidate, b: Candidate): void => {
+    if (a === b) return;
+    const cur = cause.get(b);
+    if (!cur || better(a, cur)) cause.set(b, a);
+  };
+  for (const a of cands) {
+    for (const k of a.scope) for (const b of byObject.get(k) ?? []) if (a.layer < b.layer) offer(a, b);
+  }
+  const crossRoots = cands.filter((c) => c.incident.reason === 'RegistryUnavailable' || c.incident.reason === 'OperatorUnavailable');
+  if (crossRoots.length > 0) for (const b of cands) for (const a of crossRoots) if (a.layer < b.layer && explainsAcross(a.incident, b.incident)) offer(a, b);
+  for (const b of cands) {
+    let root = cause.get(b);
+    const seen = new Set<Candidate>([b]);
+    while (root && cause.has(root) && !seen.has(root)) {
+      seen.add(root);
+      const next = cause.get(root);
+      if (!next || seen.has(next)) break;
+      root = next;
+    }
+    if (root && root !== b) b.incident.rootCauseId = root.incident.id;
+  }
+}
+
+export function compareIncidents(a: Incident, b: Incident): number {
+  return (
+    severityRank(a.severity) - severityRank(b.severity) ||
+    cmp(a.object.namespace ?? '', b.object.namespace ?? '') ||
+    cmp(a.object.kind, b.object.kind) ||
+    cmp(a.object.name, b.object.name) ||
+    cmp(a.reason, b.reason) ||
+    cmp(a.id, b.id)
+  );
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/**
+ * doctor's path: findings → incidents with root causes, sorted. doctor reports what is wrong now
+ * (no tracker); with applyGrace it drops findings younger than their grace, as watch would.
+ */
+export function incidentsNow(findings: readonly Finding[], view: ClusterView, opts: IncidentOptions & { now: number; applyGrace?: boolean }): Incident[] {
+  const ripe = toCandidates(findings, view, opts).filter((c) => !opts.applyGrace || isRipe(c, opts.now));
+  assignRootCauses(ripe);
+  return ripe.map((c) => c.incident).sort(compareIncidents);
+}

@@ -1,0 +1,137 @@
+// The 3 a.m. report: incidents grouped by MCPServer, each root cause first with what it explains
+// under it, worst first, remediation under each root; a one-line summary. Pure: colour and the
+// clock are arguments.
+
+import type { Incident } from '../engine/incidents.ts';
+import { severityRank, type Severity } from '../checks/types.ts';
+import type { Report } from './report.ts';
+
+export interface TextOptions {
+  color: boolean;
+  now: number;
+  /** Objects read and checks run, for the all-clear line. */
+  stats?: { objects: number; checks: number };
+}
+
+const ESC = '\u001b[';
+function paint(on: boolean, code: string, s: string): string {
+  return on ? `${ESC}${code}m${s}${ESC}0m` : s;
+}
+
+const SEV_STYLE: Record<Severity, { code: string; mark: string }> = {
+  critical: { code: '1;31', mark: '✖' },
+  warning: { code: '33', mark: '▲' },
+  info: { code: '36', mark: '●' },
+};
+
+function ago(ms: number): string {
+  const s = Math.round(ms / 1000);
+  if (s < 0) return 'in the future';
+  if (s < 90) return `${s}s ago`;
+  if (s < 5400) return `${Math.round(s / 60)}m ago`;
+  if (s < 172800) return `${Math.round(s / 3600)}h ago`;
+  return `${Math.round(s / 86400)}d ago`;
+}
+
+function objectLabel(i: Incident): string {
+  const o = i.object;
+  return `${o.kind} ${o.namespace ? `${o.namespace}/` : ''}${o.name}`;
+}
+
+interface Group {
+  title: string;
+  key: string;
+  incidents: Incident[];
+  worst: number;
+}
+
+function groupKey(i: Incident): string {
+  return i.server ? `server:${i.server.namespace}/${i.server.name}` : i.object.kind === 'Agent' ? 'agent' : 'other';
+}
+
+export function reportText(r: Report, opts: TextOptions): string {
+  const c = opts.color;
+  const out: string[] = [];
+  const byId = new Map(r.incidents.map((i) => [i.id, i]));
+  const groups = new Map<string, Group>();
+  for (const i of r.incidents) {
+    const key = groupKey(i);
+    let g = groups.get(key);
+    if (!g) {
+      const title = i.server
+        ? `MCPServer ${i.server.namespace}/${i.server.name}${i.server.teamID ? ` (team ${i.server.teamID})` : ''}`
+        : key === 'agent'
+          ? 'sentinel-agent'
+          : 'Other workloads and platform';
+      g = { title, key, incidents: [], worst: 9 };
+      groups.set(key, g);
+    }
+    g.incidents.push(i);
+    g.worst = Math.min(g.worst, severityRank(i.severity));
+  }
+  const order = [...groups.values()].sort((a, b) => a.worst - b.worst || (a.key === 'agent' ? 1 : 0) - (b.key === 'agent' ? 1 : 0) || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+
+  out.push(paint(c, '1', `sentinel-agent doctor · cluster ${r.cluster.name} (${r.cluster.source}) · ${r.generatedAt}`));
+  for (const g of order) {
+    out.push('');
+    out.push(paint(c, '1', g.title));
+    const inGroup = new Set(g.incidents.map((i) => i.id));
+    // Roots of this group: incidents with no cause, or whose cause is shown in another group.
+    const children = new Map<string, Incident[]>();
+    const roots: Incident[] = [];
+    for (const i of g.incidents) {
+      if (i.rootCauseId && inGroup.has(i.rootCauseId)) {
+        const l = children.get(i.rootCauseId) ?? [];
+        l.push(i);
+        children.set(i.rootCauseId, l);
+      } else roots.push(i);
+    }
+    roots.sort((a, b) => severityRank(a.severity) - severityRank(b.severity) || (a.id < b.id ? -1 : 1));
+    for (const root of roots) {
+      const st = SEV_STYLE[root.severity];
+      out.push(`  ${paint(c, st.code, `${st.mark} ${root.severity.toUpperCase()}`)} ${paint(c, '1', root.reason)}  ${objectLabel(root)}`);
+      out.push(`    ${root.message}`);
+      if (root.since) {
+        const t = Date.parse(root.since);
+        out.push(paint(c, '2', `    since ${root.since} (${ago(opts.now - t)})`));
+      }
+      if (root.rootCauseId) {
+        const cause = byId.get(root.rootCauseId);
+        if (cause) out.push(`    caused by ${cause.reason} on ${objectLabel(cause)} (shown under ${cause.server ? `MCPServer ${cause.server.namespace}/${cause.server.name}` : 'Other workloads and platform'})`);
+      }
+      out.push(`    ${paint(c, '32', '→ fix:')} ${root.remediation}`);
+      if (root.runbookUrl) out.push(paint(c, '2', `    runbook: ${root.runbookUrl}`));
+      const kids = (children.get(root.id) ?? []).sort((a, b) => severityRank(a.severity) - severityRank(b.severity) || (a.id < b.id ? -1 : 1));
+      if (kids.length > 0) {
+        out.push(`    explains ${kids.length === 1 ? '1 more incident' : `${kids.length} more incidents`}:`);
+        for (const k of kids) {
+          const ks = SEV_STYLE[k.severity];
+          out.push(`      ${paint(c, ks.code, ks.mark)} ${k.severity} ${k.reason}  ${objectLabel(k)}: ${k.message}`);
+        }
+      }
+    }
+  }
+  if (r.skipped.length > 0) {
+    out.push('');
+    out.push(paint(c, '1', `Skipped (${r.skipped.length})`));
+    // Checks whose kinds a dump simply does not contain are one line; real failures one each.
+    const notInInput = r.skipped.filter((s) => s.reason === 'NotInInput').map((s) => s.check);
+    for (const s of r.skipped) if (s.reason !== 'NotInInput') out.push(`  - ${s.check}: ${s.reason}: ${s.detail}`);
+    if (notInInput.length > 0) out.push(`  - not in the input, so not evaluated: ${[...new Set(notInInput)].join(', ')}`);
+  }
+  out.push('');
+  const { critical, warning, info } = r.summary;
+  const total = critical + warning + info;
+  if (total === 0) {
+    const what = opts.stats ? `: ${opts.stats.objects} objects checked by ${opts.stats.checks} checks` : '';
+    out.push(paint(c, '1;32', `✔ No incidents${what}.`) + (r.skipped.length ? ` ${r.skipped.length} skipped (see above).` : ''));
+  } else {
+    const roots = r.incidents.filter((i) => !i.rootCauseId).length;
+    out.push(
+      `${paint(c, SEV_STYLE.critical.code, `${critical} critical`)} · ${paint(c, SEV_STYLE.warning.code, `${warning} warning`)} · ${paint(c, SEV_STYLE.info.code, `${info} info`)}` +
+        ` — ${total} incident${total === 1 ? '' : 's'}, ${roots} root cause${roots === 1 ? '' : 's'}, ${groups.size} group${groups.size === 1 ? '' : 's'}` +
+        (r.skipped.length ? `, ${r.skipped.length} skipped` : ''),
+    );
+  }
+  return `${out.join('\n')}\n`;
+}

@@ -1,0 +1,102 @@
+// The kinds the checks read: where each lives in the API, and which older API versions a dump may
+// carry for it. One table, so RBAC, discovery, listing and file loading never disagree.
+
+export const KIND_NAMES = [
+  'Pod',
+  'ReplicaSet',
+  'Deployment',
+  'Service',
+  'EndpointSlice',
+  'Endpoints',
+  'Ingress',
+  'ConfigMap',
+  'Certificate',
+  'CertificateRequest',
+  'MCPServer',
+] as const;
+
+export type KindName = (typeof KIND_NAMES)[number];
+
+export interface KindInfo {
+  kind: KindName;
+  /** API group ('' for the core group). */
+  group: string;
+  /** The version the agent lists and watches. */
+  version: string;
+  plural: string;
+  namespaced: true;
+  /** Every apiVersion a saved object of this kind may carry (dumps of older clusters). */
+  acceptedApiVersions: readonly string[];
+  /** Whether the kind comes from a CRD that may simply not be installed. */
+  optional: boolean;
+}
+
+const CERT_MANAGER_VERSIONS = [
+  'cert-manager.io/v1',
+  'cert-manager.io/v1beta1',
+  'cert-manager.io/v1alpha3',
+  'cert-manager.io/v1alpha2',
+  'certmanager.k8s.io/v1alpha1',
+];
+
+export const KINDS: Readonly<Record<KindName, KindInfo>> = {
+  Pod: info('Pod', '', 'v1', 'pods', ['v1']),
+  ReplicaSet: info('ReplicaSet', 'apps', 'v1', 'replicasets', [
+    'apps/v1',
+    'apps/v1beta2',
+    'extensions/v1beta1',
+  ]),
+  Deployment: info('Deployment', 'apps', 'v1', 'deployments', [
+    'apps/v1',
+    'apps/v1beta2',
+    'apps/v1beta1',
+    'extensions/v1beta1',
+  ]),
+  Service: info('Service', '', 'v1', 'services', ['v1']),
+  EndpointSlice: info('EndpointSlice', 'discovery.k8s.io', 'v1', 'endpointslices', [
+    'discovery.k8s.io/v1',
+    'discovery.k8s.io/v1beta1',
+  ]),
+  Endpoints: info('Endpoints', '', 'v1', 'endpoints', ['v1']),
+  Ingress: info('Ingress', 'networking.k8s.io', 'v1', 'ingresses', [
+    'networking.k8s.io/v1',
+    'networking.k8s.io/v1beta1',
+    'extensions/v1beta1',
+  ]),
+  ConfigMap: info('ConfigMap', '', 'v1', 'configmaps', ['v1']),
+  Certificate: info('Certificate', 'cert-manager.io', 'v1', 'certificates', CERT_MANAGER_VERSIONS, true),
+  CertificateRequest: info(
+    'CertificateRequest',
+    'cert-manager.io',
+    'v1',
+    'certificaterequests',
+    CERT_MANAGER_VERSIONS,
+    true,
+  ),
+  MCPServer: info('MCPServer', 'mcpruntime.org', 'v1alpha1', 'mcpservers', ['mcpruntime.org/v1alpha1'], true),
+};
+
+function info(
+  kind: KindName,
+  group: string,
+  version: string,
+  plural: string,
+  accepted: readonly string[],
+  optional = false,
+): KindInfo {
+  return { kind, group, version, plural, namespaced: true, acceptedApiVersions: accepted, optional };
+}
+
+export function apiVersionOf(k: KindInfo): string {
+  return k.group === '' ? k.version : `${k.group}/${k.version}`;
+}
+
+export function isKindName(s: string): s is KindName {
+  return (KIND_NAMES as readonly string[]).includes(s);
+}
+
+/** Kinds that a dump may contain and that are ignored on purpose (not read by any check). */
+export function describeKind(kind: KindName): string {
+  const k = KINDS[kind];
+  return k.group === '' ? k.plural : `${k.plural}.${k.group}`;
+}

@@ -1,0 +1,539 @@
+// Turns what the API server (or a saved dump) gives into the compact projections of types.ts.
+// Tolerant by design: a field of the wrong type is read around and noted, never thrown, so one odd
+// object cannot stop the rest. The only hard failure is an object with no usable name.
+
+import { KINDS, isKindName, type KindName } from './kinds.ts';
+import type {
+  AnyObj,
+  Certificate,
+  CertificateRequest,
+  Condition,
+  ConditionStatus,
+  ConfigMap,
+  ContainerState,
+  ContainerStatus,
+  Deployment,
+  EndpointSlice,
+  Endpoints,
+  Ingress,
+  MCPServer,
+  Meta,
+  OwnerRef,
+  Pod,
+  ReadinessFlag,
+  ReplicaSet,
+  Service,
+} from './types.ts';
+import { READINESS_FLAGS } from './types.ts';
+
+type Rec = Record<string, unknown>;
+
+export interface NormalizeResult {
+  obj?: AnyObj;
+  /** Why the object was not taken (unknown kind, no name). */
+  skipped?: string;
+  /** Fields that were present but unusable, each with its path. */
+  notes: string[];
+}
+
+/** Reads fields defensively and records what it had to ignore. */
+class Reader {
+  readonly notes: string[] = [];
+
+  note(path: string, msg: string): void {
+    if (this.notes.length < 20) this.notes.push(`${path}: ${msg}`);
+  }
+
+  rec(v: unknown, path: string): Rec | undefined {
+    if (v === undefined || v === null) return undefined;
+    if (typeof v === 'object' && !Array.isArray(v)) return v as Rec;
+    this.note(path, `expected an object, got ${typeName(v)}`);
+    return undefined;
+  }
+
+  arr(v: unknown, path: string): unknown[] {
+    if (v === undefined || v === null) return [];
+    if (Array.isArray(v)) return v;
+    this.note(path, `expected a list, got ${typeName(v)}`);
+    return [];
+  }
+
+  recs(v: unknown, path: string): Rec[] {
+    const out: Rec[] = [];
+    this.arr(v, path).forEach((e, i) => {
+      const r = this.rec(e, `${path}[${i}]`);
+      if (r) out.push(r);
+    });
+    return out;
+  }
+
+  str(v: unknown, path: string): string | undefined {
+    if (v === undefined || v === null) return undefined;
+    if (typeof v === 'string') return v;
+    if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+    this.note(path, `expected a string, got ${typeName(v)}`);
+    return undefined;
+  }
+
+  num(v: unknown, path: string): number | undefined {
+    if (v === undefined || v === null) return undefined;
+    if (typeof v === 'number' && Number.isFinite(v)) return v;
+    if (typeof v === 'string' && /^-?\d+(\.\d+)?$/.test(v.trim())) return Number(v);
+    this.note(path, `expected a number, got ${typeName(v)}`);
+    return undefined;
+  }
+
+  bool(v: unknown, path: string): boolean | undefined {
+    if (v === undefined || v === null) return undefined;
+    if (typeof v === 'boolean') return v;
+    if (v === 'true' || v === 'false') return v === 'true';
+    this.note(path, `expected a boolean, got ${typeName(v)}`);
+    return undefined;
+  }
+
+  time(v: unknown, path: string): number | undefined {
+    const s = this.str(v, path);
+    if (s === undefined || s === '') return undefined;
+    const t = Date.parse(s);
+    if (Number.isNaN(t)) {
+      this.note(path, `not a timestamp: ${JSON.stringify(s.slice(0, 40))}`);
+      return undefined;
+    }
+    return t;
+  }
+
+  strMap(v: unknown, path: string): Record<string, string> {
+    const r = this.rec(v, path);
+    const out: Record<string, string> = {};
+    if (!r) return out;
+    for (const [k, val] of Object.entries(r)) {
+      const s = this.str(val, `${path}.${k}`);
+      if (s !== undefined) out[k] = s;
+    }
+    return out;
+  }
+
+  strs(v: unknown, path: string): string[] {
+    const out: string[] = [];
+    this.arr(v, path).forEach((e, i) => {
+      const s = this.str(e, `${path}[${i}]`);
+      if (s !== undefined) out.push(s);
+    });
+    return out;
+  }
+
+  conditions(v: unknown, path: string): Condition[] {
+    return this.recs(v, path).flatMap((c, i) => {
+      const p = `${path}[${i}]`;
+      const type = this.str(c.type, `${p}.type`);
+      if (!type) return [];
+      const raw = this.str(c.status, `${p}.status`);
+      // A condition whose status is neither True nor False is Unknown (API semantics).
+      const status: ConditionStatus = raw === 'True' || raw === 'False' ? raw : 'Unknown';
+      const out: Condition = { type, status };
+      const reason = this.str(c.reason, `${p}.reason`);
+      if (reason) out.reason = reason;
+      const message = this.str(c.message, `${p}.message`);
+      if (message) out.message = message;
+      const ltt = this.time(c.lastTransitionTime, `${p}.lastTransitionTime`) ?? this.time(c.lastUpdateTime, `${p}.lastUpdateTime`);
+      if (ltt !== undefined) out.lastTransitionTime = ltt;
+      const og = this.num(c.observedGeneration, `${p}.observedGeneration`);
+      if (og !== undefined) out.observedGeneration = og;
+      return [out];
+    });
+  }
+}
+
+function typeName(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'a list';
+  return typeof v === 'object' ? 'an object' : `${typeof v} ${JSON.stringify(v).slice(0, 30)}`;
+}
+
+/** Resolves the kind of a raw object; `fallbackKind` is the item kind of an `XList` wrapper. */
+export function kindOf(raw: Rec, fallbackKind?: string): string | undefined {
+  const k = typeof raw.kind === 'string' && raw.kind !== '' ? raw.kind : fallbackKind;
+  return k;
+}
+
+export function normalize(raw: unknown, fallback?: { kind?: string; apiVersion?: string }): NormalizeResult {
+  const r = new Reader();
+  const o = r.rec(raw, '');
+  if (!o) return { skipped: 'not an object', notes: r.notes };
+  const kind = kindOf(o, fallback?.kind);
+  if (!kind) return { skipped: 'no kind', notes: r.notes };
+  if (!isKindName(kind)) return { skipped: `kind ${kind} is not read by any check`, notes: r.notes };
+  const apiVersion = r.str(o.apiVersion, 'apiVersion') || fallback?.apiVersion || defaultApiVersion(kind);
+  const info = KINDS[kind];
+  if (!info.acceptedApiVersions.includes(apiVersion)) {
+    return { skipped: `${kind} of apiVersion ${apiVersion} is not understood`, notes: r.notes };
+  }
+  const meta = readMeta(r, o, apiVersion);
+  if (!meta) return { skipped: `${kind} without metadata.name`, notes: r.notes };
+  const spec = r.rec(o.spec, 'spec') ?? {};
+  const status = r.rec(o.status, 'status') ?? {};
+  const obj = project(r, kind, meta, spec, status, o);
+  return { obj, notes: r.notes };
+}
+
+function defaultApiVersion(kind: KindName): string {
+  const k = KINDS[kind];
+  return k.group === '' ? k.version : `${k.group}/${k.version}`;
+}
+
+function readMeta(r: Reader, o: Rec, apiVersion: string): Meta | undefined {
+  const m = r.rec(o.metadata, 'metadata') ?? {};
+  const name = r.str(m.name, 'metadata.name');
+  if (!name) return undefined;
+  const meta: Meta = {
+    apiVersion,
+    namespace: r.str(m.namespace, 'metadata.namespace') || 'default',
+    name,
+    labels: r.strMap(m.labels, 'metadata.labels'),
+    owners: r.recs(m.ownerReferences, 'metadata.ownerReferences').flatMap((ref, i): OwnerRef[] => {
+      const p = `metadata.ownerReferences[${i}]`;
+      const kind = r.str(ref.kind, `${p}.kind`);
+      const oname = r.str(ref.name, `${p}.name`);
+      if (!kind || !oname) return [];
+      const out: OwnerRef = {
+        apiVersion: r.str(ref.apiVersion, `${p}.apiVersion`) ?? '',
+        kind,
+        name: oname,
+        controller: r.bool(ref.controller, `${p}.controller`) ?? false,
+      };
+      const uid = r.str(ref.uid, `${p}.uid`);
+      if (uid) out.uid = uid;
+      return [out];
+    }),
+  };
+  const uid = r.str(m.uid, 'metadata.uid');
+  if (uid) meta.uid = uid;
+  const gen = r.num(m.generation, 'metadata.generation');
+  if (gen !== undefined) meta.generation = gen;
+  const ct = r.time(m.creationTimestamp, 'metadata.creationTimestamp');
+  if (ct !== undefined) meta.creationTimestamp = ct;
+  const dt = r.time(m.deletionTimestamp, 'metadata.deletionTimestamp');
+  if (dt !== undefined) meta.deletionTimestamp = dt;
+  return meta;
+}
+
+function project(r: Reader, kind: KindName, meta: Meta, spec: Rec, status: Rec, o: Rec): AnyObj {
+  switch (kind) {
+    case 'Pod':
+      return pod(r, meta, spec, status);
+    case 'ReplicaSet':
+      return replicaSet(r, meta, spec, status);
+    case 'Deployment':
+      return deployment(r, meta, spec, status);
+    case 'Service':
+      return service(r, meta, spec);
+    case 'EndpointSlice':
+      return endpointSlice(r, meta, o);
+    case 'Endpoints':
+      return endpoints(r, meta, o);
+    case 'Ingress':
+      return ingress(r, meta, spec, status, o);
+    case 'ConfigMap':
+      return configMap(r, meta, o);
+    case 'Certificate':
+      return certificate(r, meta, spec, status);
+    case 'CertificateRequest':
+      return certificateRequest(r, meta, spec, status);
+    case 'MCPServer':
+      return mcpServer(r, meta, spec, o);
+  }
+}
+
+function containerState(r: Reader, v: unknown, path: string): ContainerState | undefined {
+  const s = r.rec(v, path);
+  if (!s) return undefined;
+  for (const state of ['waiting', 'running', 'terminated'] as const) {
+    const d = r.rec(s[state], `${path}.${state}`);
+    if (!d) continue;
+    const p = `${path}.${state}`;
+    const out: ContainerState = { state };
+    const reason = r.str(d.reason, `${p}.reason`);
+    if (reason) out.reason = reason;
+    const message = r.str(d.message, `${p}.message`);
+    if (message) out.message = message;
+    const exitCode = r.num(d.exitCode, `${p}.exitCode`);
+    if (exitCode !== undefined) out.exitCode = exitCode;
+    const signal = r.num(d.signal, `${p}.signal`);
+    if (signal !== undefined) out.signal = signal;
+    const startedAt = r.time(d.startedAt, `${p}.startedAt`);
+    if (startedAt !== undefined) out.startedAt = startedAt;
+    const finishedAt = r.time(d.finishedAt, `${p}.finishedAt`);
+    if (finishedAt !== undefined) out.finishedAt = finishedAt;
+    return out;
+  }
+  return undefined;
+}
+
+function pod(r: Reader, meta: Meta, spec: Rec, status: Rec): Pod {
+  const images: Record<string, string> = {};
+  for (const field of ['initContainers', 'containers'] as const) {
+    r.recs(spec[field], `spec.${field}`).forEach((c, i) => {
+      const name = r.str(c.name, `spec.${field}[${i}].name`);
+      const image = r.str(c.image, `spec.${field}[${i}].image`);
+      if (name && image) images[name] = image;
+    });
+  }
+  const containers: ContainerStatus[] = [];
+  for (const [field, init] of [
+    ['initContainerStatuses', true],
+    ['containerStatuses', false],
+  ] as const) {
+    r.recs(status[field], `status.${field}`).forEach((c, i) => {
+      const p = `status.${field}[${i}]`;
+      const name = r.str(c.name, `${p}.name`);
+      if (!name) return;
+      const cs: ContainerStatus = {
+        name,
+        init,
+        image: r.str(c.image, `${p}.image`) ?? images[name] ?? '',
+        ready: r.bool(c.ready, `${p}.ready`) ?? false,
+        restartCount: r.num(c.restartCount, `${p}.restartCount`) ?? 0,
+        current: containerState(r, c.state, `${p}.state`) ?? { state: 'unknown' },
+      };
+      const last = containerState(r, c.lastState, `${p}.lastState`);
+      if (last) cs.last = last;
+      containers.push(cs);
+    });
+  }
+  const out: Pod = {
+    kind: 'Pod',
+    meta,
+    conditions: r.conditions(status.conditions, 'status.conditions'),
+    images,
+    containers,
+  };
+  const phase = r.str(status.phase, 'status.phase');
+  if (phase) out.phase = phase;
+  const reason = r.str(status.reason, 'status.reason');
+  if (reason) out.reason = reason;
+  const st = r.time(status.startTime, 'status.startTime');
+  if (st !== undefined) out.startTime = st;
+  return out;
+}
+
+function replicaSet(r: Reader, meta: Meta, spec: Rec, status: Rec): ReplicaSet {
+  return {
+    kind: 'ReplicaSet',
+    meta,
+    replicas: r.num(spec.replicas, 'spec.replicas') ?? 1,
+    readyReplicas: r.num(status.readyReplicas, 'status.readyReplicas') ?? 0,
+    availableReplicas: r.num(status.availableReplicas, 'status.availableReplicas') ?? 0,
+    conditions: r.conditions(status.conditions, 'status.conditions'),
+  };
+}
+
+function deployment(r: Reader, meta: Meta, spec: Rec, status: Rec): Deployment {
+  const selector = r.rec(spec.selector, 'spec.selector');
+  const template = r.rec(spec.template, 'spec.template');
+  const tspec = r.rec(template?.spec, 'spec.template.spec');
+  const templateContainers = tspec
+    ? r.recs(tspec.containers, 'spec.template.spec.containers').flatMap((c, i) => {
+        const n = r.str(c.name, `spec.template.spec.containers[${i}].name`);
+        return n ? [n] : [];
+      })
+    : [];
+  const out: Deployment = {
+    kind: 'Deployment',
+    meta,
+    // An omitted spec.replicas means 1 (API default).
+    replicas: r.num(spec.replicas, 'spec.replicas') ?? 1,
+    paused: r.bool(spec.paused, 'spec.paused') ?? false,
+    selector: r.strMap(selector?.matchLabels, 'spec.selector.matchLabels'),
+    statusReplicas: r.num(status.replicas, 'status.replicas') ?? 0,
+    readyReplicas: r.num(status.readyReplicas, 'status.readyReplicas') ?? 0,
+    availableReplicas: r.num(status.availableReplicas, 'status.availableReplicas') ?? 0,
+    unavailableReplicas: r.num(status.unavailableReplicas, 'status.unavailableReplicas') ?? 0,
+    updatedReplicas: r.num(status.updatedReplicas, 'status.updatedReplicas') ?? 0,
+    conditions: r.conditions(status.conditions, 'status.conditions'),
+    templateContainers,
+  };
+  const og = r.num(status.observedGeneration, 'status.observedGeneration');
+  if (og !== undefined) out.observedGeneration = og;
+  return out;
+}
+
+function service(r: Reader, meta: Meta, spec: Rec): Service {
+  const sel = r.strMap(spec.selector, 'spec.selector');
+  const out: Service = {
+    kind: 'Service',
+    meta,
+    type: r.str(spec.type, 'spec.type') ?? 'ClusterIP',
+    ports: r.recs(spec.ports, 'spec.ports').flatMap((p, i) => {
+      const port = r.num(p.port, `spec.ports[${i}].port`);
+      if (port === undefined) return [];
+      const e: { name?: string; port: number; nodePort?: number } = { port };
+      const name = r.str(p.name, `spec.ports[${i}].name`);
+      if (name) e.name = name;
+      const np = r.num(p.nodePort, `spec.ports[${i}].nodePort`);
+      if (np !== undefined) e.nodePort = np;
+      return [e];
+    }),
+  };
+  if (Object.keys(sel).length > 0) out.selector = sel;
+  const ip = r.str(spec.clusterIP, 'spec.clusterIP');
+  if (ip) out.clusterIP = ip;
+  return out;
+}
+
+function endpointSlice(r: Reader, meta: Meta, o: Rec): EndpointSlice {
+  let ready = 0;
+  let notReady = 0;
+  r.recs(o.endpoints, 'endpoints').forEach((e, i) => {
+    const cond = r.rec(e.conditions, `endpoints[${i}].conditions`);
+    // An unset ready condition means ready (discovery.k8s.io semantics).
+    const isReady = r.bool(cond?.ready, `endpoints[${i}].conditions.ready`) ?? true;
+    if (isReady) ready++;
+    else notReady++;
+  });
+  const out: EndpointSlice = { kind: 'EndpointSlice', meta, ready, notReady };
+  const svc = meta.labels['kubernetes.io/service-name'];
+  if (svc) out.serviceName = svc;
+  return out;
+}
+
+function endpoints(r: Reader, meta: Meta, o: Rec): Endpoints {
+  let ready = 0;
+  let notReady = 0;
+  r.recs(o.subsets, 'subsets').forEach((s, i) => {
+    ready += r.arr(s.addresses, `subsets[${i}].addresses`).length;
+    notReady += r.arr(s.notReadyAddresses, `subsets[${i}].notReadyAddresses`).length;
+  });
+  return { kind: 'Endpoints', meta, ready, notReady };
+}
+
+function ingress(r: Reader, meta: Meta, spec: Rec, status: Rec, o: Rec): Ingress {
+  const hosts = new Set<string>();
+  const backends = new Set<string>();
+  const addBackend = (b: Rec | undefined, p: string): void => {
+    if (!b) return;
+    // networking.k8s.io/v1: backend.service.name; v1beta1/extensions: backend.serviceName.
+    const svc = r.rec(b.service, `${p}.service`);
+    const name = svc ? r.str(svc.name, `${p}.service.name`) : r.str(b.serviceName, `${p}.serviceName`);
+    if (name) backends.add(name);
+  };
+  addBackend(r.rec(spec.defaultBackend ?? spec.backend, 'spec.defaultBackend'), 'spec.defaultBackend');
+  const rules = r.recs(spec.rules, 'spec.rules');
+  rules.forEach((rule, i) => {
+    const h = r.str(rule.host, `spec.rules[${i}].host`);
+    if (h) hosts.add(h);
+    const http = r.rec(rule.http, `spec.rules[${i}].http`);
+    r.recs(http?.paths, `spec.rules[${i}].http.paths`).forEach((p, j) =>
+      addBackend(r.rec(p.backend, `spec.rules[${i}].http.paths[${j}].backend`), `spec.rules[${i}].http.paths[${j}].backend`),
+    );
+  });
+  const lb = r.rec(status.loadBalancer, 'status.loadBalancer');
+  const loadBalancer = r.recs(lb?.ingress, 'status.loadBalancer.ingress').flatMap((e, i) => {
+    const a = r.str(e.ip, `status.loadBalancer.ingress[${i}].ip`) || r.str(e.hostname, `status.loadBalancer.ingress[${i}].hostname`);
+    return a ? [a] : [];
+  });
+  const out: Ingress = {
+    kind: 'Ingress',
+    meta,
+    hosts: [...hosts].sort(),
+    backendServices: [...backends].sort(),
+    hasRules: rules.length > 0,
+    loadBalancer,
+  };
+  // The class may still be given by the pre-1.18 annotation.
+  const annotations = r.strMap(r.rec(o.metadata, 'metadata')?.annotations, 'metadata.annotations');
+  const cls = r.str(spec.ingressClassName, 'spec.ingressClassName') || annotations['kubernetes.io/ingress.class'];
+  if (cls) out.className = cls;
+  return out;
+}
+
+function configMap(r: Reader, meta: Meta, o: Rec): ConfigMap {
+  // Only key names are kept: values may be large or sensitive, and no check needs them.
+  const keys = new Set<string>();
+  for (const field of ['data', 'binaryData']) {
+    const d = r.rec(o[field], field);
+    if (d) for (const k of Object.keys(d)) keys.add(k);
+  }
+  return { kind: 'ConfigMap', meta, keys: [...keys].sort() };
+}
+
+function certificate(r: Reader, meta: Meta, spec: Rec, status: Rec): Certificate {
+  const issuerRef = r.rec(spec.issuerRef, 'spec.issuerRef');
+  const out: Certificate = {
+    kind: 'Certificate',
+    meta,
+    dnsNames: r.strs(spec.dnsNames, 'spec.dnsNames'),
+    conditions: r.conditions(status.conditions, 'status.conditions'),
+  };
+  const sn = r.str(spec.secretName, 'spec.secretName');
+  if (sn) out.secretName = sn;
+  const iss = issuerRef ? r.str(issuerRef.name, 'spec.issuerRef.name') : undefined;
+  if (iss) out.issuer = `${r.str(issuerRef?.kind, 'spec.issuerRef.kind') ?? 'Issuer'}/${iss}`;
+  const nb = r.time(status.notBefore, 'status.notBefore');
+  if (nb !== undefined) out.notBefore = nb;
+  const na = r.time(status.notAfter, 'status.notAfter');
+  if (na !== undefined) out.notAfter = na;
+  const rt = r.time(status.renewalTime, 'status.renewalTime');
+  if (rt !== undefined) out.renewalTime = rt;
+  const fia = r.num(status.failedIssuanceAttempts, 'status.failedIssuanceAttempts');
+  if (fia !== undefined) out.failedIssuanceAttempts = fia;
+  const lft = r.time(status.lastFailureTime, 'status.lastFailureTime');
+  if (lft !== undefined) out.lastFailureTime = lft;
+  return out;
+}
+
+function certificateRequest(r: Reader, meta: Meta, spec: Rec, status: Rec): CertificateRequest {
+  const issuerRef = r.rec(spec.issuerRef, 'spec.issuerRef');
+  const out: CertificateRequest = {
+    kind: 'CertificateRequest',
+    meta,
+    conditions: r.conditions(status.conditions, 'status.conditions'),
+  };
+  const iss = issuerRef ? r.str(issuerRef.name, 'spec.issuerRef.name') : undefined;
+  if (iss) out.issuer = `${r.str(issuerRef?.kind, 'spec.issuerRef.kind') ?? 'Issuer'}/${iss}`;
+  const ft = r.time(status.failureTime, 'status.failureTime');
+  if (ft !== undefined) out.failureTime = ft;
+  return out;
+}
+
+function mcpServer(r: Reader, meta: Meta, spec: Rec, o: Rec): MCPServer {
+  const gateway = r.rec(spec.gateway, 'spec.gateway');
+  const auth = r.rec(spec.auth, 'spec.auth');
+  const rollout = r.rec(spec.rollout, 'spec.rollout');
+  const rawStatus = r.rec(o.status, 'status');
+  const status = rawStatus ?? {};
+  const flags: Partial<Record<ReadinessFlag, boolean>> = {};
+  for (const f of READINESS_FLAGS) {
+    const b = r.bool(status[f], `status.${f}`);
+    if (b !== undefined) flags[f] = b;
+  }
+  const out: MCPServer = {
+    kind: 'MCPServer',
+    meta,
+    spec: {
+      // Defaults as the operator applies them (reference §1.1).
+      replicas: r.num(spec.replicas, 'spec.replicas') ?? 1,
+      gatewayEnabled: (gateway ? r.bool(gateway.enabled, 'spec.gateway.enabled') : undefined) ?? false,
+      rolloutStrategy: (rollout ? r.str(rollout.strategy, 'spec.rollout.strategy') : undefined) || 'RollingUpdate',
+      canaryReplicas: (rollout ? r.num(rollout.canaryReplicas, 'spec.rollout.canaryReplicas') : undefined) ?? 0,
+      ingressClass: r.str(spec.ingressClass, 'spec.ingressClass') || 'traefik',
+    },
+    status: {
+      present: rawStatus !== undefined && Object.keys(rawStatus).length > 0,
+      flags,
+      conditions: r.conditions(status.conditions, 'status.conditions'),
+    },
+  };
+  const image = r.str(spec.image, 'spec.image');
+  if (image) out.spec.image = image;
+  const team = r.str(spec.teamID, 'spec.teamID');
+  if (team) out.spec.teamID = team;
+  const mode = auth ? r.str(auth.mode, 'spec.auth.mode') || 'header' : undefined;
+  if (mode) out.spec.authMode = mode;
+  const host = r.str(spec.ingressHost, 'spec.ingressHost');
+  if (host) out.spec.ingressHost = host;
+  const phase = r.str(status.phase, 'status.phase');
+  if (phase) out.status.phase = phase;
+  const msg = r.str(status.message, 'status.message');
+  if (msg) out.status.message = msg;
+  return out;
+}

@@ -1,0 +1,159 @@
+// The object store: the current projection of every watched object, with the indexes the checks
+// need. Watch events, a one-time list and a dump all fill it the same way; checks read it through
+// the ClusterView interface only.
+
+import { KIND_NAMES, type KindName } from './kinds.ts';
+import type { AnyObj, EndpointSlice, Obj, SourceState } from './types.ts';
+
+export interface ClusterView {
+  list<K extends KindName>(kind: K, namespace?: string): readonly Obj<K>[];
+  get<K extends KindName>(kind: K, namespace: string, name: string): Obj<K> | undefined;
+  /** Objects of `kind` whose ownerReferences name the owner (by uid, or by kind/name when a dump has no uids). */
+  ownedBy<K extends KindName>(kind: K, owner: AnyObj): readonly Obj<K>[];
+  /** EndpointSlices labelled for the Service. */
+  slicesFor(namespace: string, service: string): readonly EndpointSlice[];
+  source(kind: KindName): SourceState;
+}
+
+type Bucket = Map<string, AnyObj>; // name → object
+
+export class ObjectStore implements ClusterView {
+  private readonly byKind = new Map<KindName, Map<string, Bucket>>(); // kind → namespace → name → obj
+  private readonly owners = new Map<string, Set<AnyObj>>(); // owner key → owned objects
+  private readonly slices = new Map<string, Set<EndpointSlice>>(); // ns/service → slices
+  private readonly sources = new Map<KindName, SourceState>();
+  private readonly counts = new Map<KindName, number>();
+
+  constructor() {
+    for (const k of KIND_NAMES) this.byKind.set(k, new Map());
+  }
+
+  /** Inserts or replaces an object; returns the object it replaced. */
+  upsert(o: AnyObj): AnyObj | undefined {
+    const nsMap = this.nsMap(o.kind);
+    let bucket = nsMap.get(o.meta.namespace);
+    if (!bucket) {
+      bucket = new Map();
+      nsMap.set(o.meta.namespace, bucket);
+    }
+    const prev = bucket.get(o.meta.name);
+    if (prev) this.unindex(prev);
+    else this.counts.set(o.kind, (this.counts.get(o.kind) ?? 0) + 1);
+    bucket.set(o.meta.name, o);
+    this.index(o);
+    return prev;
+  }
+
+  delete(kind: KindName, namespace: string, name: string): AnyObj | undefined {
+    const bucket = this.nsMap(kind).get(namespace);
+    const prev = bucket?.get(name);
+    if (!bucket || !prev) return undefined;
+    bucket.delete(name);
+    if (bucket.size === 0) this.nsMap(kind).delete(namespace);
+    this.unindex(prev);
+    this.counts.set(kind, (this.counts.get(kind) ?? 1) - 1);
+    return prev;
+  }
+
+  /** Replaces every object of a kind (a relist): objects deleted meanwhile disappear. */
+  replaceKind(kind: KindName, objs: Iterable<AnyObj>): void {
+    for (const o of this.list(kind)) this.unindex(o);
+    this.nsMap(kind).clear();
+    this.counts.set(kind, 0);
+    for (const o of objs) this.upsert(o);
+  }
+
+  setSource(kind: KindName, state: SourceState): void {
+    this.sources.set(kind, state);
+  }
+
+  source(kind: KindName): SourceState {
+    return this.sources.get(kind) ?? { status: 'not-loaded' };
+  }
+
+  size(kind?: KindName): number {
+    if (kind) return this.counts.get(kind) ?? 0;
+    let n = 0;
+    for (const c of this.counts.values()) n += c;
+    return n;
+  }
+
+  list<K extends KindName>(kind: K, namespace?: string): readonly Obj<K>[] {
+    const nsMap = this.nsMap(kind);
+    if (namespace !== undefined) {
+      const b = nsMap.get(namespace);
+      return b ? ([...b.values()] as Obj<K>[]) : [];
+    }
+    const out: Obj<K>[] = [];
+    for (const b of nsMap.values()) for (const o of b.values()) out.push(o as Obj<K>);
+    return out;
+  }
+
+  get<K extends KindName>(kind: K, namespace: string, name: string): Obj<K> | undefined {
+    return this.nsMap(kind).get(namespace)?.get(name) as Obj<K> | undefined;
+  }
+
+  ownedBy<K extends KindName>(kind: K, owner: AnyObj): readonly Obj<K>[] {
+    const found = new Set<AnyObj>();
+    const keys = [refKey(owner.kind, owner.meta.namespace, owner.meta.name)];
+    if (owner.meta.uid) keys.push(`uid:${owner.meta.uid}`);
+    for (const k of keys) for (const o of this.owners.get(k) ?? []) if (o.kind === kind) found.add(o);
+    return [...found] as Obj<K>[];
+  }
+
+  slicesFor(namespace: string, service: string): readonly EndpointSlice[] {
+    const s = this.slices.get(`${namespace}/${service}`);
+    return s ? [...s] : [];
+  }
+
+  private nsMap(kind: KindName): Map<string, Bucket> {
+    const m = this.byKind.get(kind);
+    if (!m) throw new Error(`unknown kind ${kind}`);
+    return m;
+  }
+
+  private ownerKeys(o: AnyObj): string[] {
+    const keys: string[] = [];
+    for (const ref of o.meta.owners) {
+      if (ref.uid) keys.push(`uid:${ref.uid}`);
+      // Owners are always in the object's namespace (namespaced kinds).
+      keys.push(refKey(ref.kind, o.meta.namespace, ref.name));
+    }
+    return keys;
+  }
+
+  private index(o: AnyObj): void {
+    for (const k of this.ownerKeys(o)) {
+      let s = this.owners.get(k);
+      if (!s) this.owners.set(k, (s = new Set()));
+      s.add(o);
+    }
+    if (o.kind === 'EndpointSlice' && o.serviceName) {
+      const k = `${o.meta.namespace}/${o.serviceName}`;
+      let s = this.slices.get(k);
+      if (!s) this.slices.set(k, (s = new Set()));
+      s.add(o);
+    }
+  }
+
+  private unindex(o: AnyObj): void {
+    for (const k of this.ownerKeys(o)) {
+      const s = this.owners.get(k);
+      if (!s) continue;
+      s.delete(o);
+      if (s.size === 0) this.owners.delete(k);
+    }
+    if (o.kind === 'EndpointSlice' && o.serviceName) {
+      const k = `${o.meta.namespace}/${o.serviceName}`;
+      const s = this.slices.get(k);
+      if (s) {
+        s.delete(o);
+        if (s.size === 0) this.slices.delete(k);
+      }
+    }
+  }
+}
+
+function refKey(kind: string, namespace: string, name: string): string {
+  return `ref:${kind}/${namespace}/${name}`;
+}

@@ -1,0 +1,246 @@
+// Compact projections of Kubernetes objects: only what the checks read. Timestamps are epoch
+// milliseconds, parsed once. No managedFields, no Secret data, no env values, ConfigMap data reduced
+// to its key names.
+
+import type { KindName } from './kinds.ts';
+
+export interface ObjectRef {
+  apiVersion: string;
+  kind: string;
+  namespace?: string;
+  name: string;
+  uid?: string;
+}
+
+export interface OwnerRef {
+  apiVersion: string;
+  kind: string;
+  name: string;
+  uid?: string;
+  controller: boolean;
+}
+
+export type ConditionStatus = 'True' | 'False' | 'Unknown';
+
+export interface Condition {
+  type: string;
+  status: ConditionStatus;
+  reason?: string;
+  message?: string;
+  lastTransitionTime?: number;
+  observedGeneration?: number;
+}
+
+export interface Meta {
+  apiVersion: string;
+  namespace: string;
+  name: string;
+  uid?: string;
+  generation?: number;
+  creationTimestamp?: number;
+  deletionTimestamp?: number;
+  labels: Readonly<Record<string, string>>;
+  owners: readonly OwnerRef[];
+}
+
+export interface ContainerState {
+  state: 'waiting' | 'running' | 'terminated' | 'unknown';
+  reason?: string;
+  message?: string;
+  exitCode?: number;
+  signal?: number;
+  startedAt?: number;
+  finishedAt?: number;
+}
+
+export interface ContainerStatus {
+  name: string;
+  init: boolean;
+  image: string;
+  ready: boolean;
+  restartCount: number;
+  current: ContainerState;
+  last?: ContainerState;
+}
+
+export interface Pod {
+  kind: 'Pod';
+  meta: Meta;
+  phase?: string;
+  reason?: string;
+  startTime?: number;
+  conditions: readonly Condition[];
+  /** Spec images by container name (init containers included), for pulls not yet in status. */
+  images: Readonly<Record<string, string>>;
+  containers: readonly ContainerStatus[];
+}
+
+export interface ReplicaSet {
+  kind: 'ReplicaSet';
+  meta: Meta;
+  replicas: number;
+  readyReplicas: number;
+  availableReplicas: number;
+  conditions: readonly Condition[];
+}
+
+export interface Deployment {
+  kind: 'Deployment';
+  meta: Meta;
+  /** spec.replicas, defaulted to 1 when omitted (API default). */
+  replicas: number;
+  paused: boolean;
+  selector: Readonly<Record<string, string>>;
+  statusReplicas: number;
+  readyReplicas: number;
+  availableReplicas: number;
+  unavailableReplicas: number;
+  updatedReplicas: number;
+  observedGeneration?: number;
+  conditions: readonly Condition[];
+  /** Container names of the pod template, for sidecar checks. */
+  templateContainers: readonly string[];
+}
+
+export interface Service {
+  kind: 'Service';
+  meta: Meta;
+  type: string;
+  /** undefined: a Service without a selector (endpoints managed by hand). */
+  selector?: Readonly<Record<string, string>>;
+  clusterIP?: string;
+  ports: readonly { name?: string; port: number; nodePort?: number }[];
+}
+
+export interface EndpointSlice {
+  kind: 'EndpointSlice';
+  meta: Meta;
+  serviceName?: string;
+  ready: number;
+  notReady: number;
+}
+
+export interface Endpoints {
+  kind: 'Endpoints';
+  meta: Meta;
+  ready: number;
+  notReady: number;
+}
+
+export interface Ingress {
+  kind: 'Ingress';
+  meta: Meta;
+  className?: string;
+  hosts: readonly string[];
+  backendServices: readonly string[];
+  hasRules: boolean;
+  /** ip or hostname of each status.loadBalancer.ingress entry. */
+  loadBalancer: readonly string[];
+}
+
+export interface ConfigMap {
+  kind: 'ConfigMap';
+  meta: Meta;
+  keys: readonly string[];
+}
+
+export interface Certificate {
+  kind: 'Certificate';
+  meta: Meta;
+  secretName?: string;
+  issuer?: string;
+  dnsNames: readonly string[];
+  conditions: readonly Condition[];
+  notBefore?: number;
+  notAfter?: number;
+  renewalTime?: number;
+  failedIssuanceAttempts?: number;
+  lastFailureTime?: number;
+}
+
+export interface CertificateRequest {
+  kind: 'CertificateRequest';
+  meta: Meta;
+  issuer?: string;
+  conditions: readonly Condition[];
+  failureTime?: number;
+}
+
+export type ReadinessFlag =
+  | 'deploymentReady'
+  | 'serviceReady'
+  | 'ingressReady'
+  | 'gatewayReady'
+  | 'policyReady'
+  | 'canaryReady';
+
+export const READINESS_FLAGS: readonly ReadinessFlag[] = [
+  'deploymentReady',
+  'serviceReady',
+  'ingressReady',
+  'gatewayReady',
+  'policyReady',
+  'canaryReady',
+];
+
+export interface MCPServer {
+  kind: 'MCPServer';
+  meta: Meta;
+  spec: {
+    image?: string;
+    teamID?: string;
+    replicas: number;
+    gatewayEnabled: boolean;
+    authMode?: string;
+    rolloutStrategy: string;
+    canaryReplicas: number;
+    ingressHost?: string;
+    ingressClass: string;
+  };
+  status: {
+    present: boolean;
+    phase?: string;
+    message?: string;
+    flags: Readonly<Partial<Record<ReadinessFlag, boolean>>>;
+    conditions: readonly Condition[];
+  };
+}
+
+export interface KindMap {
+  Pod: Pod;
+  ReplicaSet: ReplicaSet;
+  Deployment: Deployment;
+  Service: Service;
+  EndpointSlice: EndpointSlice;
+  Endpoints: Endpoints;
+  Ingress: Ingress;
+  ConfigMap: ConfigMap;
+  Certificate: Certificate;
+  CertificateRequest: CertificateRequest;
+  MCPServer: MCPServer;
+}
+
+export type Obj<K extends KindName = KindName> = KindMap[K];
+export type AnyObj = KindMap[KindName];
+
+export function refOf(o: AnyObj): ObjectRef {
+  const r: ObjectRef = { apiVersion: o.meta.apiVersion, kind: o.kind, namespace: o.meta.namespace, name: o.meta.name };
+  if (o.meta.uid) r.uid = o.meta.uid;
+  return r;
+}
+
+export function keyOf(kind: string, namespace: string | undefined, name: string): string {
+  return `${kind}/${namespace ?? ''}/${name}`;
+}
+
+export function objKey(o: AnyObj): string {
+  return keyOf(o.kind, o.meta.namespace, o.meta.name);
+}
+
+/** The state of one kind's source: synced, or why it cannot be read. */
+export type SourceStatus = 'synced' | 'absent' | 'forbidden' | 'failing' | 'not-loaded';
+
+export interface SourceState {
+  status: SourceStatus;
+  detail?: string;
+}
