@@ -16,9 +16,11 @@ export const operatorAvailability: Check = {
     const vars = { operatorNamespace: namespace, operatorDeployment: deployment };
     const d = view.get('Deployment', namespace, deployment);
     if (!d) {
-      // Missing matters only where MCP Runtime is in use.
+      // Missing matters only where MCP Runtime is in use, and only when we saw the whole namespace
+      // (a cluster-wide read, or a dump that holds Deployments of that namespace).
       const servers = view.source('MCPServer').status === 'synced' ? view.list('MCPServer').length : 0;
-      if (servers === 0) return;
+      const sawNamespace = view.source('Deployment').coverage === 'cluster' || view.list('Deployment', namespace).length > 0;
+      if (servers === 0 || !sawNamespace) return;
       yield {
         reason: 'OperatorUnavailable',
         object: { apiVersion: 'apps/v1', kind: 'Deployment', namespace, name: deployment },

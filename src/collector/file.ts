@@ -142,6 +142,6 @@ export function loadDocuments(docs: unknown[], name: string, store: ObjectStore,
     const list = [...ignoredKinds.entries()].sort().map(([k, n]) => `${k} (${n})`);
     notes.push(`${name}: ignored kinds no check reads: ${list.join(', ')}`);
   }
-  for (const k of KIND_NAMES) store.setSource(k, listed.has(k) ? { status: 'synced' } : { status: 'not-loaded' });
+  for (const k of KIND_NAMES) store.setSource(k, listed.has(k) ? { status: 'synced', coverage: 'partial' } : { status: 'not-loaded' });
   return { objects, notes };
 }

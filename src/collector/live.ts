@@ -101,7 +101,7 @@ export async function listKind(client: KubeClient, store: ObjectStore, kind: Kin
     } while (cont);
   }
   for (const o of items) store.upsert(o);
-  return { status: 'synced' };
+  return { status: 'synced', coverage: namespaces.length > 0 ? 'partial' : 'cluster' };
 }
 
 export async function loadLive(

@@ -243,4 +243,7 @@ export type SourceStatus = 'synced' | 'absent' | 'forbidden' | 'failing' | 'not-
 export interface SourceState {
   status: SourceStatus;
   detail?: string;
+  /** 'cluster' when the kind was read across every namespace (so absence is evidence); a dump or a
+   *  namespace-restricted read is 'partial'. */
+  coverage?: 'cluster' | 'partial';
 }

@@ -1,0 +1,396 @@
+// One table per check over real-shaped objects, with the healthy look-alikes that catch false
+// positives. Every row runs the real path: raw objects → normalize → store → checks → incidents.
+
+import { describe, expect, it } from 'vitest';
+import {
+  T0,
+  certificate,
+  certificateRequest,
+  configMap,
+  deployment,
+  endpointSlice,
+  healthyPlatform,
+  healthyServer,
+  ingress,
+  mcpServer,
+  pod,
+  replicaSet,
+  running,
+  service,
+  terminated,
+  waiting,
+  type Raw,
+} from './support/objects.ts';
+import { run, summary } from './support/run.ts';
+
+interface Row {
+  name: string;
+  objects: Raw[];
+  expect: string[];
+  now?: number;
+  config?: Parameters<typeof run>[1]['config'];
+}
+
+function table(title: string, rows: Row[]): void {
+  describe(title, () => {
+    for (const r of rows) {
+      it(r.name, () => {
+        const opts: Parameters<typeof run>[1] = {};
+        if (r.now !== undefined) opts.now = r.now;
+        if (r.config) opts.config = r.config;
+        expect(summary(run(r.objects, opts).incidents)).toEqual([...r.expect].sort());
+      });
+    }
+  });
+}
+
+const MIN = 60_000;
+
+table('pod-crash-loop', [
+  {
+    name: 'app container in CrashLoopBackOff',
+    objects: [pod('web-1', { containers: [{ name: 'web', ready: false, restarts: 14, state: waiting('CrashLoopBackOff', 'back-off 5m0s restarting failed container=web'), lastState: terminated('Error', 1, -2) }] })],
+    expect: ['CrashLoopBackOff Pod mcp-servers/web-1 critical'],
+  },
+  {
+    name: 'init container crash-looping while the app waits PodInitializing',
+    objects: [
+      pod('db-0', {
+        phase: 'Pending',
+        containers: [
+          { name: 'init-schema', init: true, ready: false, restarts: 7527, state: waiting('CrashLoopBackOff'), lastState: terminated('Error', 1, -1, 'could not connect') },
+          { name: 'db', ready: false, state: waiting('PodInitializing') },
+        ],
+      }),
+    ],
+    expect: ['CrashLoopBackOff Pod mcp-servers/db-0 critical'],
+  },
+  {
+    name: 'healthy look-alike: restarted once, Ready now',
+    objects: [pod('web-2', { containers: [{ name: 'web', restarts: 1, state: running(-30), lastState: terminated('Error', 1, -31) }] })],
+    expect: [],
+  },
+  {
+    name: 'terminating pod is not reported',
+    objects: [{ ...pod('web-3', { containers: [{ name: 'web', ready: false, state: waiting('CrashLoopBackOff') }] }), metadata: { name: 'web-3', namespace: 'mcp-servers', deletionTimestamp: '2026-11-24T09:59:00Z' } }],
+    expect: [],
+  },
+]);
+
+table('pod-image-pull', [
+  {
+    name: 'ErrImagePull and ImagePullBackOff are one incident per pod',
+    objects: [
+      pod('api-1', { containers: [{ name: 'api', image: 'ghcr.io/acme/api:v2', ready: false, state: waiting('ErrImagePull', 'rpc error: code = NotFound desc = failed to pull and unpack image "ghcr.io/acme/api:v2": not found') }] }),
+      pod('api-2', { containers: [{ name: 'api', image: 'ghcr.io/acme/api:v2', ready: false, state: waiting('ImagePullBackOff', 'Back-off pulling image "ghcr.io/acme/api:v2"') }] }),
+    ],
+    expect: ['ImagePullBackOff Pod mcp-servers/api-1 critical', 'ImagePullBackOff Pod mcp-servers/api-2 critical'],
+  },
+  {
+    name: 'InvalidImageName',
+    objects: [pod('bad-1', { containers: [{ name: 'bad', image: 'UPPER/case:x', ready: false, state: waiting('InvalidImageName', 'Failed to apply default image tag') }] })],
+    expect: ['ImagePullBackOff Pod mcp-servers/bad-1 critical'],
+  },
+  {
+    name: 'pull from the platform registry is RegistryPullFailed',
+    objects: [pod('weather-1', { containers: [{ name: 'weather', image: 'registry.registry.svc.cluster.local:5000/weather:v1', ready: false, state: waiting('ErrImagePull', 'failed to resolve reference: unexpected status from HEAD request: 401 Unauthorized') }] })],
+    expect: ['RegistryPullFailed Pod mcp-servers/weather-1 critical'],
+  },
+  {
+    name: 'registry by ClusterIP of the registry Service is the platform registry',
+    objects: [
+      ...healthyPlatform(),
+      pod('t-1', { containers: [{ name: 't', image: '10.43.174.51:5000/t:latest', ready: false, state: waiting('ErrImagePull', 'x509: cannot validate certificate for 10.43.174.51 because it doesn\'t contain any IP SANs') }] }),
+    ],
+    expect: ['RegistryPullFailed Pod mcp-servers/t-1 critical'],
+  },
+]);
+
+table('pod-oom-killed', [
+  {
+    name: 'last termination OOMKilled five minutes ago',
+    objects: [pod('mem-1', { containers: [{ name: 'mem', restarts: 3, state: running(-4), lastState: terminated('OOMKilled', 137, -5) }] })],
+    expect: ['OOMKilled Pod mcp-servers/mem-1 warning'],
+  },
+  {
+    name: 'OOMKilled and crash-looping: both, the OOM kill as root',
+    objects: [pod('mem-2', { containers: [{ name: 'mem', ready: false, restarts: 9, state: waiting('CrashLoopBackOff'), lastState: terminated('OOMKilled', 137, -1) }] })],
+    expect: ['CrashLoopBackOff Pod mcp-servers/mem-2 critical', 'OOMKilled Pod mcp-servers/mem-2 warning'],
+  },
+  {
+    name: 'healthy look-alike: OOMKilled three days ago, running fine since',
+    objects: [pod('mem-3', { containers: [{ name: 'mem', restarts: 1, state: running(-3 * 24 * 60), lastState: terminated('OOMKilled', 137, -3 * 24 * 60) }] })],
+    expect: [],
+  },
+  {
+    name: 'healthy look-alike: exit code 137 with reason Error is not an OOM kill',
+    objects: [pod('sig-1', { containers: [{ name: 'sig', restarts: 1, state: running(-10), lastState: terminated('Error', 137, -11) }] })],
+    expect: [],
+  },
+]);
+
+table('pod-container-config and pod-unschedulable', [
+  {
+    name: 'missing Secret key',
+    objects: [pod('cfg-1', { containers: [{ name: 'cfg', ready: false, state: waiting('CreateContainerConfigError', 'couldn\'t find key token in Secret mcp-servers/creds') }] })],
+    expect: ['CreateContainerConfigError Pod mcp-servers/cfg-1 critical'],
+  },
+  {
+    name: 'RunContainerError',
+    objects: [pod('run-1', { containers: [{ name: 'run', ready: false, state: waiting('RunContainerError', 'exec: "wge": executable file not found in $PATH') }] })],
+    expect: ['CreateContainerError Pod mcp-servers/run-1 critical'],
+  },
+  {
+    name: 'Unschedulable',
+    objects: [pod('big-1', { containers: [{ name: 'big' }], scheduled: { status: 'False', reason: 'Unschedulable', message: '0/3 nodes are available: 3 Insufficient memory.', since: -10 } })],
+    expect: ['PodUnschedulable Pod mcp-servers/big-1 warning'],
+  },
+]);
+
+table('deployments', [
+  {
+    name: 'no replica available is critical',
+    objects: [deployment('api', { replicas: 2, ready: 0 })],
+    expect: ['DeploymentUnavailable Deployment mcp-servers/api critical'],
+  },
+  {
+    name: 'one of three unavailable is a warning',
+    objects: [deployment('api', { replicas: 3, ready: 2, available: 2, conditions: [{ type: 'Available', status: 'True', reason: 'MinimumReplicasAvailable', lastTransitionTime: '2026-11-24T09:00:00Z' }] })],
+    expect: ['DeploymentUnavailable Deployment mcp-servers/api warning'],
+  },
+  {
+    name: 'ProgressDeadlineExceeded',
+    objects: [
+      deployment('api', {
+        replicas: 1,
+        conditions: [
+          { type: 'Available', status: 'True', reason: 'MinimumReplicasAvailable', lastTransitionTime: '2026-11-24T08:00:00Z' },
+          { type: 'Progressing', status: 'False', reason: 'ProgressDeadlineExceeded', message: 'ReplicaSet "api-75dd4d49d5" has timed out progressing.', lastTransitionTime: '2026-11-24T09:30:00Z' },
+        ],
+      }),
+    ],
+    expect: ['DeploymentProgressDeadlineExceeded Deployment mcp-servers/api critical'],
+  },
+  {
+    name: 'ReplicaFailure from a quota',
+    objects: [
+      deployment('api', {
+        replicas: 1,
+        ready: 0,
+        conditions: [{ type: 'ReplicaFailure', status: 'True', reason: 'FailedCreate', message: 'pods "api-x" is forbidden: exceeded quota: platform-default-quota', lastTransitionTime: '2026-11-24T09:30:00Z' }],
+      }),
+    ],
+    expect: ['DeploymentReplicaFailure Deployment mcp-team-acme/api warning', 'DeploymentUnavailable Deployment mcp-team-acme/api critical'].map((s) => s.replace('mcp-team-acme', 'mcp-servers')),
+  },
+  { name: 'scaled to zero is not unavailable', objects: [deployment('idle', { replicas: 0, ready: 0 })], expect: [] },
+  { name: 'healthy', objects: [deployment('ok')], expect: [] },
+]);
+
+table('service-endpoints', [
+  {
+    name: 'selected pods exist, none ready',
+    objects: [service('api'), endpointSlice('api', { ready: 0, notReady: 2 }), pod('api-1', { labels: { app: 'api' }, ready: false, containers: [{ name: 'api', ready: false }] })],
+    expect: ['ServiceNoEndpoints Service mcp-servers/api warning'],
+  },
+  {
+    name: 'healthy look-alike: one ready and one unready endpoint',
+    objects: [service('api'), endpointSlice('api', { ready: 1, notReady: 1 })],
+    expect: [],
+  },
+  {
+    name: 'selector matches no pod at all: info',
+    objects: [service('ghost'), endpointSlice('ghost', { ready: 0 }), pod('other-1', { labels: { app: 'other' }, containers: [{ name: 'x' }] })],
+    expect: ['ServiceNoEndpoints Service mcp-servers/ghost info'],
+  },
+  { name: 'a Service without selector is not judged', objects: [service('external', { selector: null }), endpointSlice('api', { ready: 1 })], expect: [] },
+  {
+    name: 'legacy v1 Endpoints when the dump has no EndpointSlices',
+    objects: [service('old'), { apiVersion: 'v1', kind: 'Endpoints', metadata: { name: 'old', namespace: 'mcp-servers' }, subsets: [{ notReadyAddresses: [{ ip: '10.0.0.1' }], ports: [{ port: 80 }] }] }],
+    expect: ['ServiceNoEndpoints Service mcp-servers/old warning'],
+  },
+]);
+
+table('ingress-admission', [
+  { name: 'empty load-balancer status', objects: [ingress('api')], expect: ['IngressNotAdmitted Ingress mcp-servers/api warning'] },
+  { name: 'admitted', objects: [ingress('api', { lb: ['10.0.0.1'] })], expect: [] },
+  {
+    name: 'permissive mode counts rule-bearing Ingresses as ready',
+    objects: [ingress('api')],
+    config: (c) => {
+      c.checks.ingressReadinessMode = 'permissive';
+    },
+    expect: [],
+  },
+  {
+    name: 'a class whose controller never publishes status: info',
+    objects: [ingress('a'), ingress('b')],
+    expect: ['IngressNotAdmitted Ingress mcp-servers/a info', 'IngressNotAdmitted Ingress mcp-servers/b info'],
+  },
+  {
+    name: 'old extensions/v1beta1 Ingress with serviceName backend',
+    objects: [
+      {
+        apiVersion: 'extensions/v1beta1',
+        kind: 'Ingress',
+        metadata: { name: 'legacy', namespace: 'web', annotations: { 'kubernetes.io/ingress.class': 'nginx' } },
+        spec: { rules: [{ host: 'x.example.com', http: { paths: [{ path: '/', backend: { serviceName: 'web', servicePort: 80 } }] } }] },
+        status: { loadBalancer: {} },
+      },
+    ],
+    expect: ['IngressNotAdmitted Ingress web/legacy warning'],
+  },
+]);
+
+table('certificates', [
+  { name: 'Ready=False', objects: [certificate('registry-cert', { ns: 'registry', ready: 'False', since: -20 })], expect: ['CertificateNotReady Certificate registry/registry-cert warning'] },
+  {
+    name: 'healthy look-alike: Ready=True with another condition False',
+    objects: [certificate('ok-cert', { ready: 'True', notBefore: -60 * 24, notAfter: 60 * 24 * 60, renewal: 60 * 24 * 45, extra: [{ type: 'Issuing', status: 'False', reason: 'Done', lastTransitionTime: '2026-11-24T09:00:00Z' }] })],
+    expect: [],
+  },
+  {
+    name: 'expired is critical',
+    objects: [certificate('old', { ready: 'False', reason: 'Expired', notAfter: -60, since: -60 })],
+    expect: ['CertificateNotReady Certificate mcp-servers/old critical'],
+  },
+  {
+    name: 'renewal overdue and close to expiry',
+    objects: [certificate('late', { ready: 'True', notBefore: -60 * 24 * 80, notAfter: 60 * 10, renewal: -60 * 24 * 5 })],
+    expect: ['CertificateExpiringSoon Certificate mcp-servers/late critical'],
+  },
+  {
+    name: 'request failed while its Certificate is not ready',
+    objects: [certificate('site', { ready: 'False', since: -15 }), certificateRequest('site-1', { reason: 'Failed', certificate: 'site' })],
+    expect: ['CertificateNotReady Certificate mcp-servers/site warning', 'CertificateRequestFailed CertificateRequest mcp-servers/site-1 warning'],
+  },
+  {
+    name: 'healthy look-alike: an old failed request of a Certificate that is Ready now',
+    objects: [certificate('site', { ready: 'True' }), certificateRequest('site-1', { reason: 'Denied', certificate: 'site' })],
+    expect: [],
+  },
+  {
+    name: 'legacy certmanager.k8s.io/v1alpha1 Certificate',
+    objects: [{ ...certificate('legacy', { ready: 'False' }), apiVersion: 'certmanager.k8s.io/v1alpha1' }],
+    expect: ['CertificateNotReady Certificate mcp-servers/legacy warning'],
+  },
+]);
+
+table('platform: operator and registry', [
+  { name: 'healthy platform', objects: healthyPlatform(), expect: [] },
+  {
+    name: 'operator with 0 of 2 ready',
+    objects: [deployment('mcp-runtime-operator-controller-manager', { ns: 'mcp-runtime', replicas: 2, ready: 0 })],
+    expect: ['OperatorUnavailable Deployment mcp-runtime/mcp-runtime-operator-controller-manager critical'],
+  },
+  {
+    name: 'operator missing while MCPServers exist',
+    objects: [deployment('other', { ns: 'mcp-runtime' }), mcpServer('a', { phase: 'Ready', flags: { deploymentReady: true, serviceReady: true, ingressReady: true } })],
+    expect: ['OperatorUnavailable Deployment mcp-runtime/mcp-runtime-operator-controller-manager critical'],
+  },
+  {
+    name: 'registry Deployment down: RegistryUnavailable, not a second DeploymentUnavailable',
+    objects: [...healthyPlatform().filter((o) => !(o.kind === 'Deployment' && (o.metadata as Raw).name === 'registry')), deployment('registry', { ns: 'registry', ready: 0 })],
+    expect: ['RegistryUnavailable Deployment registry/registry critical'],
+  },
+  {
+    name: 'registry Service without ready endpoints',
+    objects: [...healthyPlatform().filter((o) => o.kind !== 'EndpointSlice'), endpointSlice('registry', { ns: 'registry', ready: 0, notReady: 1 })],
+    expect: ['RegistryUnavailable Service registry/registry critical'],
+  },
+]);
+
+const flagsReady = { deploymentReady: true, serviceReady: true, ingressReady: true };
+
+table('mcpserver-phase, gateway-readiness, gateway-policy', [
+  { name: 'healthy gateway-less server (GatewayReady/PolicyReady/CanaryReady False with reason Ready)', objects: healthyServer('plain'), expect: [] },
+  { name: 'healthy server with gateway', objects: healthyServer('gw', { gateway: true }), expect: [] },
+  {
+    name: 'Error with the operator message',
+    objects: [mcpServer('bad', { phase: 'Error', message: 'gateway.image is required when gateway.enabled is true (set MCP_GATEWAY_PROXY_IMAGE)', gateway: true }), configMap('bad-gateway-policy', { data: { 'policy.json': '{}' } })],
+    expect: ['MCPServerError MCPServer mcp-servers/bad critical'],
+  },
+  { name: 'no status at all', objects: [mcpServer('new', { noStatus: true, created: -10 })], expect: ['MCPServerPending MCPServer mcp-servers/new warning'] },
+  { name: 'Pending', objects: [mcpServer('p', { phase: 'Pending' })], expect: ['MCPServerPending MCPServer mcp-servers/p warning'] },
+  {
+    name: 'PartiallyReady on a required flag',
+    objects: [mcpServer('half', { phase: 'PartiallyReady', flags: { serviceReady: true, ingressReady: true } })],
+    expect: ['MCPServerPartiallyReady MCPServer mcp-servers/half warning'],
+  },
+  {
+    name: 'PartiallyReady only on ingressReady for an mTLS server is info (operator inconsistency)',
+    objects: [mcpServer('m', { phase: 'PartiallyReady', authMode: 'mtls', gateway: true, flags: { deploymentReady: true, serviceReady: true, gatewayReady: true, policyReady: true } }), configMap('m-gateway-policy', { data: { 'policy.json': '{}' } })],
+    expect: ['MCPServerPartiallyReady MCPServer mcp-servers/m info'],
+  },
+  {
+    name: 'PartiallyReady with canaryReady false for a Canary rollout',
+    objects: [mcpServer('c', { phase: 'PartiallyReady', canary: 1, flags: flagsReady })],
+    expect: ['MCPServerPartiallyReady MCPServer mcp-servers/c warning'],
+  },
+  {
+    name: 'gateway enabled and the policy ConfigMap is missing',
+    objects: [...healthyServer('gw', { gateway: true }).filter((o) => o.kind !== 'ConfigMap'), configMap('kube-root-ca.crt', { data: { 'ca.crt': 'x' } })],
+    expect: ['PolicyNotMaterialized MCPServer mcp-servers/gw critical'],
+  },
+  {
+    name: 'policy ConfigMap without policy.json',
+    objects: [...healthyServer('gw', { gateway: true }).filter((o) => o.kind !== 'ConfigMap'), configMap('gw-gateway-policy', { data: { 'other.json': '{}' } })],
+    expect: ['PolicyNotMaterialized MCPServer mcp-servers/gw critical'],
+  },
+  {
+    name: 'mcp-gateway sidecar crash-looping: the pod is the root of the gateway and deployment incidents',
+    objects: (() => {
+      const objs = healthyServer('gw', { gateway: true });
+      const i = objs.findIndex((o) => o.kind === 'Pod');
+      objs[i] = pod('gw-7d9f8b6c5d-x2x9q', {
+        labels: { app: 'gw', 'app.kubernetes.io/managed-by': 'mcp-runtime', 'mcpruntime.org/rollout-track': 'stable', 'pod-template-hash': '7d9f8b6c5d' },
+        owner: { kind: 'ReplicaSet', name: 'gw-7d9f8b6c5d' },
+        ready: false,
+        containers: [{ name: 'gw' }, { name: 'mcp-gateway', ready: false, restarts: 6, state: waiting('CrashLoopBackOff'), lastState: terminated('Error', 1, -1, 'initial policy load failed: open /var/run/mcp-runtime/policy/policy.json: no such file') }],
+      });
+      const d = objs.findIndex((o) => o.kind === 'Deployment');
+      objs[d] = deployment('gw', { labels: { app: 'gw' }, selector: { app: 'gw', 'mcpruntime.org/rollout-track': 'stable' }, owner: { kind: 'MCPServer', name: 'gw' }, containers: ['gw', 'mcp-gateway'], ready: 0 });
+      const e = objs.findIndex((o) => o.kind === 'EndpointSlice');
+      objs[e] = endpointSlice('gw', { ready: 0, notReady: 1 });
+      return objs;
+    })(),
+    expect: [
+      'CrashLoopBackOff Pod mcp-servers/gw-7d9f8b6c5d-x2x9q critical',
+      'DeploymentUnavailable Deployment mcp-servers/gw critical',
+      'GatewayNotReady MCPServer mcp-servers/gw warning',
+      'ServiceNoEndpoints Service mcp-servers/gw warning',
+    ],
+  },
+]);
+
+describe('time and grace', () => {
+  it('apply-grace drops findings younger than their grace, judged by object timestamps', () => {
+    const objs = [pod('big-1', { containers: [{ name: 'big' }], scheduled: { status: 'False', reason: 'Unschedulable', since: -1 } })];
+    expect(summary(run(objs, { applyGrace: true }).incidents)).toEqual([]);
+    expect(summary(run(objs, { applyGrace: true, now: T0 + 5 * MIN }).incidents)).toEqual(['PodUnschedulable Pod mcp-servers/big-1 warning']);
+    expect(summary(run(objs).incidents)).toEqual(['PodUnschedulable Pod mcp-servers/big-1 warning']);
+  });
+
+  it('since comes from the object, not the clock', () => {
+    const objs = [pod('big-1', { containers: [{ name: 'big' }], scheduled: { status: 'False', reason: 'Unschedulable', since: -7 } })];
+    const a = run(objs, { now: T0 }).incidents[0];
+    const b = run(objs, { now: T0 + 60 * MIN }).incidents[0];
+    expect(a?.since).toBe('2026-11-24T09:53:00Z');
+    expect(b?.since).toBe(a?.since);
+  });
+});
+
+describe('ignored objects and scope', () => {
+  it('ignores the MCP Runtime doctor smoke objects', () => {
+    const objs = [
+      pod('doctor-pull-abc', { containers: [{ name: 'p', ready: false, state: waiting('ImagePullBackOff') }] }),
+      mcpServer('doctor-smoke-1', { phase: 'Pending' }),
+      deployment('doctor-smoke-1', { ready: 0 }),
+    ];
+    expect(run(objs).incidents).toEqual([]);
+  });
+
+  it('a ReplicaSet-owned pod of a Deployment rolls up to its MCPServer', () => {
+    const r = run([...healthyServer('weather', { team: 'acme' }), replicaSet('x', 'y')]);
+    expect(r.incidents).toEqual([]);
+  });
+});

@@ -1,0 +1,28 @@
+import { ObjectStore } from '../../src/kube/store.ts';
+import { loadDocuments } from '../../src/collector/file.ts';
+import { defaultAgentConfig, type AgentConfig } from '../../src/config/config.ts';
+import { diagnose } from '../../src/cli/doctor.ts';
+import type { Incident } from '../../src/engine/incidents.ts';
+import type { Skipped } from '../../src/engine/evaluate.ts';
+import { T0, type Raw } from './objects.ts';
+
+export interface RunResult {
+  incidents: Incident[];
+  skipped: Skipped[];
+  store: ObjectStore;
+}
+
+/** Loads raw objects through the real file-loading path and runs doctor's engine over them. */
+export function run(objects: Raw[], o: { now?: number; config?: (c: AgentConfig) => void; applyGrace?: boolean } = {}): RunResult {
+  const store = new ObjectStore();
+  const cfg = defaultAgentConfig();
+  o.config?.(cfg);
+  loadDocuments([{ apiVersion: 'v1', kind: 'List', items: objects }], 'test', store, () => true);
+  const d = diagnose(store, cfg, o.now ?? T0, o.applyGrace ?? false);
+  return { incidents: d.incidents, skipped: d.skipped, store };
+}
+
+/** Compact view of incidents for table assertions: "Reason Kind ns/name severity". */
+export function summary(incidents: readonly Incident[]): string[] {
+  return incidents.map((i) => `${i.reason} ${i.object.kind} ${i.object.namespace ?? ''}/${i.object.name} ${i.severity}`).sort();
+}
