@@ -1,0 +1,189 @@
+import { describe, expect, it } from 'vitest';
+import { CATALOG, REASON_IDS, ENGINE_CHECKS, renderTemplate } from '../src/checks/catalog.ts';
+import { CHECKS } from '../src/checks/registry.ts';
+import { defaultCheckConfig } from '../src/checks/config.ts';
+import type { Check } from '../src/checks/types.ts';
+import { evaluate } from '../src/engine/evaluate.ts';
+import { incidentId, incidentsNow } from '../src/engine/incidents.ts';
+import { ObjectStore } from '../src/kube/store.ts';
+import { normalize } from '../src/kube/normalize.ts';
+import { KIND_NAMES } from '../src/kube/kinds.ts';
+import { T0, deployment, endpointSlice, healthyPlatform, mcpServer, pod, replicaSet, service, terminated, waiting, ingress, type Raw } from './support/objects.ts';
+import { run } from './support/run.ts';
+import { readdirSync, readFileSync } from 'node:fs';
+
+describe('catalog meta', () => {
+  it('reasons are unique and every one has a spec', () => {
+    expect(new Set(REASON_IDS).size).toBe(REASON_IDS.length);
+    for (const r of REASON_IDS) expect(CATALOG.get(r)?.reason).toBe(r);
+  });
+
+  it('every reason is emitted by exactly one check, and each check declares only its own reasons', () => {
+    for (const r of REASON_IDS) {
+      const spec = CATALOG.get(r);
+      const emitters = CHECKS.filter((c) => c.reasons.includes(r));
+      if ((ENGINE_CHECKS as readonly string[]).includes(spec?.check ?? '')) expect(emitters).toEqual([]);
+      else {
+        expect(emitters.map((c) => c.id)).toEqual([spec?.check]);
+      }
+    }
+  });
+
+  it('every check id is kebab-case, unique, and names its own file', () => {
+    const files = readdirSync(new URL('../src/checks/', import.meta.url));
+    const ids = CHECKS.map((c) => c.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    for (const id of ids) {
+      expect(id).toMatch(/^[a-z]+(-[a-z]+)*$/);
+      expect(files).toContain(`${id}.ts`);
+    }
+  });
+
+  it('remediations and titles are non-empty, grace is set, severities are valid', () => {
+    for (const s of CATALOG.values()) {
+      expect(s.title.length).toBeGreaterThan(5);
+      expect(s.description.length).toBeGreaterThan(20);
+      expect(renderTemplate(s.remediation, { namespace: 'ns', name: 'n' }).length).toBeGreaterThan(20);
+      expect(s.graceSeconds).toBeGreaterThanOrEqual(0);
+    }
+  });
+
+  it('every reason is covered by a test that expects it', () => {
+    const tests = readdirSync(new URL('./', import.meta.url))
+      .filter((f) => f.endsWith('.test.ts'))
+      .map((f) => readFileSync(new URL(`./${f}`, import.meta.url), 'utf8'))
+      .join('\n');
+    for (const r of REASON_IDS) expect(tests, `no test mentions ${r}`).toMatch(new RegExp(`['"\`]${r}['"\` ]`));
+  });
+
+  it('every kind a check needs is in the kinds registry', () => {
+    for (const c of CHECKS) for (const n of c.needs) for (const k of typeof n === 'string' ? [n] : n) expect(KIND_NAMES).toContain(k);
+  });
+});
+
+describe('incident identity', () => {
+  it('is a hash of cluster, check, kind, namespace, name and sub, and nothing else', () => {
+    const a = incidentId('prod', 'pod-crash-loop', 'Pod', 'ns', 'p');
+    expect(a).toMatch(/^[0-9a-f]{20}$/);
+    expect(incidentId('prod', 'pod-crash-loop', 'Pod', 'ns', 'p')).toBe(a);
+    expect(incidentId('stage', 'pod-crash-loop', 'Pod', 'ns', 'p')).not.toBe(a);
+    expect(incidentId('prod', 'pod-crash-loop', 'Pod', 'ns', 'p', 'c')).not.toBe(a);
+  });
+
+  it('does not depend on message, uid, restart count or time', () => {
+    const mk = (restarts: number, uidSuffix: string): Raw => {
+      const p = pod('web-1', { containers: [{ name: 'web', ready: false, restarts, state: waiting('CrashLoopBackOff'), lastState: terminated('Error', restarts, -1) }] });
+      (p.metadata as Raw).uid = `uid-${uidSuffix}`;
+      return p;
+    };
+    const a = run([mk(3, 'a')]).incidents[0];
+    const b = run([mk(40, 'b')], { now: T0 + 3600_000 }).incidents[0];
+    expect(a?.message).not.toBe(b?.message);
+    expect(a?.id).toBe(b?.id);
+  });
+});
+
+/** An MCPServer whose new pods cannot pull from the platform registry while the old one serves. */
+function stuckRollout(): Raw[] {
+  const labels = { app: 'weather', 'app.kubernetes.io/managed-by': 'mcp-runtime', 'mcpruntime.org/rollout-track': 'stable' };
+  return [
+    ...healthyPlatform(),
+    mcpServer('weather', { team: 'acme', phase: 'PartiallyReady', flags: { serviceReady: true, ingressReady: true } }),
+    deployment('weather', { owner: { kind: 'MCPServer', name: 'weather' }, labels, selector: { app: 'weather', 'mcpruntime.org/rollout-track': 'stable' }, replicas: 1, ready: 0 }),
+    replicaSet('weather-5c6d7f', 'weather', { labels, ready: 0 }),
+    pod('weather-5c6d7f-abcde', {
+      labels: { ...labels, 'pod-template-hash': '5c6d7f' },
+      owner: { kind: 'ReplicaSet', name: 'weather-5c6d7f' },
+      ready: false,
+      containers: [{ name: 'weather', image: 'registry.registry.svc.cluster.local:5000/weather:v2', ready: false, state: waiting('ImagePullBackOff', 'Back-off pulling image "registry.registry.svc.cluster.local:5000/weather:v2": no basic auth credentials') }],
+    }),
+    service('weather', { owner: { kind: 'MCPServer', name: 'weather' }, selector: { app: 'weather', 'app.kubernetes.io/managed-by': 'mcp-runtime' } }),
+    endpointSlice('weather', { ready: 0, notReady: 1 }),
+    ingress('weather', { owner: { kind: 'MCPServer', name: 'weather' }, lb: ['10.0.0.1'] }),
+  ];
+}
+
+describe('root causes', () => {
+  it('a pod pull failure is the root of its Deployment, Service and MCPServer incidents', () => {
+    const { incidents } = run(stuckRollout());
+    const byReason = Object.fromEntries(incidents.map((i) => [i.reason, i]));
+    const root = byReason.RegistryPullFailed;
+    expect(root?.rootCauseId).toBeUndefined();
+    expect(root?.attributes['registry.failure']).toBe('auth');
+    expect(root?.server).toEqual({ namespace: 'mcp-servers', name: 'weather', teamID: 'acme' });
+    for (const r of ['DeploymentUnavailable', 'ServiceNoEndpoints', 'MCPServerPartiallyReady']) {
+      expect(byReason[r]?.rootCauseId, r).toBe(root?.id);
+      expect(byReason[r]?.server?.name, r).toBe('weather');
+    }
+  });
+
+  it('a registry outage is the root of connection-refused pulls anywhere', () => {
+    const objs = stuckRollout().map((o) => {
+      if (o.kind === 'Deployment' && (o.metadata as Raw).name === 'registry') return deployment('registry', { ns: 'registry', ready: 0 });
+      if (o.kind === 'Pod') {
+        const c = ((o.status as Raw).containerStatuses as Raw[])[0] as Raw;
+        c.state = waiting('ErrImagePull', 'failed to do request: Head "https://registry.registry.svc.cluster.local:5000/v2/weather/manifests/v2": dial tcp 10.43.174.51:5000: connect: connection refused');
+      }
+      return o;
+    });
+    const { incidents } = run(objs);
+    const registry = incidents.find((i) => i.reason === 'RegistryUnavailable');
+    const pull = incidents.find((i) => i.reason === 'RegistryPullFailed');
+    expect(pull?.attributes['registry.failure']).toBe('connection_refused');
+    expect(pull?.rootCauseId).toBe(registry?.id);
+    expect(incidents.find((i) => i.reason === 'MCPServerPartiallyReady')?.rootCauseId).toBe(registry?.id);
+  });
+
+  it('an Ingress without load balancer is the root of its MCPServer PartiallyReady', () => {
+    const objs = stuckRollout().filter((o) => o.kind !== 'Ingress' && o.kind !== 'Pod');
+    objs.push(ingress('weather', { owner: { kind: 'MCPServer', name: 'weather' } }));
+    const { incidents } = run(objs.map((o) => (o.kind === 'MCPServer' ? mcpServer('weather', { phase: 'PartiallyReady', flags: { deploymentReady: true, serviceReady: true } }) : o)));
+    const ing = incidents.find((i) => i.reason === 'IngressNotAdmitted');
+    expect(incidents.find((i) => i.reason === 'MCPServerPartiallyReady')?.rootCauseId).toBe(ing?.id);
+  });
+});
+
+describe('evaluation isolation', () => {
+  it('a check that throws becomes CheckFailed for that check only; the rest still run', () => {
+    const store = new ObjectStore();
+    const p = normalize(pod('web-1', { containers: [{ name: 'web', ready: false, state: waiting('CrashLoopBackOff') }] })).obj;
+    if (p) store.upsert(p);
+    for (const k of KIND_NAMES) store.setSource(k, { status: 'synced' });
+    const boom: Check = {
+      id: 'boom',
+      description: 'throws',
+      needs: ['Pod'],
+      reasons: [],
+      run() {
+        throw new TypeError("Cannot read properties of undefined (reading 'x')");
+      },
+    };
+    const ev = evaluate(store, { checks: [boom, ...CHECKS], now: T0, config: defaultCheckConfig(), inScope: () => true });
+    expect(ev.findings.map((f) => f.reason).sort()).toEqual(['CheckFailed', 'CrashLoopBackOff']);
+    expect(ev.skipped).toContainEqual({ check: 'boom', reason: 'CheckFailed', detail: "TypeError: Cannot read properties of undefined (reading 'x')" });
+  });
+
+  it('a forbidden or missing kind skips its checks and is reported as SourceUnavailable', () => {
+    const store = new ObjectStore();
+    for (const k of KIND_NAMES) store.setSource(k, { status: 'synced', coverage: 'cluster' });
+    store.setSource('Pod', { status: 'forbidden', detail: 'pods is forbidden' });
+    store.setSource('Certificate', { status: 'absent' });
+    store.setSource('CertificateRequest', { status: 'absent' });
+    const ev = evaluate(store, { checks: CHECKS, now: T0, config: defaultCheckConfig(), inScope: () => true });
+    const incidents = incidentsNow(ev.findings, store, { clusterName: 'c', config: defaultCheckConfig(), now: T0 });
+    const src = incidents.filter((i) => i.reason === 'SourceUnavailable').map((i) => `${i.attributes.resource} ${i.severity}`);
+    expect(src.sort()).toEqual(['certificaterequests.cert-manager.io info', 'certificates.cert-manager.io info', 'pods warning']);
+    expect(ev.skipped.filter((s) => s.reason === 'SourceUnavailable').map((s) => s.check)).toEqual(
+      expect.arrayContaining(['pod-crash-loop', 'pod-image-pull', 'gateway-readiness', 'certificate-readiness']),
+    );
+  });
+});
+
+describe('determinism', () => {
+  it('the same objects in another order give the same incidents', () => {
+    const objs = stuckRollout();
+    const a = JSON.stringify(run(objs).incidents);
+    const b = JSON.stringify(run([...objs].reverse()).incidents);
+    expect(b).toBe(a);
+  });
+});

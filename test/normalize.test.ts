@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest';
+import { normalize } from '../src/kube/normalize.ts';
+import { certificate, configMap, deployment, pod, running, terminated } from './support/objects.ts';
+
+describe('normalize', () => {
+  it('drops managedFields, env and ConfigMap values; keeps what the checks read', () => {
+    const p = normalize(pod('p', { containers: [{ name: 'c', restarts: 2, state: running(-3), lastState: terminated('OOMKilled', 137, -4) }] })).obj;
+    expect(p?.kind).toBe('Pod');
+    const json = JSON.stringify(p);
+    expect(json).not.toContain('managedFields');
+    expect(json).not.toContain('API_TOKEN');
+    if (p?.kind !== 'Pod') throw new Error('not a pod');
+    expect(p.containers[0]?.last?.reason).toBe('OOMKilled');
+    expect(typeof p.containers[0]?.current.startedAt).toBe('number');
+    const cm = normalize(configMap('x', { data: { 'policy.json': '{"secret":"value"}' } })).obj;
+    expect(cm).toMatchObject({ kind: 'ConfigMap', keys: ['policy.json'] });
+    expect(JSON.stringify(cm)).not.toContain('value');
+  });
+
+  it('an omitted replicas count is 1 (API default)', () => {
+    const d = deployment('d');
+    delete (d.spec as Record<string, unknown>).replicas;
+    expect(normalize(d).obj).toMatchObject({ replicas: 1 });
+  });
+
+  it('accepts older API versions', () => {
+    for (const v of ['extensions/v1beta1', 'apps/v1beta2']) expect(normalize({ ...deployment('d'), apiVersion: v }).obj?.kind).toBe('Deployment');
+    for (const v of ['cert-manager.io/v1alpha2', 'cert-manager.io/v1alpha3', 'cert-manager.io/v1beta1', 'certmanager.k8s.io/v1alpha1']) {
+      expect(normalize({ ...certificate('c', { ready: 'True' }), apiVersion: v }).obj?.kind).toBe('Certificate');
+    }
+    const ing = normalize({
+      apiVersion: 'networking.k8s.io/v1beta1',
+      kind: 'Ingress',
+      metadata: { name: 'i', namespace: 'n' },
+      spec: { backend: { serviceName: 'def', servicePort: 80 }, rules: [{ http: { paths: [{ backend: { serviceName: 'web', servicePort: 'http' } }] } }] },
+    }).obj;
+    expect(ing).toMatchObject({ kind: 'Ingress', backendServices: ['def', 'web'] });
+  });
+
+  it('reads around wrongly typed fields and says where', () => {
+    const raw = pod('p', { containers: [{ name: 'c' }] });
+    const cs = ((raw.status as Record<string, unknown>).containerStatuses as Record<string, unknown>[])[0] as Record<string, unknown>;
+    cs.restartCount = 'three';
+    (raw.status as Record<string, unknown>).conditions = 'nope';
+    const r = normalize(raw);
+    expect(r.obj?.kind).toBe('Pod');
+    expect(r.notes).toContain('status.containerStatuses[0].restartCount: expected a number, got string "three"');
+    expect(r.notes).toContain('status.conditions: expected a list, got string "nope"');
+  });
+
+  it('numeric strings are numbers; a condition with an odd status is Unknown', () => {
+    const d = deployment('d');
+    (d.spec as Record<string, unknown>).replicas = '3';
+    ((d.status as Record<string, unknown>).conditions as Record<string, unknown>[])[0] = { type: 'Available', status: 'maybe' };
+    const o = normalize(d).obj;
+    expect(o).toMatchObject({ replicas: 3, conditions: [{ type: 'Available', status: 'Unknown' }, expect.anything()] });
+  });
+
+  it('skips what it cannot identify, with a reason', () => {
+    expect(normalize({ kind: 'Pod', metadata: {} }).skipped).toBe('Pod without metadata.name');
+    expect(normalize({ kind: 'Node', metadata: { name: 'n' } }).skipped).toMatch(/not read by any check/);
+    expect(normalize('text').skipped).toBe('not an object');
+    expect(normalize({ apiVersion: 'v1', metadata: { name: 'x' } }, { kind: 'Pod' }).obj?.kind).toBe('Pod');
+  });
+});
