@@ -26,6 +26,12 @@ describe('redaction', () => {
     });
   }
 
+  it('does not take prose for a secret', () => {
+    const s = 'failed to authorize: failed to fetch oauth token: unexpected status: 401 Unauthorized';
+    expect(redact(s)).toBe(s);
+    expect(redact('the token: is missing; secret: hunter2')).toBe('the token: is missing; secret: [REDACTED]');
+  });
+
   it('keeps what a person needs to debug', () => {
     const out = redact('Get "https://user:pw@registry.local:5000/v2/": http: server gave HTTP response to HTTPS client');
     expect(out).toContain('registry.local:5000/v2/');

@@ -63,8 +63,8 @@ export function parseDocuments(text: string, name: string): unknown[] {
   for (const [i, d] of list.entries()) {
     const e = d.errors[0];
     if (e) {
-      const pos = e.linePos?.[0];
-      const where = pos ? `line ${pos.line}, column ${pos.col}` : `document ${i + 1}`;
+      const off = e.pos[0];
+      const where = Number.isFinite(off) ? (({ line, col }) => `line ${line}, column ${col}`)(lineCol(trimmed, off)) : `document ${i + 1}`;
       throw new InputError(`${name}: invalid YAML at ${where}: ${e.message.split('\n')[0]}`);
     }
     const v = d.toJS({ maxAliasCount: 100 }) as unknown;

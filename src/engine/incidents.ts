@@ -158,7 +158,8 @@ function explainsAcross(a: Incident, b: Incident): boolean {
     const f = b.attributes['registry.failure'];
     return f === 'connection_refused' || f === 'timeout' || f === 'unknown' || f === 'dns';
   }
-  if (a.reason === 'OperatorUnavailable') return b.reason === 'MCPServerPending';
+  // With one replica still ready the leader keeps reconciling: only a fully down operator explains Pending.
+  if (a.reason === 'OperatorUnavailable') return b.reason === 'MCPServerPending' && (a.attributes.ready_replicas ?? 0) === 0;
   return false;
 }
 

@@ -25,9 +25,9 @@ const RULES: readonly [RegExp, string | ((...m: string[]) => string)][] = [
   [/\b(basic)\s+[a-z0-9+/]{8,}={0,2}/gi, `$1 ${R}`],
   [/\beyJ[a-zA-Z0-9_-]{8,}\.[a-zA-Z0-9_-]{8,}\.[a-zA-Z0-9_-]{4,}/g, R],
   [/\b(?:AKIA|ASIA)[A-Z0-9]{16}\b/g, R],
-  // password=…, "token": "…", api-key: …
+  // password=…, "token": "…", api-key:abc, secret: hunter2 — but not prose such as "token: unexpected status".
   [
-    /\b(password|passwd|pwd|token|secret|api[_-]?key|access[_-]?key|client[_-]?secret|auth)("?\s*[:=]\s*"?)(?!\[REDACTED\])[^\s"',;&]+/gi,
+    /\b(password|passwd|pwd|token|secret|api[_-]?key|access[_-]?key|client[_-]?secret)("?\s*=\s*"?|"?\s*:\s*"|"?:(?=[^\s])|"?:\s+(?=[^\s"',;&]*\d))(?!\[REDACTED\])[^\s"',;&]+/gi,
     (_m, k = '', sep = '') => `${k}${sep}${R}`,
   ],
 ];
