@@ -49,7 +49,7 @@ describe('sanitize and cap', () => {
     const huge = `${'\u001b[2J\n'.repeat(100_000)}${'A'.repeat(1 << 20)}`;
     const out = clean(huge);
     expect(out.length).toBeLessThanOrEqual(MAX_MESSAGE);
-    expect(out).not.toMatch(/[\u001b\r\n]/);
+    expect(/[\r\n]/.test(out) || out.includes('\u001b')).toBe(false);
   });
 
   it('messages leaving the engine are cleaned', () => {
@@ -57,7 +57,7 @@ describe('sanitize and cap', () => {
     const { incidents } = run([pod('p', { containers: [{ name: 'c', image: 'r.example/x', ready: false, state: waiting('ErrImagePull', msg) }] })]);
     const i = incidents[0];
     expect(i?.message).not.toContain('topsecret');
-    expect(i?.message).not.toMatch(/[\u001b\n]/);
+    expect(i?.message.includes('\u001b') || i?.message.includes('\n')).toBe(false);
   });
 });
 

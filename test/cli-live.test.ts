@@ -1,0 +1,133 @@
+// doctor against a live cluster, played by the protocol-level fake API server over real HTTP:
+// kubeconfig auth, discovery, paged LISTs, 403 for a forbidden kind, 404 for a CRD that is not
+// installed, and an unreachable server (exit 3).
+
+import { afterEach, describe, expect, it } from 'vitest';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { FakeApiServer } from '../src/sim/apiserver.ts';
+import { cli, spawnCli } from './support/cli.ts';
+import { healthyPlatform, healthyServer, pod, waiting, type Raw } from './support/objects.ts';
+
+let server: FakeApiServer | undefined;
+afterEach(async () => {
+  await server?.stop();
+  server = undefined;
+});
+
+async function start(objs: Raw[], opts: ConstructorParameters<typeof FakeApiServer>[0] = {}): Promise<{ kubeconfig: string; server: FakeApiServer }> {
+  server = new FakeApiServer({ token: 's3cret-token', ...opts });
+  server.apply(...objs);
+  const url = await server.start();
+  const dir = mkdtempSync(join(tmpdir(), 'sa-kube-'));
+  const kubeconfig = join(dir, 'config');
+  writeFileSync(kubeconfig, server.kubeconfig(url));
+  return { kubeconfig, server };
+}
+
+function manyPods(n: number): Raw[] {
+  const out: Raw[] = [];
+  for (let i = 0; i < n; i++) out.push(pod(`batch-${String(i).padStart(4, '0')}`, { ns: 'jobs', containers: [{ name: 'w' }] }));
+  out.push(pod('batch-broken', { ns: 'jobs', containers: [{ name: 'w', ready: false, state: waiting('CrashLoopBackOff') }] }));
+  return out;
+}
+
+describe('doctor on a live cluster', () => {
+  it('lists with limit/continue, reads only, and finds the incident on a later page', async () => {
+    const { kubeconfig, server: s } = await start([...healthyPlatform(), ...healthyServer('weather'), ...manyPods(1200)]);
+    const r = await cli(['doctor', '--kubeconfig', kubeconfig, '-o', 'json']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(1);
+    const doc = JSON.parse(r.stdout) as { cluster: { source: string }; incidents: { reason: string; object: { name: string } }[]; skipped: unknown[] };
+    expect(doc.cluster.source).toBe('live');
+    expect(doc.incidents.map((i) => `${i.reason} ${i.object.name}`)).toEqual(['CrashLoopBackOff batch-broken']);
+    expect(doc.skipped).toEqual([]);
+    const podLists = s.requests.filter((q) => q.path === '/api/v1/pods');
+    expect(podLists.length).toBe(3); // 1201 pods + weather's pod in pages of 500
+    expect(podLists.every((q) => q.query.limit === '500')).toBe(true);
+    expect(podLists.slice(1).every((q) => q.query.continue)).toBe(true);
+    expect(s.requests.every((q) => q.method === 'GET')).toBe(true);
+    // Exactly the kinds the checks need; never Secrets.
+    const listed = new Set(s.requests.map((q) => q.path).filter((p) => !p.startsWith('/version') && p.split('/').length > 3));
+    expect([...listed].some((p) => p.includes('secrets'))).toBe(false);
+  });
+
+  it('a forbidden kind and a CRD that is not installed are skipped and reported, never green', async () => {
+    const { kubeconfig } = await start([...healthyPlatform(), ...healthyServer('weather')], { forbidden: ['pods'], missingGroups: ['cert-manager.io'] });
+    const r = await cli(['doctor', '--kubeconfig', kubeconfig, '-o', 'json']);
+    expect(r.code).toBe(1);
+    const doc = JSON.parse(r.stdout) as { incidents: { reason: string; severity: string; message: string }[]; skipped: { check: string; reason: string; detail: string }[] };
+    const src = doc.incidents.filter((i) => i.reason === 'SourceUnavailable');
+    expect(src.map((i) => i.severity).sort()).toEqual(['info', 'info', 'warning']);
+    expect(src.find((i) => i.severity === 'warning')?.message).toContain('cannot read pods: forbidden by RBAC');
+    const skipped = new Map(doc.skipped.map((s) => [s.check, s]));
+    expect(skipped.get('pod-crash-loop')?.reason).toBe('SourceUnavailable');
+    expect(skipped.get('pod-crash-loop')?.detail).toContain('cannot list resource "pods"');
+    expect(skipped.get('certificate-readiness')?.detail).toContain('cert-manager.io/v1 is not served');
+  });
+
+  it('honours --namespace by listing only that namespace', async () => {
+    const { kubeconfig, server: s } = await start([...healthyServer('weather'), ...manyPods(3)]);
+    const r = await cli(['doctor', '--kubeconfig', kubeconfig, '--namespace', 'jobs', '-o', 'json']);
+    expect(r.code).toBe(1);
+    expect(s.requests.some((q) => q.path === '/api/v1/namespaces/jobs/pods')).toBe(true);
+    expect(s.requests.some((q) => q.path === '/api/v1/pods')).toBe(false);
+  });
+
+  it('wrong credentials: exit 3', async () => {
+    const { kubeconfig } = await start([]);
+    writeFileSync(kubeconfig, server?.kubeconfig((await import('node:fs')).readFileSync(kubeconfig, 'utf8').match(/server: (\S+)/)?.[1] ?? '').replace('s3cret-token', 'wrong') ?? '');
+    const r = await cli(['doctor', '--kubeconfig', kubeconfig]);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toContain('rejected the credentials (401 Unauthorized)');
+  });
+
+  it('unreachable API server: exit 3 from the real executable', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sa-kube-'));
+    const kubeconfig = join(dir, 'config');
+    writeFileSync(kubeconfig, new FakeApiServer().kubeconfig('http://127.0.0.1:9'));
+    const r = await spawnCli(['doctor', '--kubeconfig', kubeconfig]);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(/cannot reach the API server at http:\/\/127\.0\.0\.1:9: ECONNREFUSED/);
+  });
+
+  it('no kubeconfig at all: exit 3 with what to do', async () => {
+    const r = await spawnCli(['doctor'], { env: { KUBECONFIG: '/nonexistent/kubeconfig', HOME: '/nonexistent' } });
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(/kubeconfig|no cluster configured/i);
+  });
+});
+
+describe('doctor --from-watcher', () => {
+  it('prints a running agent\'s /incidents with the same formatter, and exit 3 when it is down', async () => {
+    const { createServer } = await import('node:http');
+    const report = await cli(['doctor', '--from-file', new URL('./fixtures/cluster-unhealthy.yaml', import.meta.url).pathname, '--now', '2026-11-24T10:00:00Z', '-o', 'json']);
+    const agent = createServer((req, res) => {
+      if (req.url !== '/incidents') {
+        res.writeHead(404).end();
+        return;
+      }
+      const doc = JSON.parse(report.stdout) as { cluster: { source: string } };
+      doc.cluster.source = 'watcher';
+      res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify(doc));
+    });
+    await new Promise<void>((r) => agent.listen(0, '127.0.0.1', r));
+    const port = (agent.address() as { port: number }).port;
+    try {
+      const r = await cli(['doctor', '--from-watcher', `http://127.0.0.1:${port}`, '-o', 'json']);
+      expect(r.code).toBe(1);
+      const a = JSON.parse(r.stdout) as { incidents: unknown[]; cluster: { source: string } };
+      expect(a.cluster.source).toBe('watcher');
+      expect(a.incidents).toEqual((JSON.parse(report.stdout) as { incidents: unknown[] }).incidents);
+      const text = await cli(['doctor', '--from-watcher', `http://127.0.0.1:${port}/incidents`]);
+      expect(text.stdout).toContain('MCPServer mcp-team-acme/weather (team acme)');
+    } finally {
+      agent.close();
+    }
+    const down = await cli(['doctor', '--from-watcher', `http://127.0.0.1:${port}`]);
+    expect(down.code).toBe(3);
+    expect(down.stderr).toContain('cannot reach the agent');
+    expect((await cli(['doctor', '--from-watcher', 'not a url'])).code).toBe(2);
+  });
+});
