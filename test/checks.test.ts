@@ -28,14 +28,14 @@ interface Row {
   objects: Raw[];
   expect: string[];
   now?: number;
-  config?: Parameters<typeof run>[1]['config'];
+  config?: NonNullable<Parameters<typeof run>[1]>["config"];
 }
 
 function table(title: string, rows: Row[]): void {
   describe(title, () => {
     for (const r of rows) {
       it(r.name, () => {
-        const opts: Parameters<typeof run>[1] = {};
+        const opts: NonNullable<Parameters<typeof run>[1]> = {};
         if (r.now !== undefined) opts.now = r.now;
         if (r.config) opts.config = r.config;
         expect(summary(run(r.objects, opts).incidents)).toEqual([...r.expect].sort());
