@@ -104,6 +104,9 @@ export async function listKind(client: KubeClient, store: ObjectStore, kind: Kin
   return { status: 'synced', coverage: namespaces.length > 0 ? 'partial' : 'cluster' };
 }
 
+/** Where a kind is not served (an old cluster without EndpointSlices), what can stand in for it. */
+const ALTERNATIVES: Partial<Record<KindName, KindName>> = { EndpointSlice: 'Endpoints' };
+
 export async function loadLive(
   client: KubeClient,
   store: ObjectStore,
@@ -125,6 +128,12 @@ export async function loadLive(
       store.setSource(kind, state);
     }),
   );
+  for (const kind of kinds) {
+    const alt = ALTERNATIVES[kind];
+    if (alt && store.source(kind).status === 'absent' && !kinds.includes(alt)) {
+      store.setSource(alt, await listKind(client, store, alt, opts.namespaces, opts.inScope, notes).catch((err: unknown) => ({ status: 'failing' as const, detail: String(err) })));
+    }
+  }
   if (failures === kinds.length && kinds.length > 0) {
     throw new ClusterUnreachableError(`every request to ${client.server} failed: ${store.source(kinds[0] as KindName).detail ?? ''}`);
   }

@@ -49,8 +49,8 @@ function needKinds(n: Need): readonly KindName[] {
 export function neededKinds(checks: readonly Check[], all = false): KindName[] {
   const out = new Set<KindName>();
   for (const c of checks) for (const n of c.needs) for (const k of all ? needKinds(n) : needKinds(n).slice(0, 1)) out.add(k);
-  // Checks refine their findings with these when present (ownership, endpoints, pods of a Service).
-  for (const k of ['Pod', 'ReplicaSet'] as const) if (out.size > 0) out.add(k);
+  // Checks refine their findings with these when present (ownership chains, pods of a Service).
+  for (const k of ['Pod', 'ReplicaSet', 'Deployment'] as const) if (out.size > 0) out.add(k);
   return [...out];
 }
 
