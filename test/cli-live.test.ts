@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FakeApiServer } from '../src/sim/apiserver.ts';
 import { cli, spawnCli } from './support/cli.ts';
-import { healthyPlatform, healthyServer, pod, waiting, type Raw } from './support/objects.ts';
+import { healthyPlatform, healthyServer, pod, service, waiting, type Raw } from './support/objects.ts';
 
 let server: FakeApiServer | undefined;
 afterEach(async () => {
@@ -65,6 +65,16 @@ describe('doctor on a live cluster', () => {
     expect(skipped.get('pod-crash-loop')?.reason).toBe('SourceUnavailable');
     expect(skipped.get('pod-crash-loop')?.detail).toContain('cannot list resource "pods"');
     expect(skipped.get('certificate-readiness')?.detail).toContain('cert-manager.io/v1 is not served');
+  });
+
+  it('an old cluster without EndpointSlices is read through v1 Endpoints', async () => {
+    const objs = [service('api', { ns: 'web' }), { apiVersion: 'v1', kind: 'Endpoints', metadata: { name: 'api', namespace: 'web' }, subsets: [{ notReadyAddresses: [{ ip: '10.0.0.9' }], ports: [{ port: 80 }] }] }];
+    const { kubeconfig, server: s } = await start(objs, { missingGroups: ['discovery.k8s.io'] });
+    const r = await cli(['doctor', '--kubeconfig', kubeconfig, '-o', 'json']);
+    const doc = JSON.parse(r.stdout) as { incidents: { reason: string }[]; skipped: { check: string }[] };
+    expect(doc.incidents.map((i) => i.reason)).toContain('ServiceNoEndpoints');
+    expect(doc.skipped.map((x) => x.check)).not.toContain('service-endpoints');
+    expect(s.requests.some((q) => q.path === '/api/v1/endpoints')).toBe(true);
   });
 
   it('honours --namespace by listing only that namespace', async () => {
