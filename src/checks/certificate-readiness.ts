@@ -21,12 +21,13 @@ function remainingText(ms: number): string {
 
 export const certificateReadiness: Check = {
   id: 'certificate-readiness',
+  roots: 'Certificate',
   description: 'cert-manager Certificates that are not Ready, expired, or close to expiry without renewal.',
   needs: ['Certificate'],
   reasons: ['CertificateNotReady', 'CertificateExpiringSoon'],
   *run(view, ctx) {
     const windowMs = ctx.config.certificateExpiryWarningSeconds * 1000;
-    for (const c of view.list('Certificate')) {
+    for (const c of view.roots('Certificate')) {
       if (c.meta.deletionTimestamp !== undefined) continue;
       const ready = condition(c, 'Ready');
       const remaining = c.notAfter !== undefined ? c.notAfter - ctx.now : undefined;

@@ -3,11 +3,12 @@ import { condition, quote, ref } from './helpers.ts';
 
 export const certificateRequest: Check = {
   id: 'certificate-request',
+  roots: 'CertificateRequest',
   description: 'cert-manager CertificateRequests that failed or were denied, while their Certificate is not ready.',
   needs: ['CertificateRequest'],
   reasons: ['CertificateRequestFailed'],
   *run(view) {
-    for (const cr of view.list('CertificateRequest')) {
+    for (const cr of view.roots('CertificateRequest')) {
       const ready = condition(cr, 'Ready');
       const denied = condition(cr, 'Denied');
       const invalid = condition(cr, 'InvalidRequest');

@@ -33,12 +33,13 @@ export function selectorVars(d: Deployment): Record<string, string> {
 
 export const deploymentAvailability: Check = {
   id: 'deployment-availability',
+  roots: 'Deployment',
   description: 'Deployments with unavailable replicas (Available=False or unavailableReplicas>0).',
   needs: ['Deployment'],
   reasons: ['DeploymentUnavailable'],
   *run(view, ctx) {
     const { operator, registry } = ctx.config;
-    for (const d of view.list('Deployment')) {
+    for (const d of view.roots('Deployment')) {
       if (d.meta.deletionTimestamp !== undefined) continue;
       // The operator's and the registry's Deployments have reasons of their own.
       const platform =

@@ -4,11 +4,12 @@ import { availabilitySummary, selectorVars } from './deployment-availability.ts'
 
 export const deploymentProgress: Check = {
   id: 'deployment-progress',
+  roots: 'Deployment',
   description: 'Deployments whose rollout exceeded its progress deadline.',
   needs: ['Deployment'],
   reasons: ['DeploymentProgressDeadlineExceeded'],
   *run(view) {
-    for (const d of view.list('Deployment')) {
+    for (const d of view.roots('Deployment')) {
       if (d.meta.deletionTimestamp !== undefined) continue;
       const progressing = condition(d, 'Progressing');
       if (progressing?.status !== 'False' || progressing.reason !== 'ProgressDeadlineExceeded') continue;

@@ -4,11 +4,12 @@ import { selectorVars } from './deployment-availability.ts';
 
 export const deploymentReplicaFailure: Check = {
   id: 'deployment-replica-failure',
+  roots: 'Deployment',
   description: 'Deployments whose pods are rejected at creation (ReplicaFailure: quota, LimitRange, admission).',
   needs: ['Deployment'],
   reasons: ['DeploymentReplicaFailure'],
   *run(view) {
-    for (const d of view.list('Deployment')) {
+    for (const d of view.roots('Deployment')) {
       if (d.meta.deletionTimestamp !== undefined) continue;
       const failure = condition(d, 'ReplicaFailure');
       if (failure?.status !== 'True') continue;

@@ -6,11 +6,12 @@ const RENDER_FAILURE = /Failed to reconcile policy ConfigMap|rendered gateway po
 
 export const gatewayPolicy: Check = {
   id: 'gateway-policy',
+  roots: 'MCPServer',
   description: 'MCPServers with the gateway enabled whose policy ConfigMap <name>-gateway-policy is missing, lacks policy.json, or failed to render.',
   needs: ['MCPServer', 'ConfigMap'],
   reasons: ['PolicyNotMaterialized'],
   *run(view) {
-    for (const s of view.list('MCPServer')) {
+    for (const s of view.roots('MCPServer')) {
       if (!s.spec.gatewayEnabled || s.meta.deletionTimestamp !== undefined) continue;
       const cmName = `${s.meta.name}-gateway-policy`;
       const policyCond = condition(s.status, 'PolicyReady');

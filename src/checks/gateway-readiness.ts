@@ -4,11 +4,12 @@ import { condition, deploymentsOfServer, podSince, podsOfServer, ref } from './h
 
 export const gatewayReadiness: Check = {
   id: 'gateway-readiness',
+  roots: 'MCPServer',
   description: 'MCPServers with the gateway enabled whose mcp-gateway sidecar is missing or not ready.',
   needs: ['MCPServer', 'Pod'],
   reasons: ['GatewayNotReady'],
   *run(view) {
-    for (const s of view.list('MCPServer')) {
+    for (const s of view.roots('MCPServer')) {
       if (!s.spec.gatewayEnabled || s.meta.deletionTimestamp !== undefined) continue;
       const base: Omit<Finding, 'message'> = { reason: 'GatewayNotReady', object: ref(s) };
       const templateless = deploymentsOfServer(view, s).find(

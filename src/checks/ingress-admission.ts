@@ -30,13 +30,14 @@ export function lacksLoadBalancer(i: Ingress, permissive: boolean): boolean {
 
 export const ingressAdmission: Check = {
   id: 'ingress-admission',
+  roots: 'Ingress',
   description: 'Ingresses that no controller has admitted (empty status.loadBalancer) under strict readiness.',
   needs: ['Ingress'],
   reasons: ['IngressNotAdmitted'],
   *run(view, ctx) {
     const permissive = ctx.config.ingressReadinessMode === 'permissive';
     let silent: Set<string> | undefined;
-    for (const i of view.list('Ingress')) {
+    for (const i of view.roots('Ingress')) {
       if (i.meta.deletionTimestamp !== undefined || !lacksLoadBalancer(i, permissive)) continue;
       silent ??= silentClasses(view);
       const cls = i.className ?? '';

@@ -85,11 +85,12 @@ function ingressStructurallyUnready(view: ClusterView, s: MCPServer, permissive:
 
 export const mcpserverPhase: Check = {
   id: 'mcpserver-phase',
+  roots: 'MCPServer',
   description: 'MCPServers in phase Error, stuck Pending, or PartiallyReady with a required flag false.',
   needs: ['MCPServer'],
   reasons: ['MCPServerError', 'MCPServerPending', 'MCPServerPartiallyReady'],
   *run(view, ctx) {
-    for (const s of view.list('MCPServer')) {
+    for (const s of view.roots('MCPServer')) {
       if (s.meta.deletionTimestamp !== undefined) continue;
       const phase = s.status.phase ?? '';
       const allConds = READINESS_FLAGS.map((f) => condition(s.status, conditionType(f)));

@@ -11,11 +11,12 @@ const WAITING: Readonly<Record<string, ReasonId>> = {
 
 export const podContainerConfig: Check = {
   id: 'pod-container-config',
+  roots: 'Pod',
   description: 'Containers that cannot be created: missing Secret/ConfigMap keys, runtime create or start errors.',
   needs: ['Pod'],
   reasons: ['CreateContainerConfigError', 'CreateContainerError'],
   *run(view) {
-    for (const p of view.list('Pod')) {
+    for (const p of view.roots('Pod')) {
       if (p.meta.deletionTimestamp !== undefined) continue;
       const seen = new Set<ReasonId>();
       for (const c of p.containers) {

@@ -16,11 +16,12 @@ export function containerLabel(c: ContainerStatus): string {
 
 export const podCrashLoop: Check = {
   id: 'pod-crash-loop',
+  roots: 'Pod',
   description: 'Containers and init containers waiting in CrashLoopBackOff.',
   needs: ['Pod'],
   reasons: ['CrashLoopBackOff'],
   *run(view) {
-    for (const p of view.list('Pod')) {
+    for (const p of view.roots('Pod')) {
       if (p.meta.deletionTimestamp !== undefined) continue;
       const looping = p.containers.filter((c) => c.current.state === 'waiting' && c.current.reason === 'CrashLoopBackOff');
       const c = looping[0];

@@ -56,12 +56,13 @@ export function registryMatcher(view: ClusterView, config: CheckConfig): Registr
 
 export const podImagePull: Check = {
   id: 'pod-image-pull',
+  roots: 'Pod',
   description: 'Containers whose image cannot be pulled; pulls from the platform registry are classified.',
   needs: ['Pod'],
   reasons: ['ImagePullBackOff', 'RegistryPullFailed'],
   *run(view, ctx) {
     let registry: RegistryMatcher | undefined;
-    for (const p of view.list('Pod')) {
+    for (const p of view.roots('Pod')) {
       if (p.meta.deletionTimestamp !== undefined) continue;
       const failing = p.containers.filter((c) => c.current.state === 'waiting' && PULL_WAITING.has(c.current.reason ?? ''));
       const c = failing[0];

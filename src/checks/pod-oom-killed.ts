@@ -4,12 +4,13 @@ import { containerLabel } from './pod-crash-loop.ts';
 
 export const podOomKilled: Check = {
   id: 'pod-oom-killed',
+  roots: 'Pod',
   description: 'Containers whose current or last termination was an OOM kill, within the configured window.',
   needs: ['Pod'],
   reasons: ['OOMKilled'],
   *run(view, ctx) {
     const windowMs = ctx.config.oomWindowSeconds * 1000;
-    for (const p of view.list('Pod')) {
+    for (const p of view.roots('Pod')) {
       if (p.meta.deletionTimestamp !== undefined) continue;
       let best: { name: string; init: boolean; at?: number; restarts: number; current: boolean } | undefined;
       let label = '';

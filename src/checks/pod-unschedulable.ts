@@ -3,11 +3,12 @@ import { condition, quote, ref } from './helpers.ts';
 
 export const podUnschedulable: Check = {
   id: 'pod-unschedulable',
+  roots: 'Pod',
   description: 'Pods the scheduler cannot place (PodScheduled=False, reason Unschedulable).',
   needs: ['Pod'],
   reasons: ['PodUnschedulable'],
   *run(view) {
-    for (const p of view.list('Pod')) {
+    for (const p of view.roots('Pod')) {
       if (p.meta.deletionTimestamp !== undefined) continue;
       const c = condition(p, 'PodScheduled');
       if (!c || c.status !== 'False' || c.reason !== 'Unschedulable') continue;

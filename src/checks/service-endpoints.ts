@@ -31,6 +31,7 @@ export function endpointCount(view: ClusterView, s: Service): EndpointCount {
 
 export const serviceEndpoints: Check = {
   id: 'service-endpoints',
+  roots: 'Service',
   description: 'Services with a selector whose endpoints have no ready address.',
   needs: ['Service', ['EndpointSlice', 'Endpoints']],
   reasons: ['ServiceNoEndpoints'],
@@ -38,7 +39,7 @@ export const serviceEndpoints: Check = {
     const { registry } = ctx.config;
     // Pods only refine the finding (since, "selects nothing"); the check stands without them.
     const podsKnown = view.source('Pod').status === 'synced';
-    for (const s of view.list('Service')) {
+    for (const s of view.roots('Service')) {
       if (!s.selector || s.type === 'ExternalName' || s.meta.deletionTimestamp !== undefined) continue;
       // The registry Service has a reason of its own (RegistryUnavailable).
       if (s.meta.namespace === registry.namespace && s.meta.name === registry.service) continue;

@@ -55,6 +55,12 @@ export interface Check {
   /** kebab-case; equals the file name. */
   id: string;
   description: string;
+  /**
+   * The kind whose objects the check judges, one at a time, and on which its findings are: it
+   * iterates view.roots(kind), so an incremental pass re-judges only the objects an event touched.
+   * Unset for checks about singletons (the operator, the registry), which re-run on every pass.
+   */
+  roots?: KindName;
   needs: readonly Need[];
   reasons: readonly ReasonId[];
   run(view: ClusterView, ctx: CheckContext): Iterable<Finding>;

@@ -69,65 +69,66 @@ function unmetNeeds(view: ClusterView, c: Check): { kind: KindName; status: stri
   return unmet;
 }
 
-export function evaluate(view: ClusterView, opts: EvaluateOptions): Evaluation {
+/** Runs one check in isolation: its findings (filtered by config, scope and ignore rules), or a
+ *  CheckFailed finding when it throws, plus anything it declared it could not evaluate. */
+export function runCheck(check: Check, view: ClusterView, opts: EvaluateOptions): { findings: Finding[]; skipped: Skipped[]; failed: boolean } {
   const { config } = opts;
-  const findings: Finding[] = [];
-  const skipped: Skipped[] = [];
-  const { run, disabled } = selectChecks(opts.checks, config);
-  for (const c of disabled) skipped.push({ check: c.id, reason: 'Disabled', detail: 'disabled by configuration' });
-  const unreadable = new Map<KindName, { status: string; detail?: string; checks: string[] }>();
-
-  for (const check of run) {
-    const unmet = unmetNeeds(view, check);
-    if (unmet.length > 0) {
-      const notLoaded = unmet.every((u) => u.status === 'not-loaded');
-      skipped.push({
-        check: check.id,
-        reason: notLoaded ? 'NotInInput' : 'SourceUnavailable',
-        detail: unmet.map((u) => `${describeKind(u.kind)}: ${u.status === 'not-loaded' ? 'not in the input' : u.status}${u.detail ? ` (${u.detail})` : ''}`).join('; '),
-      });
-      for (const u of unmet) {
-        if (u.status === 'not-loaded') continue;
-        const e = unreadable.get(u.kind) ?? { status: u.status, checks: [] };
-        if (u.detail) e.detail = u.detail;
-        e.checks.push(check.id);
-        unreadable.set(u.kind, e);
-      }
-      continue;
-    }
-    const skips: string[] = [];
-    const ctx: CheckContext = { now: opts.now, config, inScope: opts.inScope, skip: (d) => skips.push(d) };
-    const produced: Finding[] = [];
-    try {
-      for (const f of check.run(view, ctx)) produced.push(f);
-    } catch (err) {
-      const detail = clean(err instanceof Error ? `${err.name}: ${err.message}` : String(err), 300);
-      skipped.push({ check: check.id, reason: 'CheckFailed', detail });
-      findings.push({
-        reason: 'CheckFailed',
-        object: AGENT_REF,
-        sub: check.id,
-        message: `check ${check.id} failed: ${detail}`,
-        attributes: { check: check.id },
-        vars: { check: check.id },
-      });
-      continue;
-    }
-    for (const d of skips) skipped.push({ check: check.id, reason: 'OutOfScope', detail: d });
-    for (const f of produced) {
-      if (config.reasons[f.reason]?.enabled === false) continue;
-      if (!opts.inScope(f.object.namespace ?? '') && f.object.namespace !== undefined) continue;
-      if (ignored(f.object.name, config.ignoreNamePrefixes)) continue;
-      findings.push(f);
-    }
+  const skips: string[] = [];
+  const ctx: CheckContext = { now: opts.now, config, inScope: opts.inScope, skip: (d) => skips.push(d) };
+  const produced: Finding[] = [];
+  try {
+    for (const f of check.run(view, ctx)) produced.push(f);
+  } catch (err) {
+    const detail = clean(err instanceof Error ? `${err.name}: ${err.message}` : String(err), 300);
+    return {
+      failed: true,
+      skipped: [{ check: check.id, reason: 'CheckFailed', detail }],
+      findings: [
+        {
+          reason: 'CheckFailed',
+          object: AGENT_REF,
+          sub: check.id,
+          message: `check ${check.id} failed: ${detail}`,
+          attributes: { check: check.id },
+          vars: { check: check.id },
+        },
+      ],
+    };
   }
+  const findings: Finding[] = [];
+  for (const f of produced) {
+    if (config.reasons[f.reason]?.enabled === false) continue;
+    if (f.object.namespace !== undefined && !opts.inScope(f.object.namespace)) continue;
+    if (ignored(f.object.name, config.ignoreNamePrefixes)) continue;
+    findings.push(f);
+  }
+  return { findings, failed: false, skipped: skips.map((d) => ({ check: check.id, reason: 'OutOfScope' as const, detail: d })) };
+}
 
+/** Why a check cannot run now (its kinds are not readable), as a Skipped entry, or undefined. */
+export function checkSkip(view: ClusterView, check: Check): { skipped: Skipped; unmet: { kind: KindName; status: string; detail?: string }[] } | undefined {
+  const unmet = unmetNeeds(view, check);
+  if (unmet.length === 0) return undefined;
+  const notLoaded = unmet.every((u) => u.status === 'not-loaded');
+  return {
+    unmet,
+    skipped: {
+      check: check.id,
+      reason: notLoaded ? 'NotInInput' : 'SourceUnavailable',
+      detail: unmet.map((u) => `${describeKind(u.kind)}: ${u.status === 'not-loaded' ? 'not in the input' : u.status}${u.detail ? ` (${u.detail})` : ''}`).join('; '),
+    },
+  };
+}
+
+/** SourceUnavailable findings: one per unreadable kind that some check needs. */
+export function sourceFindings(unreadable: ReadonlyMap<KindName, { status: string; detail?: string; checks: string[] }>): Finding[] {
+  const out: Finding[] = [];
   for (const [kind, u] of unreadable) {
     const info = KINDS[kind];
     const absent = u.status === 'absent';
     const resource = describeKind(kind);
     const why = absent ? 'the API does not serve it (CRD not installed)' : u.status === 'forbidden' ? 'forbidden by RBAC' : 'the API request failed';
-    findings.push({
+    out.push({
       reason: 'SourceUnavailable',
       object: AGENT_REF,
       sub: resource,
@@ -139,6 +140,33 @@ export function evaluate(view: ClusterView, opts: EvaluateOptions): Evaluation {
       vars: { resource },
     });
   }
+  return out;
+}
+
+export function evaluate(view: ClusterView, opts: EvaluateOptions): Evaluation {
+  const findings: Finding[] = [];
+  const skipped: Skipped[] = [];
+  const { run, disabled } = selectChecks(opts.checks, opts.config);
+  for (const c of disabled) skipped.push({ check: c.id, reason: 'Disabled', detail: 'disabled by configuration' });
+  const unreadable = new Map<KindName, { status: string; detail?: string; checks: string[] }>();
+  for (const check of run) {
+    const skip = checkSkip(view, check);
+    if (skip) {
+      skipped.push(skip.skipped);
+      for (const u of skip.unmet) {
+        if (u.status === 'not-loaded') continue;
+        const e = unreadable.get(u.kind) ?? { status: u.status, checks: [] };
+        if (u.detail) e.detail = u.detail;
+        e.checks.push(check.id);
+        unreadable.set(u.kind, e);
+      }
+      continue;
+    }
+    const r = runCheck(check, view, opts);
+    findings.push(...r.findings);
+    skipped.push(...r.skipped);
+  }
+  findings.push(...sourceFindings(unreadable));
   return { findings, skipped };
 }
 

@@ -6,6 +6,9 @@ import { KIND_NAMES, type KindName } from './kinds.ts';
 import type { AnyObj, EndpointSlice, Obj, SourceState } from './types.ts';
 
 export interface ClusterView {
+  /** The objects of a kind that checks judge in this pass: all of them, or (in an incremental pass)
+   *  those an event touched. Checks iterate roots and use list/get/ownedBy for lookups. */
+  roots<K extends KindName>(kind: K): readonly Obj<K>[];
   list<K extends KindName>(kind: K, namespace?: string): readonly Obj<K>[];
   get<K extends KindName>(kind: K, namespace: string, name: string): Obj<K> | undefined;
   /** Objects of `kind` whose ownerReferences name the owner (by uid, or by kind/name when a dump has no uids). */
@@ -76,6 +79,10 @@ export class ObjectStore implements ClusterView {
     let n = 0;
     for (const c of this.counts.values()) n += c;
     return n;
+  }
+
+  roots<K extends KindName>(kind: K): readonly Obj<K>[] {
+    return this.list(kind);
   }
 
   list<K extends KindName>(kind: K, namespace?: string): readonly Obj<K>[] {
