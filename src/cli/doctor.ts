@@ -1,7 +1,8 @@
 // sentinel-agent doctor: read cluster state once (live, a dump, or a running agent), evaluate the
 // same checks as watch, print incidents, exit with a code (product.md §5).
 
-import { loadConfig, scopeFilter, ConfigError, type AgentConfig } from '../config/config.ts';
+import { scopeFilter, type AgentConfig } from '../config/config.ts';
+import { configFromFlags } from './options.ts';
 import { ObjectStore } from '../kube/store.ts';
 import { CHECKS } from '../checks/registry.ts';
 import { SEVERITIES, type Severity } from '../checks/types.ts';
@@ -72,18 +73,7 @@ export async function doctor(flags: DoctorFlags, io: IO): Promise<number> {
   const logLevel = parseLogLevel(flags.logLevel);
   const now = parseNow(flags.now, io);
   if (flags.fromFile !== undefined && flags.fromWatcher !== undefined) throw new UsageError('--from-file and --from-watcher cannot be used together');
-  let cfg: AgentConfig;
-  try {
-    const inputs: Parameters<typeof loadConfig>[0] = { env: io.env };
-    if (flags.config) inputs.configFile = flags.config;
-    if (flags.clusterName) inputs.clusterName = flags.clusterName;
-    if (flags.namespace) inputs.namespaces = flags.namespace;
-    if (flags.excludeNamespace) inputs.excludeNamespaces = flags.excludeNamespace;
-    cfg = loadConfig(inputs);
-  } catch (err) {
-    if (err instanceof ConfigError) throw new UsageError(err.message);
-    throw err;
-  }
+  const cfg = configFromFlags(flags, io);
   const note = (s: string): void => {
     if (enabled(logLevel, 'info')) io.stderr(`note: ${s}\n`);
   };

@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { processIO, UsageError, type IO } from './io.ts';
 import { doctor, exitCodeForError } from './doctor.ts';
 import { checksCommand } from './checks.ts';
+import { watch } from './watch.ts';
 
 export const HELP = `sentinel-agent — health listener for MCP Runtime clusters
 
@@ -13,7 +14,7 @@ Usage:
                         [--output text|json] [--fail-on critical|warning|info|none]
                         [--apply-grace]   (drop findings younger than their grace, as watch does)
   sentinel-agent checks [REASON] [--output text|json]
-  sentinel-agent watch   (the continuous listener; not in this version yet)
+  sentinel-agent watch  [--listen HOST:PORT]   the continuous listener (until SIGTERM/SIGINT)
   sentinel-agent demo    (the simulated cluster; not in this version yet)
 
 Common flags:
@@ -53,6 +54,7 @@ const OPTIONS = {
 const COMMAND_FLAGS: Record<string, readonly string[]> = {
   doctor: ['from-file', 'from-watcher', 'now', 'output', 'fail-on', 'namespace', 'exclude-namespace', 'config', 'kubeconfig', 'context', 'cluster-name', 'log-level', 'apply-grace'],
   checks: ['output', 'config', 'log-level'],
+  watch: ['namespace', 'exclude-namespace', 'config', 'kubeconfig', 'context', 'cluster-name', 'log-level', 'listen'],
 };
 
 export function version(): string {
@@ -110,7 +112,19 @@ export async function main(argv: readonly string[], io: IO = processIO()): Promi
         if (values.output !== undefined) args.output = values.output;
         return checksCommand(args, io);
       }
-      case 'watch':
+      case 'watch': {
+        if (rest.length > 0) throw new UsageError(`watch: unexpected argument ${JSON.stringify(rest[0])}`);
+        const flags: Parameters<typeof watch>[0] = {};
+        if (values.namespace) flags.namespace = values.namespace;
+        if (values['exclude-namespace']) flags.excludeNamespace = values['exclude-namespace'];
+        if (values.config !== undefined) flags.config = values.config;
+        if (values.kubeconfig !== undefined) flags.kubeconfig = values.kubeconfig;
+        if (values.context !== undefined) flags.context = values.context;
+        if (values['cluster-name'] !== undefined) flags.clusterName = values['cluster-name'];
+        if (values['log-level'] !== undefined) flags.logLevel = values['log-level'];
+        if (values.listen !== undefined) flags.listen = values.listen;
+        return await watch(flags, io);
+      }
       case 'demo':
         io.stderr(`sentinel-agent ${command}: not available in this version yet; use doctor (see README)\n`);
         return 2;

@@ -16,10 +16,21 @@ export interface KubeResponse {
   body: string;
 }
 
+export interface StreamOptions {
+  /** Called with each complete line of a 200 response. */
+  onLine(line: string): void;
+  signal?: AbortSignal;
+  /** Destroys the connection when no byte arrives for this long (a hung watch). */
+  inactivityMs?: number;
+}
+
 export interface KubeClient {
   server: string;
   contextName: string;
   get(path: string, opts?: { timeoutMs?: number }): Promise<KubeResponse>;
+  /** A streaming GET (watch): lines are delivered as they arrive; resolves when the server ends the
+   *  response (body is read whole only for a non-200 answer), rejects on a network error. */
+  stream(path: string, opts: StreamOptions): Promise<KubeResponse>;
 }
 
 export interface KubeClientOptions {
@@ -49,26 +60,94 @@ export async function makeKubeClient(opts: KubeClientOptions): Promise<KubeClien
   }
   const base = new URL(cluster.server);
   const isHttps = base.protocol === 'https:';
-  const agentOpts: https.AgentOptions = { keepAlive: true, maxSockets: 8 };
+  const agentOpts: https.AgentOptions = { keepAlive: true, maxSockets: 64 };
   const agent = isHttps ? new https.Agent(agentOpts) : new http.Agent(agentOpts);
+  const mod = isHttps ? https : http;
+  const requestOptions = async (path: string): Promise<https.RequestOptions> => {
+    const url = new URL(base.pathname.replace(/\/$/, '') + path, base);
+    const reqOpts: https.RequestOptions = {
+      method: 'GET',
+      protocol: url.protocol,
+      hostname: url.hostname,
+      port: url.port,
+      path: url.pathname + url.search,
+      headers: { Accept: 'application/json', 'User-Agent': 'sentinel-agent' },
+      agent,
+    };
+    // Fills in CA, client certificate, bearer token (refreshing exec/OIDC tokens) and TLS options.
+    await kc.applyToHTTPSOptions(reqOpts);
+    reqOpts.agent = agent;
+    return reqOpts;
+  };
   return {
     server: cluster.server,
     contextName: kc.getCurrentContext(),
+    async stream(path, o) {
+      const reqOpts = await requestOptions(path);
+      return await new Promise<KubeResponse>((resolve, reject) => {
+        let timer: NodeJS.Timeout | undefined;
+        const req = mod.request(reqOpts, (res) => {
+          const status = res.statusCode ?? 0;
+          if (status !== 200) {
+            const chunks: Buffer[] = [];
+            res.on('data', (c: Buffer) => chunks.push(c));
+            res.on('end', () => {
+              clearTimeout(timer);
+              resolve({ status, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') });
+            });
+            res.on('error', reject);
+            return;
+          }
+          let rest = '';
+          res.setEncoding('utf8');
+          res.on('data', (chunk: string) => {
+            arm();
+            rest += chunk;
+            let nl = rest.indexOf('\n');
+            while (nl >= 0) {
+              const line = rest.slice(0, nl);
+              rest = rest.slice(nl + 1);
+              if (line.trim() !== '') o.onLine(line);
+              nl = rest.indexOf('\n');
+            }
+          });
+          res.on('end', () => {
+            clearTimeout(timer);
+            if (rest.trim() !== '') o.onLine(rest);
+            resolve({ status, headers: res.headers, body: '' });
+          });
+          res.on('error', (err) => {
+            clearTimeout(timer);
+            reject(err);
+          });
+          res.on('aborted', () => {
+            clearTimeout(timer);
+            reject(new Error('watch stream aborted'));
+          });
+        });
+        const arm = (): void => {
+          if (!o.inactivityMs) return;
+          clearTimeout(timer);
+          timer = setTimeout(() => req.destroy(new Error(`no data for ${o.inactivityMs} ms`)), o.inactivityMs);
+        };
+        arm();
+        const onAbort = (): void => {
+          req.destroy(new Error("aborted"));
+        };
+        if (o.signal) {
+          if (o.signal.aborted) onAbort();
+          else o.signal.addEventListener('abort', onAbort, { once: true });
+        }
+        req.on('error', (err) => {
+          clearTimeout(timer);
+          reject(err);
+        });
+        req.on('close', () => o.signal?.removeEventListener('abort', onAbort));
+        req.end();
+      });
+    },
     async get(path, o = {}) {
-      const url = new URL(base.pathname.replace(/\/$/, '') + path, base);
-      const reqOpts: https.RequestOptions = {
-        method: 'GET',
-        protocol: url.protocol,
-        hostname: url.hostname,
-        port: url.port,
-        path: url.pathname + url.search,
-        headers: { Accept: 'application/json', 'User-Agent': 'sentinel-agent' },
-        agent,
-      };
-      // Fills in CA, client certificate, bearer token (refreshing exec/OIDC tokens) and TLS options.
-      await kc.applyToHTTPSOptions(reqOpts);
-      reqOpts.agent = agent;
-      const mod = isHttps ? https : http;
+      const reqOpts = await requestOptions(path);
       return await new Promise<KubeResponse>((resolve, reject) => {
         const req = mod.request(reqOpts, (res) => {
           const chunks: Buffer[] = [];

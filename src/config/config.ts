@@ -12,11 +12,21 @@ export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
+export interface WatchConfig {
+  holdSeconds: number;
+  fullEvaluationSeconds: number;
+  relistIntervalSeconds: number;
+  watchTimeoutSeconds: [number, number];
+  inactivitySeconds: number;
+}
+
 export interface AgentConfig {
   clusterName: string;
   namespaces: string[];
   excludeNamespaces: string[];
   checks: CheckConfig;
+  watch: WatchConfig;
+  listen: string;
 }
 
 export interface ConfigInputs {
@@ -24,6 +34,7 @@ export interface ConfigInputs {
   clusterName?: string;
   namespaces?: string[];
   excludeNamespaces?: string[];
+  listen?: string;
   env: Readonly<Record<string, string | undefined>>;
 }
 
@@ -90,10 +101,10 @@ const TOP_KEYS = [
   'checks',
   'reasons',
   'runbookBaseUrl',
-  // Read by the watcher and the telemetry; accepted here so one file serves every command.
   'watch',
-  'telemetry',
   'http',
+  // Read by the telemetry; accepted here so one file serves every command.
+  'telemetry',
 ];
 
 /** Applies a parsed config document onto the defaults. */
@@ -143,6 +154,27 @@ export function applyConfigDocument(doc: unknown, base: AgentConfig, file: strin
       else c.disabledChecks = ids;
     }
   }
+  if (doc.watch !== undefined) {
+    const wd = doc.watch;
+    if (!isRec(wd)) throw new ConfigError(`${w('watch')}: expected a mapping`);
+    only(wd, ['holdPeriod', 'fullEvaluationInterval', 'relistInterval', 'watchTimeout', 'inactivityTimeout'], w('watch'));
+    const wc: WatchConfig = { ...cfg.watch };
+    if (wd.holdPeriod !== undefined) wc.holdSeconds = parseDuration(wd.holdPeriod, w('watch.holdPeriod'));
+    if (wd.fullEvaluationInterval !== undefined) wc.fullEvaluationSeconds = positive(parseDuration(wd.fullEvaluationInterval, w('watch.fullEvaluationInterval')), w('watch.fullEvaluationInterval'));
+    if (wd.relistInterval !== undefined) wc.relistIntervalSeconds = parseDuration(wd.relistInterval, w('watch.relistInterval'));
+    if (wd.watchTimeout !== undefined) {
+      const t = positive(parseDuration(wd.watchTimeout, w('watch.watchTimeout')), w('watch.watchTimeout'));
+      // Each watch gets a timeout between 1x and 2x of this, so reconnects spread out.
+      wc.watchTimeoutSeconds = [t, 2 * t];
+    }
+    if (wd.inactivityTimeout !== undefined) wc.inactivitySeconds = positive(parseDuration(wd.inactivityTimeout, w('watch.inactivityTimeout')), w('watch.inactivityTimeout'));
+    cfg.watch = wc;
+  }
+  if (doc.http !== undefined) {
+    if (!isRec(doc.http)) throw new ConfigError(`${w('http')}: expected a mapping`);
+    only(doc.http, ['listen'], w('http'));
+    if (doc.http.listen !== undefined) cfg.listen = str(doc.http.listen, w('http.listen'));
+  }
   if (doc.reasons !== undefined) {
     if (!isRec(doc.reasons)) throw new ConfigError(`${w('reasons')}: expected a mapping of reason → {severity, grace, enabled}`);
     const reasons: Record<string, { severity?: Severity; graceSeconds?: number; enabled?: boolean }> = { ...c.reasons };
@@ -164,8 +196,20 @@ export function applyConfigDocument(doc: unknown, base: AgentConfig, file: strin
   return cfg;
 }
 
+function positive(n: number, where: string): number {
+  if (n <= 0) throw new ConfigError(`${where}: must be greater than zero`);
+  return n;
+}
+
 export function defaultAgentConfig(): AgentConfig {
-  return { clusterName: 'default', namespaces: [], excludeNamespaces: [], checks: defaultCheckConfig() };
+  return {
+    clusterName: 'default',
+    namespaces: [],
+    excludeNamespaces: [],
+    checks: defaultCheckConfig(),
+    watch: { holdSeconds: 60, fullEvaluationSeconds: 60, relistIntervalSeconds: 0, watchTimeoutSeconds: [300, 600], inactivitySeconds: 150 },
+    listen: '0.0.0.0:8080',
+  };
 }
 
 export function loadConfig(inputs: ConfigInputs): AgentConfig {
@@ -193,6 +237,8 @@ export function loadConfig(inputs: ConfigInputs): AgentConfig {
   if (env.SENTINEL_AGENT_NAMESPACES) cfg.namespaces = strList(env.SENTINEL_AGENT_NAMESPACES, 'SENTINEL_AGENT_NAMESPACES');
   const envCluster = env.SENTINEL_AGENT_CLUSTER_NAME ?? env.MCP_CLUSTER_NAME;
   if (envCluster) cfg.clusterName = envCluster;
+  if (env.SENTINEL_AGENT_LISTEN) cfg.listen = env.SENTINEL_AGENT_LISTEN;
+  if (inputs.listen) cfg.listen = inputs.listen;
   if (inputs.clusterName) cfg.clusterName = inputs.clusterName;
   if (inputs.namespaces && inputs.namespaces.length > 0) cfg.namespaces = inputs.namespaces;
   if (inputs.excludeNamespaces && inputs.excludeNamespaces.length > 0) cfg.excludeNamespaces = inputs.excludeNamespaces;

@@ -1,0 +1,272 @@
+// The watcher's owner of everything long-lived: reflectors fill the store; events mark what they
+// touch; a short debounce later an incremental pass re-judges those objects, and a periodic full
+// pass advances time-based findings; the tracker turns findings into transitions for the sinks.
+// Every part is isolated: a kind that cannot be read is reported, a sink that throws is counted.
+
+import type { KindName } from '../kube/kinds.ts';
+import { ObjectStore } from '../kube/store.ts';
+import type { AnyObj, SourceState } from '../kube/types.ts';
+import { objKey } from '../kube/types.ts';
+import { CHECKS } from '../checks/registry.ts';
+import type { Check } from '../checks/types.ts';
+import { neededKinds, selectChecks, type Skipped } from '../engine/evaluate.ts';
+import { ContinuousEvaluator } from '../engine/continuous.ts';
+import { affectedKeys } from '../engine/dependents.ts';
+import { toCandidates, type Incident } from '../engine/incidents.ts';
+import { IncidentTracker, type Transition } from '../engine/tracker.ts';
+import { scopeFilter, type AgentConfig } from '../config/config.ts';
+import type { KubeClient } from '../collector/kube-client.ts';
+import { DEFAULT_REFLECTOR_OPTIONS, Reflector, type ReflectorOptions } from '../collector/reflector.ts';
+import type { Logger } from './log.ts';
+
+export interface IncidentSink {
+  name: string;
+  /** Called after every pass that changed something; must not throw (it is isolated anyway). */
+  transitions(ts: readonly Transition[]): void;
+  /** Final flush on shutdown. */
+  flush?(): Promise<void>;
+}
+
+export interface WatchSettings {
+  /** Absent this long before an incident resolves. */
+  holdMs: number;
+  /** Full evaluation this often (time-based findings, healing). */
+  fullEvaluationMs: number;
+  /** Debounce between an event and its incremental pass. */
+  evaluationDelayMs: number;
+  reflector: Omit<ReflectorOptions, 'inScope'>;
+}
+
+export const DEFAULT_WATCH_SETTINGS: WatchSettings = {
+  holdMs: 60_000,
+  fullEvaluationMs: 60_000,
+  evaluationDelayMs: 25,
+  reflector: DEFAULT_REFLECTOR_OPTIONS,
+};
+
+export interface AgentStats {
+  passes: { full: number; incremental: number };
+  lastPassMs: number;
+  /** Recent pass durations (ms), for percentiles. */
+  passDurations: number[];
+  transitions: { opened: number; updated: number; resolved: number };
+  sinkFailures: Record<string, number>;
+  events: number;
+}
+
+export class Agent {
+  readonly store = new ObjectStore();
+  readonly tracker: IncidentTracker;
+  readonly stats: AgentStats = { passes: { full: 0, incremental: 0 }, lastPassMs: 0, passDurations: [], transitions: { opened: 0, updated: 0, resolved: 0 }, sinkFailures: {}, events: 0 };
+  private readonly evaluator: ContinuousEvaluator;
+  private readonly reflectors: Reflector[] = [];
+  private readonly checks: readonly Check[];
+  private readonly kinds: KindName[];
+  private readonly dirty = new Set<string>();
+  private readonly sinks: IncidentSink[];
+  private readonly inScope: (ns: string) => boolean;
+  private needFull = true;
+  private settled = false;
+  private stopped = false;
+  private timer?: NodeJS.Timeout;
+  private fullTimer?: NodeJS.Timeout;
+  private lastPassAt = 0;
+  private readonly sourceParts = new Map<KindName, Map<string, SourceState>>();
+  private readonly client: KubeClient;
+  private readonly config: AgentConfig;
+  private readonly settings: WatchSettings;
+  private readonly log: Logger;
+  private readonly now: () => number;
+
+  constructor(opts: { client: KubeClient; config: AgentConfig; settings?: WatchSettings; log: Logger; sinks?: IncidentSink[]; now?: () => number; checks?: readonly Check[] }) {
+    this.client = opts.client;
+    this.config = opts.config;
+    this.settings = opts.settings ?? DEFAULT_WATCH_SETTINGS;
+    this.log = opts.log;
+    this.now = opts.now ?? Date.now;
+    this.sinks = opts.sinks ?? [];
+    this.checks = opts.checks ?? CHECKS;
+    this.tracker = new IncidentTracker({ holdMs: this.settings.holdMs });
+    this.evaluator = new ContinuousEvaluator(this.checks);
+    this.inScope = scopeFilter(this.config);
+    this.kinds = neededKinds(selectChecks(this.checks, this.config.checks).run);
+  }
+
+  /** Kinds this agent watches (drives RBAC). */
+  watchedKinds(): readonly KindName[] {
+    return this.kinds;
+  }
+
+  addSink(s: IncidentSink): void {
+    this.sinks.push(s);
+  }
+
+  start(): void {
+    const namespaces = this.config.namespaces.length > 0 ? this.config.namespaces : [undefined];
+    const ropts: ReflectorOptions = { ...this.settings.reflector, inScope: this.inScope };
+    for (const kind of this.kinds) {
+      for (const ns of namespaces) {
+        const r = new Reflector(kind, ns, this.client, this.handler, ropts, (level, msg, fields) => this.log(level, msg, fields));
+        this.reflectors.push(r);
+        r.start();
+      }
+    }
+    this.fullTimer = setInterval(() => {
+      this.needFull = true;
+      this.schedule(0);
+    }, this.settings.fullEvaluationMs);
+    this.fullTimer.unref();
+    this.log('info', 'watching', { kinds: this.kinds, namespaces: this.config.namespaces.length ? this.config.namespaces : 'all', cluster: this.config.clusterName });
+  }
+
+  /** Stops the watches, runs a final pass and flushes every sink. */
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    clearTimeout(this.timer);
+    clearInterval(this.fullTimer);
+    await Promise.all(this.reflectors.map((r) => r.stop()));
+    await Promise.all(
+      this.sinks.map(async (s) => {
+        try {
+          await s.flush?.();
+        } catch (err) {
+          this.sinkFailed(s, err);
+        }
+      }),
+    );
+    this.log('info', 'stopped');
+  }
+
+  /** Every needed kind has synced or has been reported unavailable, and the first pass ran. */
+  ready(): boolean {
+    return this.settled && this.stats.passes.full > 0;
+  }
+
+  /** Whether the evaluation loop is turning (for /healthz). */
+  alive(now = this.now()): boolean {
+    if (this.stopped) return false;
+    if (!this.settled) return true;
+    return now - this.lastPassAt < Math.max(3 * this.settings.fullEvaluationMs, 10_000);
+  }
+
+  sources(): Record<string, SourceState> {
+    const out: Record<string, SourceState> = {};
+    for (const k of this.kinds) out[k] = this.store.source(k);
+    return out;
+  }
+
+  reflectorStats(): { kind: KindName; namespace: string | undefined; state: SourceState; stats: Reflector['stats'] }[] {
+    return this.reflectors.map((r) => ({ kind: r.kind, namespace: r.namespace, state: r.state, stats: r.stats }));
+  }
+
+  openIncidents(): Incident[] {
+    return this.tracker.open();
+  }
+
+  skipped(): Skipped[] {
+    return this.evaluator.skipped();
+  }
+
+  /** Runs a pass now (tests and shutdown); normally passes are scheduled by events and timers. */
+  passNow(): Transition[] {
+    return this.pass();
+  }
+
+  private readonly handler = {
+    replace: (kind: KindName, namespace: string | undefined, objs: AnyObj[]): void => {
+      if (namespace === undefined) this.store.replaceKind(kind, objs);
+      else {
+        for (const o of this.store.list(kind, namespace)) this.store.delete(kind, namespace, o.meta.name);
+        for (const o of objs) this.store.upsert(o);
+      }
+      this.needFull = true;
+      this.schedule();
+    },
+    upsert: (obj: AnyObj): void => {
+      this.stats.events++;
+      const prev = this.store.get(obj.kind, obj.meta.namespace, obj.meta.name);
+      if (prev) affectedKeys(this.store, prev, this.dirty);
+      this.store.upsert(obj);
+      affectedKeys(this.store, obj, this.dirty);
+      this.schedule();
+    },
+    remove: (obj: AnyObj): void => {
+      this.stats.events++;
+      const prev = this.store.get(obj.kind, obj.meta.namespace, obj.meta.name) ?? obj;
+      affectedKeys(this.store, prev, this.dirty);
+      this.store.delete(obj.kind, obj.meta.namespace, obj.meta.name);
+      this.dirty.add(objKey(prev));
+      this.schedule();
+    },
+    state: (kind: KindName, namespace: string | undefined, state: SourceState): void => {
+      let parts = this.sourceParts.get(kind);
+      if (!parts) this.sourceParts.set(kind, (parts = new Map()));
+      parts.set(namespace ?? '*', state);
+      // A kind read per namespace is only as good as its worst namespace.
+      const all = [...parts.values()];
+      const worst = all.find((s) => s.status !== 'synced') ?? all[0] ?? state;
+      this.store.setSource(kind, worst);
+      this.needFull = true;
+      this.schedule();
+    },
+  };
+
+  private schedule(delay = this.settings.evaluationDelayMs): void {
+    if (this.stopped || this.timer) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.pass();
+    }, delay);
+  }
+
+  private isSettled(): boolean {
+    return this.reflectors.every((r) => r.state.status !== 'not-loaded');
+  }
+
+  private pass(): Transition[] {
+    if (!this.settled) {
+      // Judging a half-listed cluster would open false incidents (a Service before its slices).
+      if (!this.isSettled()) return [];
+      this.settled = true;
+      this.log('info', 'all sources settled', { sources: Object.fromEntries(Object.entries(this.sources()).map(([k, s]) => [k, s.status])) });
+    }
+    const now = this.now();
+    const opts = { checks: this.checks, now, config: this.config.checks, inScope: this.inScope };
+    const stats = this.needFull ? this.evaluator.full(this.store, opts) : this.evaluator.incremental(this.store, this.dirty, opts);
+    this.needFull = false;
+    this.dirty.clear();
+    const candidates = toCandidates(this.evaluator.findings(), this.store, { clusterName: this.config.clusterName, config: this.config.checks });
+    const transitions = this.tracker.update(candidates, now, (i) => this.exists(i));
+    this.lastPassAt = now;
+    this.stats.passes[stats.kind]++;
+    this.stats.lastPassMs = stats.ms;
+    this.stats.passDurations.push(stats.ms);
+    if (this.stats.passDurations.length > 512) this.stats.passDurations.splice(0, 256);
+    for (const t of transitions) this.stats.transitions[t.type]++;
+    if (transitions.length > 0) this.emit(transitions);
+    return transitions;
+  }
+
+  private exists(i: Incident): boolean {
+    const o = i.object;
+    if (o.kind === 'Agent' || o.namespace === undefined) return true;
+    if (!(this.kinds as string[]).includes(o.kind)) return true;
+    return this.store.get(o.kind as KindName, o.namespace, o.name) !== undefined || o.uid === undefined;
+  }
+
+  private emit(ts: readonly Transition[]): void {
+    for (const s of this.sinks) {
+      try {
+        s.transitions(ts);
+      } catch (err) {
+        this.sinkFailed(s, err);
+      }
+    }
+  }
+
+  private sinkFailed(s: IncidentSink, err: unknown): void {
+    this.stats.sinkFailures[s.name] = (this.stats.sinkFailures[s.name] ?? 0) + 1;
+    this.log('error', 'sink failed', { sink: s.name, error: err instanceof Error ? err.message : String(err) });
+  }
+}

@@ -1,0 +1,27 @@
+// Flags shared by the commands, turned into the validated configuration.
+
+import { ConfigError, loadConfig, type AgentConfig, type ConfigInputs } from '../config/config.ts';
+import { UsageError, type IO } from './io.ts';
+
+export interface CommonFlags {
+  config?: string;
+  clusterName?: string;
+  namespace?: string[];
+  excludeNamespace?: string[];
+  listen?: string;
+}
+
+export function configFromFlags(flags: CommonFlags, io: IO): AgentConfig {
+  try {
+    const inputs: ConfigInputs = { env: io.env };
+    if (flags.config) inputs.configFile = flags.config;
+    if (flags.clusterName) inputs.clusterName = flags.clusterName;
+    if (flags.namespace) inputs.namespaces = flags.namespace;
+    if (flags.excludeNamespace) inputs.excludeNamespaces = flags.excludeNamespace;
+    if (flags.listen) inputs.listen = flags.listen;
+    return loadConfig(inputs);
+  } catch (err) {
+    if (err instanceof ConfigError) throw new UsageError(err.message);
+    throw err;
+  }
+}

@@ -1,0 +1,128 @@
+// sentinel-agent watch: the continuous listener. Runs until SIGTERM/SIGINT, then stops the watches,
+// flushes the sinks and exits 0.
+
+import { Agent, DEFAULT_WATCH_SETTINGS, type IncidentSink, type WatchSettings } from '../agent/agent.ts';
+import { jsonLogger, type Logger } from '../agent/log.ts';
+import type { AgentConfig } from '../config/config.ts';
+import { AgentHttpServer, parseListen } from '../server/http.ts';
+import type { KubeClient } from '../collector/kube-client.ts';
+import type { Transition } from '../engine/tracker.ts';
+import { configFromFlags, type CommonFlags } from './options.ts';
+import { UsageError, parseLogLevel, type IO } from './io.ts';
+
+export interface WatchFlags extends CommonFlags {
+  kubeconfig?: string;
+  context?: string;
+  logLevel?: string;
+}
+
+export function settingsFrom(cfg: AgentConfig): WatchSettings {
+  const w = cfg.watch;
+  return {
+    ...DEFAULT_WATCH_SETTINGS,
+    holdMs: w.holdSeconds * 1000,
+    fullEvaluationMs: w.fullEvaluationSeconds * 1000,
+    reflector: {
+      ...DEFAULT_WATCH_SETTINGS.reflector,
+      watchTimeoutSeconds: w.watchTimeoutSeconds,
+      inactivityMs: w.inactivitySeconds * 1000,
+      relistIntervalMs: w.relistIntervalSeconds * 1000,
+    },
+  };
+}
+
+/** Logs every transition as a structured line: the agent's own record of what it announced. */
+export function logSink(log: Logger): IncidentSink {
+  return {
+    name: 'log',
+    transitions(ts: readonly Transition[]) {
+      for (const t of ts) {
+        const i = t.incident;
+        log(t.type === 'resolved' ? 'info' : i.severity === 'critical' ? 'error' : i.severity === 'warning' ? 'warn' : 'info', `incident ${t.type}`, {
+          incident: i.id,
+          reason: i.reason,
+          severity: i.severity,
+          object: `${i.object.kind} ${i.object.namespace ? `${i.object.namespace}/` : ''}${i.object.name}`,
+          message: i.message,
+          rootCauseId: i.rootCauseId,
+          durationS: t.durationS,
+        });
+      }
+    },
+  };
+}
+
+export interface RunningWatch {
+  agent: Agent;
+  server: AgentHttpServer;
+  url: string;
+  stop(): Promise<void>;
+}
+
+/** Starts the agent and its endpoints (also used by the demo and the tests). */
+export async function startWatch(cfg: AgentConfig, client: KubeClient, log: Logger, opts: { settings?: WatchSettings; sinks?: IncidentSink[] } = {}): Promise<RunningWatch> {
+  let listen: { host: string; port: number };
+  try {
+    listen = parseListen(cfg.listen);
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+  const agent = new Agent({ client, config: cfg, settings: opts.settings ?? settingsFrom(cfg), log, sinks: [logSink(log), ...(opts.sinks ?? [])] });
+  const server = new AgentHttpServer(agent, { ...listen, clusterName: cfg.clusterName });
+  let url: string;
+  try {
+    url = await server.start();
+  } catch (err) {
+    throw new UsageError(`cannot listen on ${cfg.listen}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
+  agent.start();
+  log('info', 'serving', { url, endpoints: ['/healthz', '/readyz', '/incidents'] });
+  return {
+    agent,
+    server,
+    url,
+    async stop() {
+      await agent.stop();
+      await server.stop();
+    },
+  };
+}
+
+export async function watch(flags: WatchFlags, io: IO): Promise<number> {
+  const level = parseLogLevel(flags.logLevel);
+  const cfg = configFromFlags(flags, io);
+  const log = jsonLogger(level, (l) => io.stderr(l));
+  const { makeKubeClient } = await import('../collector/kube-client.ts');
+  const kopts: { kubeconfig?: string; context?: string } = {};
+  if (flags.kubeconfig) kopts.kubeconfig = flags.kubeconfig;
+  if (flags.context) kopts.context = flags.context;
+  const client = await makeKubeClient(kopts);
+  log('info', 'starting', { server: client.server, context: client.contextName });
+  const running = await startWatch(cfg, client, log);
+  await new Promise<void>((resolve) => {
+    const onSignal = (sig: string): void => {
+      log('info', 'shutting down', { signal: sig });
+      process.off('SIGTERM', onSignal);
+      process.off('SIGINT', onSignal);
+      // Never hang past the pod's grace period: exit anyway after 10 s.
+      const hard = setTimeout(() => {
+        log('error', 'shutdown timed out');
+        resolve();
+      }, 10_000);
+      hard.unref();
+      running.stop().then(
+        () => {
+          clearTimeout(hard);
+          resolve();
+        },
+        (err: unknown) => {
+          log('error', 'shutdown failed', { error: String(err) });
+          resolve();
+        },
+      );
+    };
+    process.on('SIGTERM', onSignal);
+    process.on('SIGINT', onSignal);
+  });
+  return 0;
+}

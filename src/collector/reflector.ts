@@ -1,0 +1,327 @@
+// A reflector per watched kind (and namespace), our own rather than the client's informer
+// (architecture.md §7): paged LIST projected page by page; WATCH from the list's resourceVersion with
+// bookmarks and a server-side timeout rotated every few minutes; resume from the last seen or
+// bookmarked resourceVersion; 410 Gone (HTTP or in-stream ERROR) → relist, replacing the kind so
+// objects deleted meanwhile disappear; any other failure → reconnect with exponential backoff and
+// jitter, reset after a healthy period; 429 → honour Retry-After; a hung connection is caught by an
+// inactivity watchdog; malformed lines are counted and skipped. A kind that is forbidden or not
+// installed is reported and retried, so a CRD installed later is picked up without a restart.
+
+import { KINDS, type KindName } from '../kube/kinds.ts';
+import { normalize } from '../kube/normalize.ts';
+import type { AnyObj, SourceState } from '../kube/types.ts';
+import { listPath, PAGE_SIZE } from './live.ts';
+import type { KubeClient, KubeResponse } from './kube-client.ts';
+
+export interface ReflectorHandler {
+  /** A (re)list finished: these are all the objects of the kind (in the namespace, when set). */
+  replace(kind: KindName, namespace: string | undefined, objs: AnyObj[]): void;
+  upsert(obj: AnyObj): void;
+  remove(obj: AnyObj): void;
+  state(kind: KindName, namespace: string | undefined, state: SourceState): void;
+}
+
+export interface ReflectorLog {
+  (level: 'debug' | 'info' | 'warn' | 'error', msg: string, fields?: Record<string, unknown>): void;
+}
+
+export interface ReflectorOptions {
+  pageSize: number;
+  /** Server-side watch timeout, chosen at random in [min, max] seconds for each watch. */
+  watchTimeoutSeconds: [number, number];
+  backoffInitialMs: number;
+  backoffMaxMs: number;
+  /** A watch that has run this long resets the backoff. */
+  backoffResetMs: number;
+  /** No byte (not even a bookmark) for this long: the connection is presumed hung. */
+  inactivityMs: number;
+  /** How often to retry a kind that is forbidden or not installed. */
+  unavailableRetryMs: number;
+  /** Relist this often even when the watch is healthy (0: never). */
+  relistIntervalMs: number;
+  inScope(namespace: string): boolean;
+  random(): number;
+}
+
+export const DEFAULT_REFLECTOR_OPTIONS: Omit<ReflectorOptions, 'inScope'> = {
+  pageSize: PAGE_SIZE,
+  watchTimeoutSeconds: [300, 600],
+  backoffInitialMs: 800,
+  backoffMaxMs: 30_000,
+  backoffResetMs: 60_000,
+  inactivityMs: 150_000,
+  unavailableRetryMs: 60_000,
+  relistIntervalMs: 0,
+  random: Math.random,
+};
+
+export interface ReflectorStats {
+  lists: number;
+  watches: number;
+  /** Watch reconnects after an error (not the normal end of a watch's timeout). */
+  restarts: number;
+  relists: number;
+  events: number;
+  malformed: number;
+  throttled: number;
+}
+
+class Gone extends Error {}
+class Throttled extends Error {
+  readonly waitMs: number;
+  constructor(waitMs: number) {
+    super(`throttled for ${waitMs} ms`);
+    this.waitMs = waitMs;
+  }
+}
+class Unavailable extends Error {
+  readonly state: SourceState;
+  constructor(state: SourceState) {
+    super(state.detail ?? state.status);
+    this.state = state;
+  }
+}
+
+function statusMessage(r: KubeResponse): string {
+  try {
+    const s = JSON.parse(r.body) as { message?: unknown };
+    if (typeof s.message === 'string') return s.message.slice(0, 300);
+  } catch {
+    /* not a Status */
+  }
+  return `HTTP ${r.status}`;
+}
+
+function retryAfterMs(r: KubeResponse): number {
+  const h = r.headers['retry-after'];
+  const v = Array.isArray(h) ? h[0] : h;
+  const n = Number(v);
+  if (Number.isFinite(n) && n >= 0) return n * 1000;
+  const t = v ? Date.parse(v) : NaN;
+  return Number.isNaN(t) ? 1000 : Math.max(0, t - Date.now());
+}
+
+export class Reflector {
+  readonly kind: KindName;
+  readonly namespace: string | undefined;
+  readonly stats: ReflectorStats = { lists: 0, watches: 0, restarts: 0, relists: 0, events: 0, malformed: 0, throttled: 0 };
+  private readonly client: KubeClient;
+  private readonly handler: ReflectorHandler;
+  private readonly opts: ReflectorOptions;
+  private readonly log: ReflectorLog;
+  private readonly abort = new AbortController();
+  private running?: Promise<void>;
+  private attempt = 0;
+  private rv = '';
+  private lastListAt = 0;
+  private current: SourceState = { status: 'not-loaded' };
+
+  constructor(kind: KindName, namespace: string | undefined, client: KubeClient, handler: ReflectorHandler, opts: ReflectorOptions, log: ReflectorLog) {
+    this.kind = kind;
+    this.namespace = namespace;
+    this.client = client;
+    this.handler = handler;
+    this.opts = opts;
+    this.log = log;
+  }
+
+  get state(): SourceState {
+    return this.current;
+  }
+
+  start(): void {
+    this.running ??= this.loop().catch((err: unknown) => {
+      // The loop handles every failure itself; reaching here is a bug, and still not a crash.
+      this.log('error', 'reflector stopped unexpectedly', { kind: this.kind, error: String(err) });
+    });
+  }
+
+  async stop(): Promise<void> {
+    this.abort.abort();
+    await this.running;
+  }
+
+  private setState(s: SourceState): void {
+    const changed = s.status !== this.current.status || s.detail !== this.current.detail;
+    this.current = s;
+    if (changed) this.handler.state(this.kind, this.namespace, s);
+  }
+
+  private get stopped(): boolean {
+    return this.abort.signal.aborted;
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      if (this.stopped) return resolve();
+      const t = setTimeout(done, ms);
+      const signal = this.abort.signal;
+      function done(): void {
+        clearTimeout(t);
+        signal.removeEventListener('abort', done);
+        resolve();
+      }
+      signal.addEventListener('abort', done, { once: true });
+    });
+  }
+
+  private backoffMs(): number {
+    const base = Math.min(this.opts.backoffMaxMs, this.opts.backoffInitialMs * 2 ** this.attempt);
+    this.attempt = Math.min(this.attempt + 1, 30);
+    // Full jitter in [base/2, base): many agents (or kinds) never reconnect in lockstep.
+    return base / 2 + (this.opts.random() * base) / 2;
+  }
+
+  private async loop(): Promise<void> {
+    let needList = true;
+    while (!this.stopped) {
+      try {
+        if (needList || (this.opts.relistIntervalMs > 0 && Date.now() - this.lastListAt >= this.opts.relistIntervalMs)) {
+          if (this.stats.lists > 0) this.stats.relists++;
+          await this.list();
+          needList = false;
+        }
+        await this.watch();
+      } catch (err) {
+        if (this.stopped) break;
+        if (err instanceof Gone) {
+          this.log('info', 'resourceVersion expired, relisting', { kind: this.kind, namespace: this.namespace });
+          needList = true;
+          continue;
+        }
+        if (err instanceof Throttled) {
+          this.stats.throttled++;
+          this.log('warn', 'API server asked to retry later', { kind: this.kind, retryAfterMs: err.waitMs });
+          await this.sleep(err.waitMs);
+          continue;
+        }
+        if (err instanceof Unavailable) {
+          this.setState(err.state);
+          this.log('warn', 'kind cannot be read; its checks are skipped', { kind: this.kind, namespace: this.namespace, state: err.state.status, detail: err.state.detail });
+          needList = true;
+          await this.sleep(this.opts.unavailableRetryMs);
+          continue;
+        }
+        const wait = this.backoffMs();
+        this.stats.restarts++;
+        const detail = err instanceof Error ? err.message : String(err);
+        if (this.current.status !== 'synced') this.setState({ status: 'failing', detail });
+        this.log('warn', 'watch failed, reconnecting', { kind: this.kind, namespace: this.namespace, error: detail, backoffMs: Math.round(wait) });
+        await this.sleep(wait);
+      }
+    }
+  }
+
+  /** Paged LIST of the whole kind; throws Unavailable, Throttled or Error. */
+  private async list(): Promise<void> {
+    const info = KINDS[this.kind];
+    if (info.optional) {
+      const d = await this.client.get(`/apis/${info.group}/${info.version}`);
+      if (d.status === 404) throw new Unavailable({ status: 'absent', detail: `${info.group}/${info.version} is not served` });
+      if (d.status === 200) {
+        const doc = JSON.parse(d.body) as { resources?: { name?: string }[] };
+        if (!doc.resources?.some((r) => r.name === info.plural)) throw new Unavailable({ status: 'absent', detail: `${info.plural} not in ${info.group}/${info.version}` });
+      }
+    }
+    const objs: AnyObj[] = [];
+    let cont: string | undefined;
+    let rv = '';
+    let restarted = false;
+    do {
+      const q = new URLSearchParams({ limit: String(this.opts.pageSize) });
+      if (cont) q.set('continue', cont);
+      const r = await this.client.get(`${listPath(this.kind, this.namespace)}?${q.toString()}`);
+      this.stats.lists++;
+      if (r.status === 410 && cont && !restarted) {
+        restarted = true;
+        cont = undefined;
+        objs.length = 0;
+        continue;
+      }
+      if (r.status === 429) throw new Throttled(retryAfterMs(r));
+      if (r.status === 403) throw new Unavailable({ status: 'forbidden', detail: statusMessage(r) });
+      if (r.status === 404) throw new Unavailable({ status: 'absent', detail: statusMessage(r) });
+      if (r.status !== 200) throw new Error(`LIST ${this.kind} answered ${r.status}: ${statusMessage(r)}`);
+      const page = JSON.parse(r.body) as { apiVersion?: string; items?: unknown[]; metadata?: { continue?: string; resourceVersion?: string } };
+      const fb = { kind: this.kind, ...(typeof page.apiVersion === 'string' ? { apiVersion: page.apiVersion } : {}) };
+      for (const raw of Array.isArray(page.items) ? page.items : []) {
+        const n = normalize(raw, fb);
+        if (n.obj && this.opts.inScope(n.obj.meta.namespace)) objs.push(n.obj);
+      }
+      rv = page.metadata?.resourceVersion ?? rv;
+      cont = page.metadata?.continue || undefined;
+    } while (cont);
+    this.rv = rv;
+    this.lastListAt = Date.now();
+    this.handler.replace(this.kind, this.namespace, objs);
+    this.setState({ status: 'synced', coverage: this.namespace === undefined ? 'cluster' : 'partial' });
+  }
+
+  /** One WATCH from the current resourceVersion; returns when the server ends it normally. */
+  private async watch(): Promise<void> {
+    const [lo, hi] = this.opts.watchTimeoutSeconds;
+    const timeout = Math.round(lo + this.opts.random() * (hi - lo));
+    const q = new URLSearchParams({ watch: 'true', allowWatchBookmarks: 'true', timeoutSeconds: String(timeout) });
+    if (this.rv) q.set('resourceVersion', this.rv);
+    const started = Date.now();
+    let gone = false;
+    let failure: Error | undefined;
+    let lines = 0;
+    this.stats.watches++;
+    const r = await this.client.stream(`${listPath(this.kind, this.namespace)}?${q.toString()}`, {
+      signal: this.abort.signal,
+      inactivityMs: this.opts.inactivityMs,
+      onLine: (line) => {
+        lines++;
+        if (gone || failure) return;
+        let ev: { type?: string; object?: Record<string, unknown> };
+        try {
+          ev = JSON.parse(line) as typeof ev;
+        } catch {
+          this.stats.malformed++;
+          this.log('debug', 'malformed watch line skipped', { kind: this.kind, bytes: line.length });
+          return;
+        }
+        const obj = ev.object;
+        if (typeof ev.type !== 'string' || typeof obj !== 'object' || obj === null) {
+          this.stats.malformed++;
+          return;
+        }
+        if (ev.type === 'ERROR') {
+          const code = Number(obj.code);
+          if (code === 410) gone = true;
+          else failure = new Error(`watch ERROR ${Number.isFinite(code) ? code : ''}: ${String(obj.message ?? '')}`.slice(0, 300));
+          return;
+        }
+        const md = obj.metadata as { resourceVersion?: unknown } | undefined;
+        const rv = typeof md?.resourceVersion === 'string' ? md.resourceVersion : undefined;
+        if (ev.type === 'BOOKMARK') {
+          if (rv) this.rv = rv;
+          return;
+        }
+        const n = normalize(obj, { kind: this.kind });
+        if (!n.obj) {
+          this.stats.malformed++;
+          return;
+        }
+        if (rv) this.rv = rv;
+        this.stats.events++;
+        if (!this.opts.inScope(n.obj.meta.namespace)) return;
+        if (ev.type === 'DELETED') this.handler.remove(n.obj);
+        else if (ev.type === 'ADDED' || ev.type === 'MODIFIED') this.handler.upsert(n.obj);
+        else this.stats.malformed++;
+      },
+    });
+    if (r.status === 410) throw new Gone();
+    if (r.status === 429) throw new Throttled(retryAfterMs(r));
+    if (r.status === 403) throw new Unavailable({ status: 'forbidden', detail: statusMessage(r) });
+    if (r.status === 404) throw new Unavailable({ status: 'absent', detail: statusMessage(r) });
+    if (r.status !== 200) throw new Error(`WATCH ${this.kind} answered ${r.status}: ${statusMessage(r)}`);
+    if (gone) throw new Gone();
+    if (failure) throw failure;
+    // A server that ends every watch at once would otherwise be hammered in a tight loop.
+    if (lines === 0 && Date.now() - started < 1000) throw new Error('watch ended at once without events');
+    if (Date.now() - started >= this.opts.backoffResetMs) this.attempt = 0;
+    if (this.current.status !== 'synced') this.setState({ status: 'synced', coverage: this.namespace === undefined ? 'cluster' : 'partial' });
+  }
+}
