@@ -1,8 +1,11 @@
 // A simulated Kubernetes API server over real HTTP, faithful at the protocol level for what the
 // agent uses: /version, discovery (/api, /apis, /apis/<group>/<version>), LIST of namespaced kinds
-// cluster-wide or per namespace with limit/continue and resourceVersion, bearer-token auth, and
-// Status errors (401, 403 for a forbidden resource, 404 for a group that is not installed, 410 for an
-// expired continue token). Used by the tests and, later, by `sentinel-agent demo`.
+// cluster-wide or per namespace with limit/continue and resourceVersion, WATCH as a chunked stream of
+// JSON lines from a resourceVersion with bookmarks and timeoutSeconds, bearer-token auth, and Status
+// errors (401, 403 for a forbidden resource, 404 for a group that is not installed, 410 for an
+// expired continue token or a compacted resourceVersion, as HTTP status or in-stream ERROR).
+// Faults can be injected: failures with any status (and Retry-After), hung requests, dropped watch
+// connections, malformed lines. Used by the tests, the benchmarks and `sentinel-agent demo`.
 
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -17,6 +20,37 @@ export interface FakeApiServerOptions {
   forbidden?: Iterable<string>;
   /** API groups that are not installed (404 on discovery and lists), e.g. "cert-manager.io". */
   missingGroups?: Iterable<string>;
+}
+
+interface WatchEvent {
+  rv: number;
+  kind: KindName;
+  namespace: string;
+  type: 'ADDED' | 'MODIFIED' | 'DELETED';
+  object: Raw;
+}
+
+interface Watcher {
+  kind: KindName;
+  namespace: string | undefined;
+  res: http.ServerResponse;
+  bookmarks: boolean;
+  timer?: NodeJS.Timeout;
+}
+
+export interface Fault {
+  /** Which requests: watches, lists, or both (default). */
+  watch?: boolean;
+  kind?: KindName;
+  /** How many requests to affect (default 1). */
+  times?: number;
+  /** Answer with this status (and a Status body)… */
+  status?: number;
+  headers?: Record<string, string>;
+  /** …or accept the request and never answer. */
+  hang?: boolean;
+  /** 410 of a watch as an in-stream ERROR event rather than an HTTP status. */
+  inStream?: boolean;
 }
 
 export interface RequestRecord {
@@ -39,6 +73,16 @@ export class FakeApiServer {
   private server?: http.Server;
   /** Continue tokens older than this resourceVersion are expired (410). */
   expireContinueBefore = 0;
+  /** Watches from a resourceVersion older than this get 410 Gone (etcd compaction). */
+  private compactedBefore = 0;
+  /** 410 for a compacted resourceVersion as an in-stream ERROR event (as the watch cache does). */
+  goneInStream = true;
+  /** Scale applied to timeoutSeconds of watches (tests shorten watches). */
+  watchTimeoutScale = 1;
+  private history: WatchEvent[] = [];
+  private readonly watchers = new Set<Watcher>();
+  private readonly faults: Fault[] = [];
+  private readonly hung = new Set<http.ServerResponse>();
 
   private readonly opts: FakeApiServerOptions;
 
@@ -59,13 +103,102 @@ export class FakeApiServer {
       md.resourceVersion = String(++this.rv);
       let m = this.objects.get(kind);
       if (!m) this.objects.set(kind, (m = new Map()));
-      m.set(`${md.namespace}/${md.name ?? ''}`, structuredClone(o));
+      const key = `${md.namespace}/${md.name ?? ''}`;
+      const type = m.has(key) ? 'MODIFIED' : 'ADDED';
+      const copy = structuredClone(o);
+      m.set(key, copy);
+      this.publish({ rv: this.rv, kind, namespace: md.namespace, type, object: copy });
     }
   }
 
-  delete(kind: KindName, namespace: string, name: string): void {
+  /** Deletes an object; returns whether it existed. */
+  delete(kind: KindName, namespace: string, name: string): boolean {
+    const m = this.objects.get(kind);
+    const o = m?.get(`${namespace}/${name}`);
+    if (!m || !o) return false;
+    m.delete(`${namespace}/${name}`);
+    const gone = structuredClone(o);
+    (gone.metadata ??= {}).resourceVersion = String(++this.rv);
+    this.publish({ rv: this.rv, kind, namespace, type: 'DELETED', object: gone });
+    return true;
+  }
+
+  /** Deletes an object without telling the watches (an event lost during a disconnection). */
+  deleteSilently(kind: KindName, namespace: string, name: string): void {
     this.objects.get(kind)?.delete(`${namespace}/${name}`);
     this.rv++;
+  }
+
+  get(kind: KindName, namespace: string, name: string): Raw | undefined {
+    const o = this.objects.get(kind)?.get(`${namespace}/${name}`);
+    return o ? structuredClone(o) : undefined;
+  }
+
+  count(kind: KindName): number {
+    return this.objects.get(kind)?.size ?? 0;
+  }
+
+  get resourceVersion(): number {
+    return this.rv;
+  }
+
+  /** Forgets the event history: watches from an older resourceVersion get 410 Gone. */
+  compact(): void {
+    this.history = [];
+    this.compactedBefore = this.rv + 1;
+  }
+
+  /** Injects a fault for the next matching requests. */
+  fault(f: Fault): void {
+    this.faults.push({ times: 1, ...f });
+  }
+
+  clearFaults(): void {
+    this.faults.length = 0;
+  }
+
+  /** Closes every open watch connection abruptly (a dropped connection). */
+  dropWatches(): void {
+    for (const w of this.watchers) {
+      clearTimeout(w.timer);
+      w.res.socket?.destroy();
+    }
+    this.watchers.clear();
+  }
+
+  /** Sends a BOOKMARK with the current resourceVersion to every watch that asked for them. */
+  bookmark(): void {
+    for (const w of this.watchers) {
+      if (!w.bookmarks) continue;
+      const info = KINDS[w.kind];
+      const apiVersion = info.group ? `${info.group}/${info.version}` : info.version;
+      w.res.write(`${JSON.stringify({ type: 'BOOKMARK', object: { kind: w.kind, apiVersion, metadata: { resourceVersion: String(this.rv) } } })}\n`);
+    }
+  }
+
+  /** Writes a line that is not JSON to every watch. */
+  malformed(line = '{"type": "MODIFIED", "object": {'): void {
+    for (const w of this.watchers) w.res.write(`${line}\n`);
+  }
+
+  activeWatches(): number {
+    return this.watchers.size;
+  }
+
+  private publish(e: WatchEvent): void {
+    this.history.push(e);
+    if (this.history.length > 100_000) this.history.splice(0, 50_000);
+    for (const w of this.watchers) if (w.kind === e.kind && (w.namespace === undefined || w.namespace === e.namespace)) this.writeEvent(w, e);
+  }
+
+  private writeEvent(w: Watcher, e: WatchEvent): void {
+    w.res.write(`${JSON.stringify({ type: e.type, object: e.object })}\n`);
+  }
+
+  /** Installs or removes an API group (a CRD appearing or going away). */
+  setGroupInstalled(group: string, installed: boolean): void {
+    if (installed) this.missing.delete(group);
+    else this.missing.add(group);
   }
 
   setForbidden(resource: string, on: boolean): void {
@@ -83,6 +216,9 @@ export class FakeApiServer {
   async stop(): Promise<void> {
     const s = this.server;
     if (!s) return;
+    for (const w of this.watchers) clearTimeout(w.timer);
+    this.watchers.clear();
+    this.hung.clear();
     s.closeAllConnections();
     await new Promise<void>((resolve) => s.close(() => resolve()));
   }
@@ -124,6 +260,7 @@ export class FakeApiServer {
       return this.send(res, rec, 401, status(401, 'Unauthorized', 'Unauthorized'));
     }
     if (req.method !== 'GET') return this.send(res, rec, 405, status(405, 'MethodNotAllowed', `the server does not allow ${req.method}`));
+    const isWatch = url.searchParams.get('watch') === 'true' || url.searchParams.get('watch') === '1';
     const p = url.pathname.replace(/\/$/, '');
     if (p === '/version') return this.send(res, rec, 200, JSON.stringify({ major: '1', minor: '34', gitVersion: 'v1.34.0-fake' }));
     if (p === '/api') return this.send(res, rec, 200, JSON.stringify({ kind: 'APIVersions', versions: ['v1'] }));
@@ -159,7 +296,57 @@ export class FakeApiServer {
         status(403, 'Forbidden', `${info.plural}${group ? `.${group}` : ''} is forbidden: User "${who}" cannot list resource "${info.plural}" in API group "${group}" ${ns ? `in the namespace "${ns}"` : 'at the cluster scope'}`),
       );
     }
+    const fault = this.takeFault(info.kind, isWatch);
+    if (fault?.hang) {
+      rec.status = -1;
+      this.hung.add(res);
+      return;
+    }
+    if (fault?.status !== undefined && !(isWatch && fault.status === 410 && fault.inStream)) {
+      rec.status = fault.status;
+      res.writeHead(fault.status, { 'Content-Type': 'application/json', ...fault.headers });
+      res.end(status(fault.status, fault.status === 429 ? 'TooManyRequests' : fault.status === 410 ? 'Expired' : 'InternalError', `injected ${fault.status}`));
+      return;
+    }
+    if (isWatch) return this.watch(res, rec, info, ns, url.searchParams, fault?.status === 410);
     return this.list(res, rec, info, ns, url.searchParams);
+  }
+
+  private takeFault(kind: KindName, isWatch: boolean): Fault | undefined {
+    const i = this.faults.findIndex((f) => (f.kind === undefined || f.kind === kind) && (f.watch === undefined || f.watch === isWatch));
+    if (i < 0) return undefined;
+    const f = this.faults[i] as Fault;
+    f.times = (f.times ?? 1) - 1;
+    if (f.times <= 0) this.faults.splice(i, 1);
+    return f;
+  }
+
+  private watch(res: http.ServerResponse, rec: RequestRecord, info: KindInfo, ns: string | undefined, q: URLSearchParams, forceGone: boolean): void {
+    const from = Number(q.get('resourceVersion') ?? '0');
+    const gone = forceGone || (from > 0 && from < this.compactedBefore);
+    if (gone && !this.goneInStream && !forceGone) {
+      return this.send(res, rec, 410, status(410, 'Expired', `too old resource version: ${from} (${this.compactedBefore})`));
+    }
+    rec.status = 200;
+    res.writeHead(200, { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked' });
+    if (gone) {
+      res.end(`${JSON.stringify({ type: 'ERROR', object: JSON.parse(status(410, 'Expired', `too old resource version: ${from} (${this.compactedBefore})`)) })}\n`);
+      return;
+    }
+    const w: Watcher = { kind: info.kind, namespace: ns, res, bookmarks: q.get('allowWatchBookmarks') === 'true' };
+    for (const e of this.history) if (e.rv > from && e.kind === info.kind && (ns === undefined || e.namespace === ns)) this.writeEvent(w, e);
+    this.watchers.add(w);
+    const timeout = Number(q.get('timeoutSeconds') ?? '0');
+    if (timeout > 0) {
+      w.timer = setTimeout(() => {
+        this.watchers.delete(w);
+        res.end();
+      }, timeout * 1000 * this.watchTimeoutScale);
+    }
+    res.on('close', () => {
+      clearTimeout(w.timer);
+      this.watchers.delete(w);
+    });
   }
 
   private served(): KindInfo[] {

@@ -1,0 +1,276 @@
+// The real watch pipeline end to end against the protocol-level fake API server over HTTP:
+// reflectors, incremental evaluation, the tracker, the HTTP endpoints, and API faults.
+
+import { afterEach, describe, expect, it } from 'vitest';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { FakeApiServer } from '../src/sim/apiserver.ts';
+import { makeKubeClient } from '../src/collector/kube-client.ts';
+import { startWatch, type RunningWatch } from '../src/cli/watch.ts';
+import { DEFAULT_WATCH_SETTINGS, type IncidentSink, type WatchSettings } from '../src/agent/agent.ts';
+import { defaultAgentConfig, type AgentConfig } from '../src/config/config.ts';
+import type { Transition } from '../src/engine/tracker.ts';
+import { jsonLogger } from '../src/agent/log.ts';
+import { certificate, healthyPlatform, healthyServer, pod, running, terminated, waiting, type Raw } from './support/objects.ts';
+
+const FAST: WatchSettings = {
+  ...DEFAULT_WATCH_SETTINGS,
+  holdMs: 400,
+  fullEvaluationMs: 1000,
+  evaluationDelayMs: 10,
+  reflector: { ...DEFAULT_WATCH_SETTINGS.reflector, watchTimeoutSeconds: [30, 30], backoffInitialMs: 50, backoffMaxMs: 400, backoffResetMs: 5000, inactivityMs: 1500, unavailableRetryMs: 300 },
+};
+
+interface Harness {
+  api: FakeApiServer;
+  w: RunningWatch;
+  transitions: Transition[];
+  logs: string[];
+  restart(): Promise<void>;
+  incidents(): Promise<{ id: string; reason: string; since?: string; object: { name: string } }[]>;
+}
+
+const running_: RunningWatch[] = [];
+const apis: FakeApiServer[] = [];
+afterEach(async () => {
+  for (const w of running_.splice(0)) await w.stop();
+  for (const a of apis.splice(0)) await a.stop();
+});
+
+async function waitFor<T>(what: string, fn: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 8000): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+async function harness(objs: Raw[], o: { api?: ConstructorParameters<typeof FakeApiServer>[0]; config?: (c: AgentConfig) => void; settings?: WatchSettings } = {}): Promise<Harness> {
+  const api = new FakeApiServer(o.api);
+  apis.push(api);
+  api.apply(...objs);
+  const url = await api.start();
+  const dir = mkdtempSync(join(tmpdir(), 'sa-watch-'));
+  writeFileSync(join(dir, 'config'), api.kubeconfig(url));
+  const client = await makeKubeClient({ kubeconfig: join(dir, 'config') });
+  const cfg = defaultAgentConfig();
+  cfg.listen = '127.0.0.1:0';
+  cfg.clusterName = 'test';
+  o.config?.(cfg);
+  const transitions: Transition[] = [];
+  const logs: string[] = [];
+  const sink: IncidentSink = { name: 'test', transitions: (ts) => transitions.push(...ts) };
+  const log = jsonLogger('debug', (l) => logs.push(l));
+  const h: Harness = {
+    api,
+    w: await startWatch(cfg, client, log, { settings: o.settings ?? FAST, sinks: [sink] }),
+    transitions,
+    logs,
+    async restart() {
+      await h.w.stop();
+      h.w = await startWatch(cfg, client, log, { settings: o.settings ?? FAST, sinks: [sink] });
+      running_.push(h.w);
+    },
+    async incidents() {
+      const r = await fetch(`${h.w.url}/incidents`);
+      return ((await r.json()) as { incidents: { id: string; reason: string; since?: string; object: { name: string } }[] }).incidents;
+    },
+  };
+  running_.push(h.w);
+  await waitFor('ready', async () => (await fetch(`${h.w.url}/readyz`)).status === 200);
+  return h;
+}
+
+const crashing = (name = 'web-1'): Raw => pod(name, { ns: 'apps', labels: { app: 'web' }, ready: false, containers: [{ name: 'web', ready: false, restarts: 5, state: waiting('CrashLoopBackOff', 'back-off 40s'), lastState: terminated('Error', 1, -1) }] });
+const healthyPod = (name = 'web-1'): Raw => pod(name, { ns: 'apps', labels: { app: 'web' }, containers: [{ name: 'web', restarts: 5, state: running(-1) }] });
+
+describe('watch end to end', () => {
+  it('healthy cluster: ready, no incidents; a pod crash-loops: incident; healed: resolved after the hold', async () => {
+    const h = await harness([...healthyPlatform(), ...healthyServer('weather', { gateway: true }), healthyPod()]);
+    expect(await h.incidents()).toEqual([]);
+    expect((await fetch(`${h.w.url}/healthz`)).status).toBe(200);
+    const lists = h.api.requests.filter((r) => !r.query.watch && r.path.split('/').length > 3).length;
+
+    h.api.apply(crashing());
+    const opened = await waitFor('incident', async () => (await h.incidents()).find((i) => i.reason === 'CrashLoopBackOff'));
+    expect(opened.object.name).toBe('web-1');
+    expect(h.transitions.map((t) => `${t.type} ${t.incident.reason}`)).toEqual(['opened CrashLoopBackOff']);
+
+    h.api.apply(healthyPod());
+    await new Promise((r) => setTimeout(r, 150));
+    expect((await h.incidents()).length).toBe(1); // held, not resolved yet
+    await waitFor('resolved', async () => (await h.incidents()).length === 0);
+    expect(h.transitions.map((t) => t.type)).toEqual(['opened', 'resolved']);
+    // Steady state: only watches, no LIST after the initial sync; only GETs.
+    expect(h.api.requests.filter((r) => !r.query.watch && r.path.split('/').length > 3).length).toBe(lists);
+    expect(h.api.requests.every((r) => r.method === 'GET')).toBe(true);
+    for (const r of h.api.requests.filter((x) => x.query.watch)) {
+      expect(r.query.allowWatchBookmarks).toBe('true');
+      expect(Number(r.query.timeoutSeconds)).toBeGreaterThan(0);
+      expect(r.query.resourceVersion).toMatch(/^\d+$/);
+    }
+  });
+
+  it('a deletion missed during a disconnection resolves after the relist (410 Gone)', async () => {
+    const h = await harness([...healthyPlatform(), crashing()]);
+    await waitFor('incident', async () => (await h.incidents()).length === 1);
+    h.api.compact();
+    h.api.deleteSilently('Pod', 'apps', 'web-1');
+    h.api.dropWatches();
+    await waitFor('resolved after relist', async () => (await h.incidents()).length === 0);
+    expect(h.transitions.map((t) => t.type)).toEqual(['opened', 'resolved']);
+    expect(h.logs.some((l) => l.includes('resourceVersion expired, relisting'))).toBe(true);
+  });
+
+  it('a deleted object resolves its incidents at once', async () => {
+    const h = await harness([...healthyPlatform(), crashing()], { settings: { ...FAST, holdMs: 60_000 } });
+    await waitFor('incident', async () => (await h.incidents()).length === 1);
+    h.api.delete('Pod', 'apps', 'web-1');
+    await waitFor('resolved', async () => (await h.incidents()).length === 0, 2000);
+  });
+
+  it('after a restart: the same ids and since, announced as opened again', async () => {
+    const h = await harness([...healthyPlatform(), crashing()]);
+    const before = await waitFor('incident', async () => (await h.incidents())[0]);
+    await h.restart();
+    await waitFor('ready', async () => (await fetch(`${h.w.url}/readyz`)).status === 200);
+    const after = await waitFor('incident again', async () => (await h.incidents())[0]);
+    expect(after.id).toBe(before.id);
+    expect(after.since).toBe(before.since);
+    expect(h.transitions.filter((t) => t.type === 'opened').map((t) => t.incident.id)).toEqual([before.id, before.id]);
+  });
+
+  it('the kubelet alternating ErrImagePull and ImagePullBackOff is one incident, not a stream', async () => {
+    const pull = (reason: string): Raw => pod('api-1', { ns: 'apps', ready: false, containers: [{ name: 'api', image: 'ghcr.io/acme/api:v9', ready: false, state: waiting(reason, 'manifest unknown') }] });
+    const h = await harness([...healthyPlatform(), pull('ErrImagePull')]);
+    for (let i = 0; i < 6; i++) {
+      h.api.apply(pull(i % 2 ? 'ErrImagePull' : 'ImagePullBackOff'));
+      await new Promise((r) => setTimeout(r, 40));
+    }
+    await new Promise((r) => setTimeout(r, 300));
+    expect(h.transitions.map((t) => `${t.type} ${t.incident.reason}`)).toEqual(['opened ImagePullBackOff']);
+  });
+
+  it('a CRD installed later is picked up without a restart', async () => {
+    const h = await harness(healthyPlatform(), { api: { missingGroups: ['cert-manager.io'] } });
+    const src = await h.incidents();
+    expect(src.map((i) => i.reason)).toEqual(['SourceUnavailable', 'SourceUnavailable']);
+    h.api.setGroupInstalled('cert-manager.io', true);
+    h.api.apply(certificate('site', { ns: 'apps', ready: 'False', reason: 'Failed', failed: 1 }));
+    const cert = await waitFor('certificate incident', async () => (await h.incidents()).find((i) => i.reason === 'CertificateNotReady'));
+    expect(cert.object.name).toBe('site');
+    await waitFor('source incidents resolved', async () => !(await h.incidents()).some((i) => i.reason === 'SourceUnavailable'));
+  });
+});
+
+describe('watch under API faults', () => {
+  it('500s on LIST at start: not ready, sources failing, then recovers', async () => {
+    const api = new FakeApiServer();
+    apis.push(api);
+    api.apply(...healthyPlatform(), crashing());
+    api.fault({ watch: false, kind: 'Pod', status: 500, times: 4 });
+    const url = await api.start();
+    const dir = mkdtempSync(join(tmpdir(), 'sa-watch-'));
+    writeFileSync(join(dir, 'config'), api.kubeconfig(url));
+    const cfg = defaultAgentConfig();
+    cfg.listen = '127.0.0.1:0';
+    const w = await startWatch(cfg, await makeKubeClient({ kubeconfig: join(dir, 'config') }), () => {}, { settings: FAST });
+    running_.push(w);
+    await waitFor('ready after retries', async () => (await fetch(`${w.url}/readyz`)).status === 200);
+    await waitFor('incident', async () => ((await (await fetch(`${w.url}/incidents`)).json()) as { incidents: { reason: string }[] }).incidents.some((i) => i.reason === 'CrashLoopBackOff'));
+    expect(api.requests.filter((r) => r.path === '/api/v1/pods' && r.status === 500).length).toBe(4);
+  });
+
+  it('429 with Retry-After: the next watch waits at least that long', async () => {
+    const h = await harness(healthyPlatform());
+    h.api.fault({ watch: true, kind: 'Pod', status: 429, headers: { 'Retry-After': '1' } });
+    const t0 = Date.now();
+    h.api.dropWatches();
+    await waitFor('throttled request', () => h.api.requests.some((r) => r.status === 429));
+    const throttledAt = Date.now();
+    await waitFor('next pod watch', () => h.api.requests.filter((r) => r.path === '/api/v1/pods' && r.query.watch && r.status === 200).length >= 2, 5000);
+    const after = h.api.requests.filter((r) => r.path === '/api/v1/pods' && r.query.watch && r.status === 200).length;
+    expect(after).toBeGreaterThanOrEqual(2);
+    expect(Date.now() - throttledAt).toBeGreaterThanOrEqual(900);
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(900);
+  });
+
+  it('a hung watch is caught by the inactivity watchdog and reconnected', async () => {
+    const h = await harness(healthyPlatform());
+    h.api.fault({ watch: true, kind: 'Pod', hang: true });
+    h.api.dropWatches();
+    await waitFor('hung request', () => h.api.requests.some((r) => r.status === -1));
+    h.api.apply(crashing());
+    await waitFor('incident after the watchdog', async () => (await h.incidents()).length === 1, 6000);
+    expect(h.logs.some((l) => l.includes('no data for 1500 ms'))).toBe(true);
+  });
+
+  it('malformed watch lines are counted and skipped, never fatal', async () => {
+    const h = await harness(healthyPlatform());
+    h.api.malformed();
+    h.api.malformed('not json at all');
+    h.api.apply(crashing());
+    await waitFor('incident', async () => (await h.incidents()).length === 1);
+    const pods = h.w.agent.reflectorStats().find((r) => r.kind === 'Pod');
+    expect(pods?.stats.malformed).toBeGreaterThanOrEqual(2);
+  });
+
+  it('410 as an HTTP status on watch also relists', async () => {
+    const h = await harness([...healthyPlatform(), crashing()]);
+    await waitFor('incident', async () => (await h.incidents()).length === 1);
+    h.api.goneInStream = false;
+    h.api.compact();
+    h.api.deleteSilently('Pod', 'apps', 'web-1');
+    h.api.dropWatches();
+    await waitFor('resolved', async () => (await h.incidents()).length === 0);
+    expect(h.api.requests.some((r) => r.status === 410)).toBe(true);
+  });
+
+  it('a forbidden kind is reported on /readyz and as SourceUnavailable, and the rest keeps working', async () => {
+    const h = await harness([...healthyPlatform(), crashing()], { api: { forbidden: ['ingresses'] } });
+    const ready = (await (await fetch(`${h.w.url}/readyz`)).json()) as { sources: Record<string, string> };
+    expect(ready.sources.Ingress).toMatch(/^forbidden/);
+    const inc = await waitFor('incidents', async () => {
+      const l = await h.incidents();
+      return l.length >= 2 ? l : undefined;
+    });
+    expect(inc.map((i) => i.reason).sort()).toEqual(['CrashLoopBackOff', 'SourceUnavailable']);
+  });
+});
+
+describe('the real executable', () => {
+  it('watch serves its endpoints, doctor --from-watcher reads them, SIGTERM exits 0 quickly', async () => {
+    const { spawn } = await import('node:child_process');
+    const { BIN, ROOT, cli } = await import('./support/cli.ts');
+    const api = new FakeApiServer();
+    apis.push(api);
+    api.apply(...healthyPlatform(), crashing());
+    const url = await api.start();
+    const dir = mkdtempSync(join(tmpdir(), 'sa-watch-'));
+    writeFileSync(join(dir, 'config'), api.kubeconfig(url));
+    const child = spawn(process.execPath, [BIN, 'watch', '--kubeconfig', join(dir, 'config'), '--listen', '127.0.0.1:0', '--cluster-name', 'e2e'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+    try {
+      const base = await waitFor('serving line', () => /"msg":"serving","url":"(http:[^"]+)"/.exec(stderr)?.[1]);
+      await waitFor('ready', async () => (await fetch(`${base}/readyz`)).status === 200);
+      await waitFor('incident', async () => ((await (await fetch(`${base}/incidents`)).json()) as { incidents: unknown[] }).incidents.length === 1);
+      const r = await cli(['doctor', '--from-watcher', base, '-o', 'json']);
+      expect(r.code).toBe(1);
+      const doc = JSON.parse(r.stdout) as { cluster: { name: string; source: string }; incidents: { reason: string }[] };
+      expect(doc.cluster).toEqual({ name: 'e2e', source: 'watcher' });
+      expect(doc.incidents.map((i) => i.reason)).toEqual(['CrashLoopBackOff']);
+      // Structured JSON lines only.
+      for (const line of stderr.trim().split('\n')) expect(() => JSON.parse(line) as unknown).not.toThrow();
+    } finally {
+      const t0 = Date.now();
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+      expect(Date.now() - t0).toBeLessThan(5000);
+    }
+  });
+});
