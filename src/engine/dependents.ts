@@ -41,7 +41,13 @@ export function affectedKeys(view: ClusterView, o: AnyObj, out: Set<string>): vo
       for (const cr of view.ownedBy('CertificateRequest', o)) out.add(objKey(cr));
       break;
     case 'Ingress':
-      out.add(keyOf('MCPServer', ns, o.meta.name));
+      // Whether a class publishes load-balancer status at all is judged across its Ingresses, so
+      // one Ingress's status can change how its siblings (and their servers) are judged.
+      for (const i of view.list('Ingress')) {
+        if ((i.className ?? '') !== (o.className ?? '')) continue;
+        out.add(objKey(i));
+        out.add(keyOf('MCPServer', i.meta.namespace, i.meta.name));
+      }
       break;
     case 'Service':
     case 'Deployment':
