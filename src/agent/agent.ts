@@ -16,7 +16,7 @@ import { toCandidates, type Incident } from '../engine/incidents.ts';
 import { IncidentTracker, type Transition } from '../engine/tracker.ts';
 import { scopeFilter, type AgentConfig } from '../config/config.ts';
 import type { KubeClient } from '../collector/kube-client.ts';
-import { DEFAULT_REFLECTOR_OPTIONS, Reflector, type ReflectorOptions } from '../collector/reflector.ts';
+import { DEFAULT_REFLECTOR_OPTIONS, Gate, Reflector, type ReflectorOptions } from '../collector/reflector.ts';
 import type { Logger } from './log.ts';
 
 export interface IncidentSink {
@@ -103,7 +103,9 @@ export class Agent {
 
   start(): void {
     const namespaces = this.config.namespaces.length > 0 ? this.config.namespaces : [undefined];
-    const ropts: ReflectorOptions = { ...this.settings.reflector, inScope: this.inScope };
+    // Two LISTs at a time: one parses while the other waits on the server, and the transient memory
+    // of pages in flight stays bounded however many kinds are watched.
+    const ropts: ReflectorOptions = { ...this.settings.reflector, inScope: this.inScope, listGate: new Gate(2) };
     for (const kind of this.kinds) {
       for (const ns of namespaces) {
         const r = new Reflector(kind, ns, this.client, this.handler, ropts, (level, msg, fields) => this.log(level, msg, fields));

@@ -3,6 +3,7 @@
 
 import { Agent, DEFAULT_WATCH_SETTINGS, type IncidentSink, type WatchSettings } from '../agent/agent.ts';
 import { jsonLogger, type Logger } from '../agent/log.ts';
+import { applyMemoryMode, memoryMode } from '../agent/memory.ts';
 import type { AgentConfig } from '../config/config.ts';
 import { AgentHttpServer, parseListen } from '../server/http.ts';
 import type { KubeClient } from '../collector/kube-client.ts';
@@ -38,7 +39,8 @@ export function logSink(log: Logger): IncidentSink {
     transitions(ts: readonly Transition[]) {
       for (const t of ts) {
         const i = t.incident;
-        log(t.type === 'resolved' ? 'info' : i.severity === 'critical' ? 'error' : i.severity === 'warning' ? 'warn' : 'info', `incident ${t.type}`, {
+        // Incidents are the cluster's news, not the agent's errors: info, whatever their severity.
+        log('info', `incident ${t.type}`, {
           incident: i.id,
           reason: i.reason,
           severity: i.severity,
@@ -89,6 +91,7 @@ export async function startWatch(cfg: AgentConfig, client: KubeClient, log: Logg
 }
 
 export async function watch(flags: WatchFlags, io: IO): Promise<number> {
+  applyMemoryMode(memoryMode(io.env));
   const level = parseLogLevel(flags.logLevel);
   const cfg = configFromFlags(flags, io);
   const log = jsonLogger(level, (l) => io.stderr(l));

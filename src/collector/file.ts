@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { parseAllDocuments } from 'yaml';
 import { isKindName, KIND_NAMES, type KindName } from '../kube/kinds.ts';
 import { normalize } from '../kube/normalize.ts';
+import { stripUnreadFields } from '../kube/strip.ts';
 import type { ObjectStore } from '../kube/store.ts';
 
 export class InputError extends Error {
@@ -48,6 +49,11 @@ export function parseDocuments(text: string, name: string): unknown[] {
   const first = /\S/.exec(trimmed)?.[0];
   if (first === undefined) throw new InputError(`${name}: the input is empty`);
   if (first === '{' || first === '[') {
+    try {
+      return [JSON.parse(stripUnreadFields(trimmed))];
+    } catch {
+      // Report the position in the text as the user wrote it, not in the stripped copy.
+    }
     try {
       return [JSON.parse(trimmed)];
     } catch (err) {

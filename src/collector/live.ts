@@ -5,6 +5,7 @@
 
 import { KINDS, describeKind, type KindName } from '../kube/kinds.ts';
 import { normalize } from '../kube/normalize.ts';
+import { stripUnreadFields } from '../kube/strip.ts';
 import type { ObjectStore } from '../kube/store.ts';
 import type { SourceState } from '../kube/types.ts';
 import { ClusterUnreachableError, type KubeClient, type KubeResponse } from './kube-client.ts';
@@ -86,7 +87,7 @@ export async function listKind(client: KubeClient, store: ObjectStore, kind: Kin
       if (r.status !== 200) return { status: 'failing', detail: statusMessage(r) };
       let page: { apiVersion?: string; kind?: string; items?: unknown[]; metadata?: { continue?: string } };
       try {
-        page = JSON.parse(r.body) as typeof page;
+        page = JSON.parse(stripUnreadFields(r.body)) as typeof page;
       } catch {
         return { status: 'failing', detail: `${describeKind(kind)} list is not JSON` };
       }

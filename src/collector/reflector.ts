@@ -9,6 +9,7 @@
 
 import { KINDS, type KindName } from '../kube/kinds.ts';
 import { normalize } from '../kube/normalize.ts';
+import { stripUnreadFields } from '../kube/strip.ts';
 import type { AnyObj, SourceState } from '../kube/types.ts';
 import { listPath, PAGE_SIZE } from './live.ts';
 import type { KubeClient, KubeResponse } from './kube-client.ts';
@@ -41,6 +42,28 @@ export interface ReflectorOptions {
   relistIntervalMs: number;
   inScope(namespace: string): boolean;
   random(): number;
+  /** Limits how many LISTs run at once across reflectors (memory: each holds a page in flight). */
+  listGate?: Gate;
+}
+
+/** A counting semaphore. */
+export class Gate {
+  private free: number;
+  private readonly waiting: (() => void)[] = [];
+  constructor(n: number) {
+    this.free = n;
+  }
+  async run<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.free > 0) this.free--;
+    else await new Promise<void>((r) => this.waiting.push(r));
+    try {
+      return await fn();
+    } finally {
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.free++;
+    }
+  }
 }
 
 export const DEFAULT_REFLECTOR_OPTIONS: Omit<ReflectorOptions, 'inScope'> = {
@@ -178,7 +201,7 @@ export class Reflector {
       try {
         if (needList || (this.opts.relistIntervalMs > 0 && Date.now() - this.lastListAt >= this.opts.relistIntervalMs)) {
           if (this.stats.lists > 0) this.stats.relists++;
-          await this.list();
+          await (this.opts.listGate ? this.opts.listGate.run(() => this.list()) : this.list());
           needList = false;
         }
         await this.watch();
@@ -242,7 +265,7 @@ export class Reflector {
       if (r.status === 403) throw new Unavailable({ status: 'forbidden', detail: statusMessage(r) });
       if (r.status === 404) throw new Unavailable({ status: 'absent', detail: statusMessage(r) });
       if (r.status !== 200) throw new Error(`LIST ${this.kind} answered ${r.status}: ${statusMessage(r)}`);
-      const page = JSON.parse(r.body) as { apiVersion?: string; items?: unknown[]; metadata?: { continue?: string; resourceVersion?: string } };
+      const page = JSON.parse(stripUnreadFields(r.body)) as { apiVersion?: string; items?: unknown[]; metadata?: { continue?: string; resourceVersion?: string } };
       const fb = { kind: this.kind, ...(typeof page.apiVersion === 'string' ? { apiVersion: page.apiVersion } : {}) };
       for (const raw of Array.isArray(page.items) ? page.items : []) {
         const n = normalize(raw, fb);
@@ -276,7 +299,7 @@ export class Reflector {
         if (gone || failure) return;
         let ev: { type?: string; object?: Record<string, unknown> };
         try {
-          ev = JSON.parse(line) as typeof ev;
+          ev = JSON.parse(stripUnreadFields(line)) as typeof ev;
         } catch {
           this.stats.malformed++;
           this.log('debug', 'malformed watch line skipped', { kind: this.kind, bytes: line.length });

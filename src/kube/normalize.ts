@@ -28,6 +28,56 @@ import { READINESS_FLAGS } from './types.ts';
 
 type Rec = Record<string, unknown>;
 
+// Memory: tens of thousands of pods repeat the same strings (namespaces, kinds, owner names and
+// uids, label keys and values, images, condition types) and the same label and image maps (every pod
+// of a ReplicaSet). JSON.parse gives each occurrence its own copy; interning keeps one. Projections
+// are never mutated, so sharing is safe. The tables are bounded: cleared when they grow too large.
+const MAX_INTERNED = 200_000;
+const strings = new Map<string, string>();
+const records = new Map<string, Readonly<Record<string, string>>>();
+
+export function intern(s: string): string {
+  if (s.length > 128) return s;
+  const hit = strings.get(s);
+  if (hit !== undefined) return hit;
+  if (strings.size >= MAX_INTERNED) strings.clear();
+  // Flatten: a substring of a large parsed document must not keep the document alive.
+  const flat = (' ' + s).slice(1);
+  strings.set(flat, flat);
+  return flat;
+}
+
+function shareRecord(r: Record<string, string>): Readonly<Record<string, string>> {
+  const keys = Object.keys(r);
+  if (keys.length === 0) return EMPTY;
+  let key = '';
+  for (const k of keys) key += `${k}\u0000${r[k]}\u0001`;
+  const hit = records.get(key);
+  if (hit) return hit;
+  if (records.size >= MAX_INTERNED / 4) records.clear();
+  const out: Record<string, string> = {};
+  for (const k of keys) out[intern(k)] = intern(r[k] ?? '');
+  Object.freeze(out);
+  records.set(key, out);
+  return out;
+}
+
+const EMPTY: Readonly<Record<string, string>> = Object.freeze({});
+
+/** Condition types the checks read, per kind (the others are not kept). */
+const KEPT_CONDITIONS: Partial<Record<KindName, ReadonlySet<string>>> = {
+  Pod: new Set(['Ready', 'PodScheduled']),
+  ReplicaSet: new Set(['ReplicaFailure']),
+  Deployment: new Set(['Available', 'Progressing', 'ReplicaFailure']),
+  Certificate: new Set(['Ready', 'Issuing']),
+  CertificateRequest: new Set(['Ready', 'Denied', 'InvalidRequest']),
+};
+
+/** Condition messages that no check shows (the pod's Ready message repeats the container states). */
+const DROPPED_MESSAGES: Partial<Record<KindName, ReadonlySet<string>>> = {
+  Pod: new Set(['Ready']),
+};
+
 export interface NormalizeResult {
   obj?: AnyObj;
   /** Why the object was not taken (unknown kind, no name). */
@@ -102,15 +152,16 @@ class Reader {
     return t;
   }
 
-  strMap(v: unknown, path: string): Record<string, string> {
+  /** A string map (labels, selectors), shared with every identical map already seen. */
+  strMap(v: unknown, path: string): Readonly<Record<string, string>> {
     const r = this.rec(v, path);
+    if (!r) return EMPTY;
     const out: Record<string, string> = {};
-    if (!r) return out;
     for (const [k, val] of Object.entries(r)) {
       const s = this.str(val, `${path}.${k}`);
       if (s !== undefined) out[k] = s;
     }
-    return out;
+    return shareRecord(out);
   }
 
   strs(v: unknown, path: string): string[] {
@@ -122,18 +173,20 @@ class Reader {
     return out;
   }
 
-  conditions(v: unknown, path: string): Condition[] {
+  conditions(v: unknown, path: string, kind?: KindName): Condition[] {
+    const keep = kind ? KEPT_CONDITIONS[kind] : undefined;
+    const noMessage = kind ? DROPPED_MESSAGES[kind] : undefined;
     return this.recs(v, path).flatMap((c, i) => {
       const p = `${path}[${i}]`;
       const type = this.str(c.type, `${p}.type`);
-      if (!type) return [];
+      if (!type || (keep && !keep.has(type))) return [];
       const raw = this.str(c.status, `${p}.status`);
       // A condition whose status is neither True nor False is Unknown (API semantics).
       const status: ConditionStatus = raw === 'True' || raw === 'False' ? raw : 'Unknown';
-      const out: Condition = { type, status };
+      const out: Condition = { type: intern(type), status };
       const reason = this.str(c.reason, `${p}.reason`);
-      if (reason) out.reason = reason;
-      const message = this.str(c.message, `${p}.message`);
+      if (reason) out.reason = intern(reason);
+      const message = noMessage?.has(type) ? undefined : this.str(c.message, `${p}.message`);
       if (message) out.message = message;
       const ltt = this.time(c.lastTransitionTime, `${p}.lastTransitionTime`) ?? this.time(c.lastUpdateTime, `${p}.lastUpdateTime`);
       if (ltt !== undefined) out.lastTransitionTime = ltt;
@@ -186,8 +239,8 @@ function readMeta(r: Reader, o: Rec, apiVersion: string): Meta | undefined {
   const name = r.str(m.name, 'metadata.name');
   if (!name) return undefined;
   const meta: Meta = {
-    apiVersion,
-    namespace: r.str(m.namespace, 'metadata.namespace') || 'default',
+    apiVersion: intern(apiVersion),
+    namespace: intern(r.str(m.namespace, 'metadata.namespace') || 'default'),
     name,
     labels: r.strMap(m.labels, 'metadata.labels'),
     owners: r.recs(m.ownerReferences, 'metadata.ownerReferences').flatMap((ref, i): OwnerRef[] => {
@@ -196,13 +249,13 @@ function readMeta(r: Reader, o: Rec, apiVersion: string): Meta | undefined {
       const oname = r.str(ref.name, `${p}.name`);
       if (!kind || !oname) return [];
       const out: OwnerRef = {
-        apiVersion: r.str(ref.apiVersion, `${p}.apiVersion`) ?? '',
-        kind,
-        name: oname,
+        apiVersion: intern(r.str(ref.apiVersion, `${p}.apiVersion`) ?? ''),
+        kind: intern(kind),
+        name: intern(oname),
         controller: r.bool(ref.controller, `${p}.controller`) ?? false,
       };
       const uid = r.str(ref.uid, `${p}.uid`);
-      if (uid) out.uid = uid;
+      if (uid) out.uid = intern(uid);
       return [out];
     }),
   };
@@ -253,7 +306,7 @@ function containerState(r: Reader, v: unknown, path: string): ContainerState | u
     const p = `${path}.${state}`;
     const out: ContainerState = { state };
     const reason = r.str(d.reason, `${p}.reason`);
-    if (reason) out.reason = reason;
+    if (reason) out.reason = intern(reason);
     const message = r.str(d.message, `${p}.message`);
     if (message) out.message = message;
     const exitCode = r.num(d.exitCode, `${p}.exitCode`);
@@ -288,9 +341,9 @@ function pod(r: Reader, meta: Meta, spec: Rec, status: Rec): Pod {
       const name = r.str(c.name, `${p}.name`);
       if (!name) return;
       const cs: ContainerStatus = {
-        name,
+        name: intern(name),
         init,
-        image: r.str(c.image, `${p}.image`) ?? images[name] ?? '',
+        image: intern(images[name] ?? r.str(c.image, `${p}.image`) ?? ''),
         ready: r.bool(c.ready, `${p}.ready`) ?? false,
         restartCount: r.num(c.restartCount, `${p}.restartCount`) ?? 0,
         current: containerState(r, c.state, `${p}.state`) ?? { state: 'unknown' },
@@ -303,12 +356,12 @@ function pod(r: Reader, meta: Meta, spec: Rec, status: Rec): Pod {
   const out: Pod = {
     kind: 'Pod',
     meta,
-    conditions: r.conditions(status.conditions, 'status.conditions'),
-    images,
+    conditions: r.conditions(status.conditions, 'status.conditions', 'Pod'),
+    images: shareRecord(images),
     containers,
   };
   const phase = r.str(status.phase, 'status.phase');
-  if (phase) out.phase = phase;
+  if (phase) out.phase = intern(phase);
   const reason = r.str(status.reason, 'status.reason');
   if (reason) out.reason = reason;
   const st = r.time(status.startTime, 'status.startTime');
@@ -323,7 +376,7 @@ function replicaSet(r: Reader, meta: Meta, spec: Rec, status: Rec): ReplicaSet {
     replicas: r.num(spec.replicas, 'spec.replicas') ?? 1,
     readyReplicas: r.num(status.readyReplicas, 'status.readyReplicas') ?? 0,
     availableReplicas: r.num(status.availableReplicas, 'status.availableReplicas') ?? 0,
-    conditions: r.conditions(status.conditions, 'status.conditions'),
+    conditions: r.conditions(status.conditions, 'status.conditions', 'ReplicaSet'),
   };
 }
 
@@ -349,7 +402,7 @@ function deployment(r: Reader, meta: Meta, spec: Rec, status: Rec): Deployment {
     availableReplicas: r.num(status.availableReplicas, 'status.availableReplicas') ?? 0,
     unavailableReplicas: r.num(status.unavailableReplicas, 'status.unavailableReplicas') ?? 0,
     updatedReplicas: r.num(status.updatedReplicas, 'status.updatedReplicas') ?? 0,
-    conditions: r.conditions(status.conditions, 'status.conditions'),
+    conditions: r.conditions(status.conditions, 'status.conditions', 'Deployment'),
     templateContainers,
   };
   const og = r.num(status.observedGeneration, 'status.observedGeneration');
@@ -440,8 +493,8 @@ function ingress(r: Reader, meta: Meta, spec: Rec, status: Rec, o: Rec): Ingress
     loadBalancer,
   };
   // The class may still be given by the pre-1.18 annotation.
-  const annotations = r.strMap(r.rec(o.metadata, 'metadata')?.annotations, 'metadata.annotations');
-  const cls = r.str(spec.ingressClassName, 'spec.ingressClassName') || annotations['kubernetes.io/ingress.class'];
+  const annotations = r.rec(r.rec(o.metadata, 'metadata')?.annotations, 'metadata.annotations');
+  const cls = r.str(spec.ingressClassName, 'spec.ingressClassName') || r.str(annotations?.['kubernetes.io/ingress.class'], 'metadata.annotations');
   if (cls) out.className = cls;
   return out;
 }
@@ -462,7 +515,7 @@ function certificate(r: Reader, meta: Meta, spec: Rec, status: Rec): Certificate
     kind: 'Certificate',
     meta,
     dnsNames: r.strs(spec.dnsNames, 'spec.dnsNames'),
-    conditions: r.conditions(status.conditions, 'status.conditions'),
+    conditions: r.conditions(status.conditions, 'status.conditions', 'Certificate'),
   };
   const sn = r.str(spec.secretName, 'spec.secretName');
   if (sn) out.secretName = sn;
@@ -486,7 +539,7 @@ function certificateRequest(r: Reader, meta: Meta, spec: Rec, status: Rec): Cert
   const out: CertificateRequest = {
     kind: 'CertificateRequest',
     meta,
-    conditions: r.conditions(status.conditions, 'status.conditions'),
+    conditions: r.conditions(status.conditions, 'status.conditions', 'CertificateRequest'),
   };
   const iss = issuerRef ? r.str(issuerRef.name, 'spec.issuerRef.name') : undefined;
   if (iss) out.issuer = `${r.str(issuerRef?.kind, 'spec.issuerRef.kind') ?? 'Issuer'}/${iss}`;

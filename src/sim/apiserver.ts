@@ -329,6 +329,8 @@ export class FakeApiServer {
     }
     rec.status = 200;
     res.writeHead(200, { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked' });
+    // A real API server answers a watch at once, before the first event.
+    res.flushHeaders();
     if (gone) {
       res.end(`${JSON.stringify({ type: 'ERROR', object: JSON.parse(status(410, 'Expired', `too old resource version: ${from} (${this.compactedBefore})`)) })}\n`);
       return;
@@ -363,10 +365,28 @@ export class FakeApiServer {
     };
   }
 
+  /** Sorted list snapshots by kind, namespace and resourceVersion: pages of one list come from one
+   *  consistent snapshot, as the API server serves them, without re-sorting for every page. */
+  private readonly snapshots = new Map<string, Raw[]>();
+
+  private snapshot(info: KindInfo, ns: string | undefined, rv: number): Raw[] {
+    const key = `${info.kind}/${ns ?? ''}/${rv}`;
+    let snap = this.snapshots.get(key);
+    if (!snap) {
+      snap = [...(this.objects.get(info.kind)?.values() ?? [])]
+        .filter((o) => ns === undefined || o.metadata?.namespace === ns)
+        .sort((a, b) => {
+          const ka = `${a.metadata?.namespace}/${a.metadata?.name}`;
+          const kb = `${b.metadata?.namespace}/${b.metadata?.name}`;
+          return ka < kb ? -1 : ka > kb ? 1 : 0;
+        });
+      this.snapshots.set(key, snap);
+      if (this.snapshots.size > 16) this.snapshots.delete(this.snapshots.keys().next().value as string);
+    }
+    return snap;
+  }
+
   private list(res: http.ServerResponse, rec: RequestRecord, info: KindInfo, ns: string | undefined, q: URLSearchParams): void {
-    const all = [...(this.objects.get(info.kind)?.values() ?? [])]
-      .filter((o) => ns === undefined || o.metadata?.namespace === ns)
-      .sort((a, b) => `${a.metadata?.namespace}/${a.metadata?.name}`.localeCompare(`${b.metadata?.namespace}/${b.metadata?.name}`));
     const limit = Number(q.get('limit') ?? '0');
     let offset = 0;
     let listRv = this.rv;
@@ -383,6 +403,7 @@ export class FakeApiServer {
         return this.send(res, rec, 400, status(400, 'BadRequest', 'invalid continue token'));
       }
     }
+    const all = this.snapshot(info, ns, listRv);
     const end = limit > 0 ? Math.min(all.length, offset + limit) : all.length;
     // Items of a typed list carry no kind/apiVersion, as the real API server sends them.
     const items = all.slice(offset, end).map((o) => {

@@ -1,0 +1,28 @@
+// Baseline: @kubernetes/client-node's own informers caching the same kinds (whole typed objects).
+// Prints "ready <ms>" once every informer has listed, then stays up for RSS sampling.
+import * as k8s from '@kubernetes/client-node';
+
+const t0 = performance.now();
+const kc = new k8s.KubeConfig();
+kc.loadFromFile(process.argv[2] as string);
+const core = kc.makeApiClient(k8s.CoreV1Api);
+const apps = kc.makeApiClient(k8s.AppsV1Api);
+const disc = kc.makeApiClient(k8s.DiscoveryV1Api);
+const net = kc.makeApiClient(k8s.NetworkingV1Api);
+const custom = kc.makeApiClient(k8s.CustomObjectsApi);
+type Lister = () => Promise<k8s.KubernetesListObject<k8s.KubernetesObject>>;
+const kinds: [string, Lister][] = [
+  ['/api/v1/pods', () => core.listPodForAllNamespaces() as Promise<k8s.KubernetesListObject<k8s.KubernetesObject>>],
+  ['/api/v1/services', () => core.listServiceForAllNamespaces() as Promise<k8s.KubernetesListObject<k8s.KubernetesObject>>],
+  ['/api/v1/configmaps', () => core.listConfigMapForAllNamespaces() as Promise<k8s.KubernetesListObject<k8s.KubernetesObject>>],
+  ['/apis/apps/v1/deployments', () => apps.listDeploymentForAllNamespaces() as Promise<k8s.KubernetesListObject<k8s.KubernetesObject>>],
+  ['/apis/apps/v1/replicasets', () => apps.listReplicaSetForAllNamespaces() as Promise<k8s.KubernetesListObject<k8s.KubernetesObject>>],
+  ['/apis/discovery.k8s.io/v1/endpointslices', () => disc.listEndpointSliceForAllNamespaces() as Promise<k8s.KubernetesListObject<k8s.KubernetesObject>>],
+  ['/apis/networking.k8s.io/v1/ingresses', () => net.listIngressForAllNamespaces() as Promise<k8s.KubernetesListObject<k8s.KubernetesObject>>],
+  ['/apis/mcpruntime.org/v1alpha1/mcpservers', () => custom.listClusterCustomObject({ group: 'mcpruntime.org', version: 'v1alpha1', plural: 'mcpservers' }) as Promise<k8s.KubernetesListObject<k8s.KubernetesObject>>],
+];
+const informers = kinds.map(([path, list]) => k8s.makeInformer(kc, path, list));
+await Promise.all(informers.map((i) => i.start()));
+const objects = informers.reduce((n, i) => n + i.list().length, 0);
+process.stdout.write(`ready ${Math.round(performance.now() - t0)} ${objects}\n`);
+setInterval(() => {}, 1 << 30);

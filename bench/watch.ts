@@ -1,0 +1,151 @@
+// Benchmarks of `sentinel-agent watch` against the fake API server over real HTTP, each in its own
+// process: start → ready, peak and steady RSS, detection latency (watch event written by the fake →
+// incident in /incidents) with background churn, API load in a steady state; and the baseline of
+// @kubernetes/client-node's informers caching the same kinds.
+
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { FakeApiServer } from '../src/sim/apiserver.ts';
+
+const here = (f: string): string => fileURLToPath(new URL(f, import.meta.url));
+const BIN = here('../bin/sentinel-agent.js');
+
+export interface WatchBench {
+  pods: number;
+  objects: number;
+  readyMs: number;
+  peakRssMiB: number;
+  steadyRssMiB: number;
+  detection: { p50: number; p99: number; max: number; samples: number };
+  steady: { listsAfterSync: number; watchRequestsPerMin: number; seconds: number };
+  baseline: { readyMs: number; peakRssMiB: number; steadyRssMiB: number; objects: number };
+}
+
+function rss(pid: number): { rss: number; hwm: number } {
+  const s = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (k: string): number => Number(new RegExp(`${k}:\\s+(\\d+)`).exec(s)?.[1] ?? 0);
+  return { rss: kb('VmRSS') / 1024, hwm: kb('VmHWM') / 1024 };
+}
+
+function lines(p: ChildProcess): AsyncIterator<string> {
+  if (!p.stdout) throw new Error('no stdout');
+  return createInterface({ input: p.stdout })[Symbol.asyncIterator]();
+}
+
+async function next(it: AsyncIterator<string>, prefix: string): Promise<string[]> {
+  for (;;) {
+    const r = await it.next();
+    if (r.done) throw new Error(`child ended before "${prefix}"`);
+    if (r.value.startsWith(`${prefix} `)) return r.value.split(' ').slice(1);
+  }
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+function pct(xs: number[], p: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? NaN;
+}
+
+async function freePort(): Promise<number> {
+  const { createServer } = await import('node:net');
+  return await new Promise((resolve) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+export async function benchWatch(pods: number, opts: { detectSamples?: number; churnPerSec?: number; steadySeconds?: number } = {}): Promise<WatchBench> {
+  const api = spawn(process.execPath, [here('./apiserver-child.ts'), String(pods)], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const apiOut = lines(api);
+  try {
+    const [url = '', objects = '0'] = await next(apiOut, 'url');
+    const dir = mkdtempSync(join(tmpdir(), 'sentinel-bench-'));
+    const kubeconfig = join(dir, 'config');
+    writeFileSync(kubeconfig, new FakeApiServer().kubeconfig(url));
+    const port = await freePort();
+    const base = `http://127.0.0.1:${port}`;
+
+    // The agent, as a user runs it.
+    const t0 = performance.now();
+    const agent = spawn(process.execPath, [BIN, 'watch', '--kubeconfig', kubeconfig, '--listen', `127.0.0.1:${port}`, '--log-level', 'warn'], { stdio: ['ignore', 'ignore', 'inherit'] });
+    const pid = agent.pid ?? 0;
+    let readyMs = NaN;
+    for (;;) {
+      try {
+        if ((await fetch(`${base}/readyz`)).status === 200) {
+          readyMs = performance.now() - t0;
+          break;
+        }
+      } catch {
+        /* not listening yet */
+      }
+      if (performance.now() - t0 > 120_000) throw new Error('agent not ready within 120 s');
+      await sleep(25);
+    }
+    // Settle, then measure detection latency under background churn.
+    await sleep(1500);
+    api.stdin?.write(`churn ${opts.churnPerSec ?? 20}\n`);
+    const latencies: number[] = [];
+    const podCount = pods;
+    for (let k = 0; k < (opts.detectSamples ?? 40); k++) {
+      const idx = (k * 487 + 13) % podCount;
+      api.stdin?.write(`break ${idx}\n`);
+      const [, at = '0', name = ''] = await next(apiOut, 'broken');
+      for (;;) {
+        const doc = (await (await fetch(`${base}/incidents`)).json()) as { incidents: { object: { name: string } }[] };
+        if (doc.incidents.some((i) => i.object.name === name)) {
+          latencies.push(Date.now() - Number(at));
+          break;
+        }
+        if (Date.now() - Number(at) > 10_000) {
+          latencies.push(10_000);
+          break;
+        }
+        await sleep(5);
+      }
+      await sleep(50);
+    }
+    // Steady state: requests over a quiet period (churn goes on).
+    api.stdin?.write('stats\n');
+    const [lists0 = '0', watches0 = '0'] = await next(apiOut, 'stats');
+    const steadySeconds = opts.steadySeconds ?? 20;
+    await sleep(steadySeconds * 1000);
+    api.stdin?.write('stats\n');
+    const [lists1 = '0', watches1 = '0'] = await next(apiOut, 'stats');
+    api.stdin?.write('churn 0\n');
+    const mem = rss(pid);
+    agent.kill('SIGTERM');
+    await new Promise((r) => agent.once('exit', r));
+
+    // Baseline: client-node informers over the same API server.
+    const b0 = performance.now();
+    const inf = spawn(process.execPath, [here('./informer-child.ts'), kubeconfig], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const [bReady = '0', bObjects = '0'] = await next(lines(inf), 'ready');
+    void b0;
+    await sleep(3000);
+    const bmem = rss(inf.pid ?? 0);
+    inf.kill('SIGKILL');
+
+    return {
+      pods,
+      objects: Number(objects),
+      readyMs,
+      peakRssMiB: mem.hwm,
+      steadyRssMiB: mem.rss,
+      detection: { p50: pct(latencies, 50), p99: pct(latencies, 99), max: Math.max(...latencies), samples: latencies.length },
+      steady: { listsAfterSync: Number(lists1) - Number(lists0), watchRequestsPerMin: ((Number(watches1) - Number(watches0)) * 60) / steadySeconds, seconds: steadySeconds },
+      baseline: { readyMs: Number(bReady), peakRssMiB: bmem.hwm, steadyRssMiB: bmem.rss, objects: Number(bObjects) },
+    };
+  } finally {
+    api.stdin?.write('stop\n');
+    setTimeout(() => api.kill('SIGKILL'), 2000).unref();
+  }
+}

@@ -1,0 +1,118 @@
+// Removes fields no check reads from JSON text before it is parsed: `managedFields` (often most of a
+// real object: ~17 KB pods are ~5 KB without it) and the `kubectl.kubernetes.io/last-applied-
+// configuration` annotation (a copy of the whole spec). Parsing them only to drop them is the largest
+// cost of a LIST, in time and in garbage. A key is only recognized where it is a key: inside a JSON
+// string its quotes would be escaped. The output is valid JSON whenever the input is.
+
+// Every key here must be one that normalize.ts never reads, in any kind (a test checks that the
+// projections of stripped and unstripped objects are equal).
+const KEYS = [
+  '"managedFields"',
+  '"kubectl.kubernetes.io/last-applied-configuration"',
+  // Pod and pod-template internals: large, repeated per pod, never judged.
+  '"env"',
+  '"envFrom"',
+  '"volumeMounts"',
+  '"volumes"',
+  '"tolerations"',
+  '"affinity"',
+  '"readinessProbe"',
+  '"livenessProbe"',
+  '"startupProbe"',
+  '"securityContext"',
+  '"resources"',
+  '"topologySpreadConstraints"',
+  '"command"',
+  '"args"',
+];
+
+/** Index just past the JSON value starting at i (after optional whitespace), or -1. */
+function skipValue(s: string, i: number): number {
+  while (i < s.length && (s.charCodeAt(i) === 32 || s.charCodeAt(i) === 10 || s.charCodeAt(i) === 13 || s.charCodeAt(i) === 9)) i++;
+  const c = s.charCodeAt(i);
+  if (c === 34) return skipString(s, i);
+  if (c === 91 || c === 123) {
+    let depth = 0;
+    for (let j = i; j < s.length; j++) {
+      const d = s.charCodeAt(j);
+      if (d === 34) {
+        j = skipString(s, j) - 1;
+        if (j < 0) return -1;
+      } else if (d === 91 || d === 123) depth++;
+      else if (d === 93 || d === 125) {
+        depth--;
+        if (depth === 0) return j + 1;
+      }
+    }
+    return -1;
+  }
+  // A scalar: up to the next delimiter.
+  let j = i;
+  while (j < s.length) {
+    const d = s.charCodeAt(j);
+    if (d === 44 || d === 125 || d === 93) break;
+    j++;
+  }
+  return j;
+}
+
+/** Index just past the string whose opening quote is at i, or -1. */
+function skipString(s: string, i: number): number {
+  for (let j = i + 1; j < s.length; j++) {
+    const d = s.charCodeAt(j);
+    if (d === 92) j++;
+    else if (d === 34) return j + 1;
+  }
+  return -1;
+}
+
+export function stripUnreadFields(s: string): string {
+  let out: string[] | undefined;
+  let from = 0;
+  let pos = 0;
+  // Next occurrence of each key, searched again only once passed (a key that never occurs is
+  // scanned for once, not once per occurrence of the other).
+  const next = KEYS.map((k) => s.indexOf(k));
+  for (;;) {
+    let at = -1;
+    let key = '';
+    for (let i = 0; i < KEYS.length; i++) {
+      let p = next[i] ?? -1;
+      if (p >= 0 && p < pos) next[i] = p = s.indexOf(KEYS[i] as string, pos);
+      if (p >= 0 && (at < 0 || p < at)) {
+        at = p;
+        key = KEYS[i] as string;
+      }
+    }
+    if (at < 0) break;
+    // It must be a key: followed by a colon, preceded by { or , (whitespace aside).
+    let colon = at + key.length;
+    while (colon < s.length && s.charCodeAt(colon) <= 32) colon++;
+    let before = at - 1;
+    while (before >= 0 && s.charCodeAt(before) <= 32) before--;
+    const prev = before >= 0 ? s.charCodeAt(before) : -1;
+    if (s.charCodeAt(colon) !== 58 || (prev !== 123 && prev !== 44)) {
+      pos = at + key.length;
+      continue;
+    }
+    const end = skipValue(s, colon + 1);
+    if (end < 0) break; // malformed: leave it to JSON.parse to say where
+    out ??= [];
+    // Drop the pair with one adjacent comma: the one before it (unless an earlier cut already took
+    // it), else the one after it.
+    let cut = end;
+    let start = at;
+    if (prev === 44 && before >= from) start = before;
+    else {
+      let after = end;
+      while (after < s.length && s.charCodeAt(after) <= 32) after++;
+      if (s.charCodeAt(after) === 44) cut = after + 1;
+    }
+    out.push(s.slice(from, start));
+    from = cut;
+    pos = cut;
+  }
+  if (!out) return s;
+  out.push(s.slice(from));
+  return out.join('');
+}
