@@ -63,6 +63,21 @@ function shareRecord(r: Record<string, string>): Readonly<Record<string, string>
 }
 
 const EMPTY: Readonly<Record<string, string>> = Object.freeze({});
+const NO_OWNERS: readonly OwnerRef[] = Object.freeze([]);
+const ownerLists = new Map<string, readonly OwnerRef[]>();
+
+/** Owner reference lists, shared: every pod of a ReplicaSet has the same one. */
+function shareOwners(list: OwnerRef[]): readonly OwnerRef[] {
+  if (list.length === 0) return NO_OWNERS;
+  let key = '';
+  for (const o of list) key += `${o.apiVersion}\u0000${o.kind}\u0000${o.name}\u0000${o.uid ?? ''}\u0000${o.controller ? 1 : 0}\u0001`;
+  const hit = ownerLists.get(key);
+  if (hit) return hit;
+  if (ownerLists.size >= MAX_INTERNED / 4) ownerLists.clear();
+  const frozen = Object.freeze(list.map((o) => Object.freeze(o)));
+  ownerLists.set(key, frozen);
+  return frozen;
+}
 
 /** Condition types the checks read, per kind (the others are not kept). */
 const KEPT_CONDITIONS: Partial<Record<KindName, ReadonlySet<string>>> = {
@@ -243,7 +258,7 @@ function readMeta(r: Reader, o: Rec, apiVersion: string): Meta | undefined {
     namespace: intern(r.str(m.namespace, 'metadata.namespace') || 'default'),
     name,
     labels: r.strMap(m.labels, 'metadata.labels'),
-    owners: r.recs(m.ownerReferences, 'metadata.ownerReferences').flatMap((ref, i): OwnerRef[] => {
+    owners: shareOwners(r.recs(m.ownerReferences, 'metadata.ownerReferences').flatMap((ref, i): OwnerRef[] => {
       const p = `metadata.ownerReferences[${i}]`;
       const kind = r.str(ref.kind, `${p}.kind`);
       const oname = r.str(ref.name, `${p}.name`);
@@ -257,7 +272,7 @@ function readMeta(r: Reader, o: Rec, apiVersion: string): Meta | undefined {
       const uid = r.str(ref.uid, `${p}.uid`);
       if (uid) out.uid = intern(uid);
       return [out];
-    }),
+    })),
   };
   const uid = r.str(m.uid, 'metadata.uid');
   if (uid) meta.uid = uid;

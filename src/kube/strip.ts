@@ -7,24 +7,28 @@
 // Every key here must be one that normalize.ts never reads, in any kind (a test checks that the
 // projections of stripped and unstripped objects are equal).
 const KEYS = [
-  '"managedFields"',
-  '"kubectl.kubernetes.io/last-applied-configuration"',
+  'managedFields',
+  'kubectl.kubernetes.io/last-applied-configuration',
   // Pod and pod-template internals: large, repeated per pod, never judged.
-  '"env"',
-  '"envFrom"',
-  '"volumeMounts"',
-  '"volumes"',
-  '"tolerations"',
-  '"affinity"',
-  '"readinessProbe"',
-  '"livenessProbe"',
-  '"startupProbe"',
-  '"securityContext"',
-  '"resources"',
-  '"topologySpreadConstraints"',
-  '"command"',
-  '"args"',
+  'env',
+  'envFrom',
+  'volumeMounts',
+  'volumes',
+  'tolerations',
+  'affinity',
+  'readinessProbe',
+  'livenessProbe',
+  'startupProbe',
+  'securityContext',
+  'resources',
+  'topologySpreadConstraints',
+  'command',
+  'args',
 ];
+
+// One pass of a compiled regular expression finds every candidate (a quoted key and its colon);
+// searching each key separately scanned the text once per key.
+const CANDIDATE = new RegExp(`"(?:${KEYS.map((k) => k.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')).join('|')})"\\s*:`, 'g');
 
 /** Index just past the JSON value starting at i (after optional whitespace), or -1. */
 function skipValue(s: string, i: number): number {
@@ -69,33 +73,16 @@ function skipString(s: string, i: number): number {
 export function stripUnreadFields(s: string): string {
   let out: string[] | undefined;
   let from = 0;
-  let pos = 0;
-  // Next occurrence of each key, searched again only once passed (a key that never occurs is
-  // scanned for once, not once per occurrence of the other).
-  const next = KEYS.map((k) => s.indexOf(k));
-  for (;;) {
-    let at = -1;
-    let key = '';
-    for (let i = 0; i < KEYS.length; i++) {
-      let p = next[i] ?? -1;
-      if (p >= 0 && p < pos) next[i] = p = s.indexOf(KEYS[i] as string, pos);
-      if (p >= 0 && (at < 0 || p < at)) {
-        at = p;
-        key = KEYS[i] as string;
-      }
-    }
-    if (at < 0) break;
-    // It must be a key: followed by a colon, preceded by { or , (whitespace aside).
-    let colon = at + key.length;
-    while (colon < s.length && s.charCodeAt(colon) <= 32) colon++;
+  const re = new RegExp(CANDIDATE);
+  for (let m = re.exec(s); m !== null; m = re.exec(s)) {
+    const at = m.index;
+    // In valid JSON an unescaped quote only delimits a string, so a match is a string followed by a
+    // colon: a key. It must also follow { or , (whitespace aside) to be a member we can cut.
     let before = at - 1;
     while (before >= 0 && s.charCodeAt(before) <= 32) before--;
     const prev = before >= 0 ? s.charCodeAt(before) : -1;
-    if (s.charCodeAt(colon) !== 58 || (prev !== 123 && prev !== 44)) {
-      pos = at + key.length;
-      continue;
-    }
-    const end = skipValue(s, colon + 1);
+    if (prev !== 123 && prev !== 44) continue;
+    const end = skipValue(s, at + m[0].length);
     if (end < 0) break; // malformed: leave it to JSON.parse to say where
     out ??= [];
     // Drop the pair with one adjacent comma: the one before it (unless an earlier cut already took
@@ -110,7 +97,7 @@ export function stripUnreadFields(s: string): string {
     }
     out.push(s.slice(from, start));
     from = cut;
-    pos = cut;
+    re.lastIndex = cut;
   }
   if (!out) return s;
   out.push(s.slice(from));
