@@ -15,7 +15,7 @@ Usage:
                         [--apply-grace]   (drop findings younger than their grace, as watch does)
   sentinel-agent checks [REASON] [--output text|json]
   sentinel-agent watch  [--listen HOST:PORT]   the continuous listener (until SIGTERM/SIGINT)
-  sentinel-agent demo    (the simulated cluster; not in this version yet)
+  sentinel-agent demo   (the simulated cluster; not in this version yet)
 
 Common flags:
   --namespace NS            read only this namespace (repeatable)
@@ -25,6 +25,7 @@ Common flags:
   --context NAME            kubeconfig context
   --cluster-name NAME       name used in incident ids and reports (default: "default")
   --log-level LEVEL         error|warn|info|debug (default info)
+  --listen HOST:PORT        watch: where to serve /healthz /readyz /incidents (default 0.0.0.0:8080)
   -h, --help                this help
   --version                 the version
 
