@@ -167,6 +167,24 @@ describe('watch end to end', () => {
 });
 
 describe('watch under API faults', () => {
+  it('resumes from the bookmarked resourceVersion after a dropped connection', async () => {
+    const h = await harness(healthyPlatform());
+    // Unrelated changes move the resourceVersion on; a bookmark tells the agent where it stands.
+    h.api.apply(pod('other-1', { ns: 'elsewhere', containers: [{ name: 'x' }] }));
+    await waitFor('event seen', () => h.w.agent.stats.events >= 1);
+    h.api.apply(certificate('c', { ns: 'elsewhere', ready: 'True' }));
+    h.api.bookmark();
+    const rv = String(h.api.resourceVersion);
+    await new Promise((r) => setTimeout(r, 100));
+    const before = h.api.requests.length;
+    h.api.dropWatches();
+    await waitFor('re-watch', () => h.api.requests.slice(before).some((q) => q.path === '/apis/apps/v1/deployments' && q.query.watch));
+    const rewatch = h.api.requests.slice(before).find((q) => q.path === '/apis/apps/v1/deployments' && q.query.watch);
+    expect(rewatch?.query.resourceVersion).toBe(rv);
+    expect(h.api.requests.slice(before).some((q) => !q.query.watch && q.path === '/apis/apps/v1/deployments')).toBe(false);
+  });
+
+
   it('500s on LIST at start: not ready, sources failing, then recovers', async () => {
     const api = new FakeApiServer();
     apis.push(api);
@@ -242,6 +260,16 @@ describe('watch under API faults', () => {
 });
 
 describe('the real executable', () => {
+  it('a bad --listen or config is a usage error (exit 2) before anything starts', async () => {
+    const { cli } = await import('./support/cli.ts');
+    const r = await cli(['watch', '--listen', 'nowhere']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--listen: expected HOST:PORT');
+    const c = await cli(['watch', '--config', '/nonexistent.yaml']);
+    expect(c.code).toBe(2);
+    expect(c.stderr).toContain('cannot read config file /nonexistent.yaml');
+  });
+
   it('watch serves its endpoints, doctor --from-watcher reads them, SIGTERM exits 0 quickly', async () => {
     const { spawn } = await import('node:child_process');
     const { BIN, ROOT, cli } = await import('./support/cli.ts');

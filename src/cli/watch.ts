@@ -94,6 +94,11 @@ export async function watch(flags: WatchFlags, io: IO): Promise<number> {
   applyMemoryMode(memoryMode(io.env));
   const level = parseLogLevel(flags.logLevel);
   const cfg = configFromFlags(flags, io);
+  try {
+    parseListen(cfg.listen);
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
   const log = jsonLogger(level, (l) => io.stderr(l));
   const { makeKubeClient } = await import('../collector/kube-client.ts');
   const kopts: { kubeconfig?: string; context?: string } = {};
