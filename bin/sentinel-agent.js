@@ -1,6 +1,10 @@
 #!/usr/bin/env node
-// The executable. The sources are TypeScript run directly by Node 24's built-in type stripping
-// (erasable syntax only, see tsconfig.json), so there is no build step between a clone and a run.
+// The executable. It runs the bundle that `npm run build` writes (npm ci runs it: the "prepare"
+// script), or, when the sources are newer than the bundle (a developer's edit), the TypeScript
+// sources directly through Node 24's built-in type stripping.
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
 const [major] = process.versions.node.split('.').map(Number);
 if (major < 24) {
   process.stderr.write(
@@ -9,5 +13,18 @@ if (major < 24) {
   );
   process.exit(2);
 }
-const { main } = await import('../src/cli/main.ts');
+
+function newestSource(dir) {
+  let t = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = `${dir}/${e.name}`;
+    t = Math.max(t, e.isDirectory() ? newestSource(p) : statSync(p).mtimeMs);
+  }
+  return t;
+}
+
+const bundle = fileURLToPath(new URL('../dist/sentinel-agent.mjs', import.meta.url));
+const src = fileURLToPath(new URL('../src', import.meta.url));
+const useBundle = process.env.SENTINEL_AGENT_FROM_SOURCE !== '1' && existsSync(bundle) && (!existsSync(src) || statSync(bundle).mtimeMs >= newestSource(src));
+const { main } = await import(useBundle ? '../dist/sentinel-agent.mjs' : '../src/cli/main.ts');
 process.exitCode = await main(process.argv.slice(2));

@@ -58,9 +58,17 @@ const COMMAND_FLAGS: Record<string, readonly string[]> = {
   watch: ['namespace', 'exclude-namespace', 'config', 'kubeconfig', 'context', 'cluster-name', 'log-level', 'listen'],
 };
 
+/** The package version, from the nearest package.json above this module (source or bundle). */
 export function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
-  return pkg.version;
+  for (let dir = new URL('./', import.meta.url); ; dir = new URL('../', dir)) {
+    try {
+      const pkg = JSON.parse(readFileSync(new URL('package.json', dir), 'utf8')) as { name?: string; version?: string };
+      if (pkg.name === 'sentinel-agent' && pkg.version) return pkg.version;
+    } catch {
+      /* keep looking */
+    }
+    if (dir.pathname === '/') return 'unknown';
+  }
 }
 
 export async function main(argv: readonly string[], io: IO = processIO()): Promise<number> {
