@@ -16,7 +16,7 @@ export default tseslint.config(
   },
   {
     files: ['bin/**/*.js', 'bench/**/*.ts', 'test/**/*.ts'],
-    languageOptions: { globals: { process: 'readonly', console: 'readonly' } },
+    languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly' } },
     rules: { 'no-console': 'off' },
   },
 );
