@@ -279,7 +279,11 @@ describe('the real executable', () => {
     const url = await api.start();
     const dir = mkdtempSync(join(tmpdir(), 'sa-watch-'));
     writeFileSync(join(dir, 'config'), api.kubeconfig(url));
-    const child = spawn(process.execPath, [BIN, 'watch', '--kubeconfig', join(dir, 'config'), '--listen', '127.0.0.1:0', '--cluster-name', 'e2e'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, 'watch', '--kubeconfig', join(dir, 'config'), '--listen', '127.0.0.1:0', '--cluster-name', 'e2e'], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, OTEL_SDK_DISABLED: 'true' },
+    });
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));

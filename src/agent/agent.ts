@@ -78,7 +78,19 @@ export class Agent {
   private readonly log: Logger;
   private readonly now: () => number;
 
-  constructor(opts: { client: KubeClient; config: AgentConfig; settings?: WatchSettings; log: Logger; sinks?: IncidentSink[]; now?: () => number; checks?: readonly Check[] }) {
+  private readonly passObserver?: (kind: 'full' | 'incremental', ms: number) => void;
+
+  constructor(opts: {
+    client: KubeClient;
+    config: AgentConfig;
+    settings?: WatchSettings;
+    log: Logger;
+    sinks?: IncidentSink[];
+    now?: () => number;
+    checks?: readonly Check[];
+    passObserver?: (kind: 'full' | 'incremental', ms: number) => void;
+  }) {
+    if (opts.passObserver) this.passObserver = opts.passObserver;
     this.client = opts.client;
     this.config = opts.config;
     this.settings = opts.settings ?? DEFAULT_WATCH_SETTINGS;
@@ -166,6 +178,15 @@ export class Agent {
     return this.tracker.open();
   }
 
+  objectCounts(): Record<string, number> {
+    return Object.fromEntries(this.kinds.map((k) => [k, this.store.size(k)]));
+  }
+
+  /** 'opened' transitions for every open incident, for a sink that lost records (not re-emitted to all sinks). */
+  announceAll(): Transition[] {
+    return this.tracker.announceAll(this.now());
+  }
+
   skipped(): Skipped[] {
     return this.evaluator.skipped();
   }
@@ -243,6 +264,7 @@ export class Agent {
     this.lastPassAt = now;
     this.stats.passes[stats.kind]++;
     this.stats.lastPassMs = stats.ms;
+    this.passObserver?.(stats.kind, stats.ms);
     this.stats.passDurations.push(stats.ms);
     if (this.stats.passDurations.length > 512) this.stats.passDurations.splice(0, 256);
     for (const t of transitions) this.stats.transitions[t.type]++;

@@ -9,6 +9,8 @@ export interface IO {
   stdoutIsTTY: boolean;
   env: Readonly<Record<string, string | undefined>>;
   now(): number;
+  /** Ends the process (a long-running command, once it has shut down cleanly). */
+  exit?(code: number): void;
 }
 
 export function processIO(): IO {
@@ -19,6 +21,7 @@ export function processIO(): IO {
     stdoutIsTTY: process.stdout.isTTY === true,
     env: process.env,
     now: () => Date.now(),
+    exit: (code) => process.exit(code),
   };
 }
 

@@ -1,11 +1,11 @@
 // argv → command; errors → exit codes (2 usage/input, 3 cluster unreachable).
 
 import { parseArgs } from 'node:util';
-import { readFileSync } from 'node:fs';
 import { processIO, UsageError, type IO } from './io.ts';
 import { doctor, exitCodeForError } from './doctor.ts';
 import { checksCommand } from './checks.ts';
 import { watch } from './watch.ts';
+import { version } from './version.ts';
 
 export const HELP = `sentinel-agent — health listener for MCP Runtime clusters
 
@@ -26,6 +26,7 @@ Common flags:
   --cluster-name NAME       name used in incident ids and reports (default: "default")
   --log-level LEVEL         error|warn|info|debug (default info)
   --listen HOST:PORT        watch: where to serve /healthz /readyz /incidents (default 0.0.0.0:8080)
+  --prometheus              watch: also serve the metrics in Prometheus text on GET /metrics
   -h, --help                this help
   --version                 the version
 
@@ -48,6 +49,7 @@ const OPTIONS = {
   'log-level': { type: 'string' },
   'apply-grace': { type: 'boolean' },
   listen: { type: 'string' },
+  prometheus: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean' },
 } as const;
@@ -55,21 +57,8 @@ const OPTIONS = {
 const COMMAND_FLAGS: Record<string, readonly string[]> = {
   doctor: ['from-file', 'from-watcher', 'now', 'output', 'fail-on', 'namespace', 'exclude-namespace', 'config', 'kubeconfig', 'context', 'cluster-name', 'log-level', 'apply-grace'],
   checks: ['output', 'config', 'log-level'],
-  watch: ['namespace', 'exclude-namespace', 'config', 'kubeconfig', 'context', 'cluster-name', 'log-level', 'listen'],
+  watch: ['namespace', 'exclude-namespace', 'config', 'kubeconfig', 'context', 'cluster-name', 'log-level', 'listen', 'prometheus'],
 };
-
-/** The package version, from the nearest package.json above this module (source or bundle). */
-export function version(): string {
-  for (let dir = new URL('./', import.meta.url); ; dir = new URL('../', dir)) {
-    try {
-      const pkg = JSON.parse(readFileSync(new URL('package.json', dir), 'utf8')) as { name?: string; version?: string };
-      if (pkg.name === 'sentinel-agent' && pkg.version) return pkg.version;
-    } catch {
-      /* keep looking */
-    }
-    if (dir.pathname === '/') return 'unknown';
-  }
-}
 
 export async function main(argv: readonly string[], io: IO = processIO()): Promise<number> {
   try {
@@ -132,6 +121,7 @@ export async function main(argv: readonly string[], io: IO = processIO()): Promi
         if (values['cluster-name'] !== undefined) flags.clusterName = values['cluster-name'];
         if (values['log-level'] !== undefined) flags.logLevel = values['log-level'];
         if (values.listen !== undefined) flags.listen = values.listen;
+        if (values.prometheus) flags.prometheus = true;
         return await watch(flags, io);
       }
       case 'demo':

@@ -9,12 +9,17 @@ import { AgentHttpServer, parseListen } from '../server/http.ts';
 import type { KubeClient } from '../collector/kube-client.ts';
 import type { Transition } from '../engine/tracker.ts';
 import { configFromFlags, type CommonFlags } from './options.ts';
+import { randomUUID } from 'node:crypto';
+import { Telemetry } from '../otel/telemetry.ts';
+import { otelSettings } from '../otel/settings.ts';
+import { version } from './version.ts';
 import { UsageError, parseLogLevel, type IO } from './io.ts';
 
 export interface WatchFlags extends CommonFlags {
   kubeconfig?: string;
   context?: string;
   logLevel?: string;
+  prometheus?: boolean;
 }
 
 export function settingsFrom(cfg: AgentConfig): WatchSettings {
@@ -56,21 +61,58 @@ export function logSink(log: Logger): IncidentSink {
 
 export interface RunningWatch {
   agent: Agent;
+  telemetry?: Telemetry;
   server: AgentHttpServer;
   url: string;
   stop(): Promise<void>;
 }
 
 /** Starts the agent and its endpoints (also used by the demo and the tests). */
-export async function startWatch(cfg: AgentConfig, client: KubeClient, log: Logger, opts: { settings?: WatchSettings; sinks?: IncidentSink[] } = {}): Promise<RunningWatch> {
+export interface StartOptions {
+  settings?: WatchSettings;
+  sinks?: IncidentSink[];
+  /** The environment for OpenTelemetry (OTEL_*); without it, no telemetry is exported. */
+  telemetryEnv?: Readonly<Record<string, string | undefined>>;
+  prometheus?: boolean;
+}
+
+/** The telemetry as an incident sink, fed by the agent. */
+function telemetrySink(t: Telemetry): IncidentSink {
+  return { name: 'otel', transitions: (ts) => t.transitions(ts), flush: () => t.flush() };
+}
+
+export async function startWatch(cfg: AgentConfig, client: KubeClient, log: Logger, opts: StartOptions = {}): Promise<RunningWatch> {
   let listen: { host: string; port: number };
   try {
     listen = parseListen(cfg.listen);
   } catch (err) {
     throw new UsageError((err as Error).message);
   }
-  const agent = new Agent({ client, config: cfg, settings: opts.settings ?? settingsFrom(cfg), log, sinks: [logSink(log), ...(opts.sinks ?? [])] });
-  const server = new AgentHttpServer(agent, { ...listen, clusterName: cfg.clusterName });
+  let telemetry: Telemetry | undefined;
+  const agent: Agent = new Agent({
+    client,
+    config: cfg,
+    settings: opts.settings ?? settingsFrom(cfg),
+    log,
+    sinks: [logSink(log), ...(opts.sinks ?? [])],
+    passObserver: (kind, ms) => telemetry?.recordPass(kind, ms),
+  });
+  if (opts.telemetryEnv || opts.prometheus) {
+    const settings = otelSettings(opts.telemetryEnv ?? { OTEL_LOGS_EXPORTER: 'none', OTEL_METRICS_EXPORTER: 'none' });
+    telemetry = await Telemetry.create(
+      { settings, clusterName: cfg.clusterName, serviceVersion: version(), instanceId: opts.telemetryEnv?.HOSTNAME ?? randomUUID(), log, prometheus: opts.prometheus === true },
+      {
+        openIncidents: () => agent.openIncidents(),
+        reflectorStats: () => agent.reflectorStats(),
+        sources: () => agent.sources(),
+        objectCounts: () => agent.objectCounts(),
+        announceAll: () => agent.announceAll(),
+      },
+    );
+    agent.addSink(telemetrySink(telemetry));
+  }
+  const metrics = telemetry?.metricsHandler();
+  const server = new AgentHttpServer(agent, { ...listen, clusterName: cfg.clusterName, ...(metrics ? { routes: { '/metrics': metrics } } : {}) });
   let url: string;
   try {
     url = await server.start();
@@ -83,6 +125,7 @@ export async function startWatch(cfg: AgentConfig, client: KubeClient, log: Logg
     agent,
     server,
     url,
+    ...(telemetry ? { telemetry } : {}),
     async stop() {
       await agent.stop();
       await server.stop();
@@ -106,7 +149,7 @@ export async function watch(flags: WatchFlags, io: IO): Promise<number> {
   if (flags.context) kopts.context = flags.context;
   const client = await makeKubeClient(kopts);
   log('info', 'starting', { server: client.server, context: client.contextName });
-  const running = await startWatch(cfg, client, log);
+  const running = await startWatch(cfg, client, log, { telemetryEnv: io.env, prometheus: flags.prometheus === true });
   await new Promise<void>((resolve) => {
     const onSignal = (sig: string): void => {
       log('info', 'shutting down', { signal: sig });
@@ -132,5 +175,7 @@ export async function watch(flags: WatchFlags, io: IO): Promise<number> {
     process.on('SIGTERM', onSignal);
     process.on('SIGINT', onSignal);
   });
+  // Exporters may hold keep-alive sockets and retry timers: everything is flushed, so end now.
+  io.exit?.(0);
   return 0;
 }

@@ -13,7 +13,7 @@ export interface HttpServerOptions {
   clusterName: string;
   now?: () => number;
   /** Extra routes (GET path → handler), e.g. /metrics. */
-  routes?: Record<string, (res: http.ServerResponse) => void | Promise<void>>;
+  routes?: Record<string, (req: http.IncomingMessage, res: http.ServerResponse) => void | Promise<void>>;
 }
 
 export function parseListen(v: string): { host: string; port: number } {
@@ -87,7 +87,7 @@ export class AgentHttpServer {
       default: {
         const route = this.opts.routes?.[path];
         if (route) {
-          await route(res);
+          await route(req, res);
           return;
         }
         this.json(res, 404, { error: 'not found', paths: ['/healthz', '/readyz', '/incidents', ...Object.keys(this.opts.routes ?? {})] });

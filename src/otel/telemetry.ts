@@ -1,0 +1,413 @@
+// The only importer of @opentelemetry/*: providers, exporters, the incident metrics and log records
+// (product.md §4), self metrics, and what happens when the Collector is away. Nothing here can block
+// the agent: exports are bounded, failures and drops are counted, and when the Collector answers again
+// every incident still open is announced again (ids make that idempotent downstream).
+
+import type http from 'node:http';
+import { diag, DiagLogLevel, SeverityNumber, type Attributes, type Meter } from '@opentelemetry/api';
+import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
+import { resourceFromAttributes, type Resource } from '@opentelemetry/resources';
+import { BatchLogRecordProcessor, ConsoleLogRecordExporter, LoggerProvider, type LogRecordExporter, type ReadableLogRecord } from '@opentelemetry/sdk-logs';
+import { AggregationTemporality, ConsoleMetricExporter, MeterProvider, PeriodicExportingMetricReader, type IMetricReader, type PushMetricExporter, type ResourceMetrics } from '@opentelemetry/sdk-metrics';
+import { CATALOG } from '../checks/catalog.ts';
+import type { Incident } from '../engine/incidents.ts';
+import type { Transition } from '../engine/tracker.ts';
+import type { SourceState } from '../kube/types.ts';
+import type { Logger } from '../agent/log.ts';
+import type { OtelSettings, SignalSettings } from './settings.ts';
+import type { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
+import { INSTRUMENTATION_SCOPE, METRIC, logAttributes, eventName, severityOf } from './names.ts';
+
+export interface TelemetrySource {
+  openIncidents(): Incident[];
+  reflectorStats(): { kind: string; stats: { restarts: number; relists: number; events: number; malformed: number; throttled: number } }[];
+  sources(): Record<string, SourceState>;
+  objectCounts(): Record<string, number>;
+  /** 'opened' transitions for every open incident (re-announcement). */
+  announceAll(): Transition[];
+}
+
+export interface TelemetryOptions {
+  settings: OtelSettings;
+  clusterName: string;
+  serviceVersion: string;
+  instanceId: string;
+  log: Logger;
+  /** Also serve the metrics in Prometheus text (GET /metrics). */
+  prometheus?: boolean;
+  now?: () => number;
+}
+
+export interface ExportStats {
+  exported: number;
+  failedExports: number;
+  dropped: number;
+  reannounced: number;
+  failing: boolean;
+}
+
+/** Rate-limits a repeated warning to one line per interval, with the count of what was suppressed. */
+function throttledWarn(log: Logger, everyMs: number, now: () => number): (msg: string, fields: Record<string, unknown>) => void {
+  let last = -Infinity;
+  let suppressed = 0;
+  return (msg, fields) => {
+    const t = now();
+    if (t - last < everyMs) {
+      suppressed++;
+      return;
+    }
+    log('warn', msg, { ...fields, ...(suppressed ? { suppressedSinceLast: suppressed } : {}) });
+    suppressed = 0;
+    last = t;
+  };
+}
+
+/** Counts what an exporter achieved, and tells when it recovers after failing. */
+class CountingLogExporter implements LogRecordExporter {
+  readonly stats: ExportStats = { exported: 0, failedExports: 0, dropped: 0, reannounced: 0, failing: false };
+  inFlight = 0;
+  private readonly inner: LogRecordExporter;
+  private readonly onRecovered: () => void;
+  private readonly warn: (msg: string, fields: Record<string, unknown>) => void;
+
+  constructor(inner: LogRecordExporter, onRecovered: () => void, warn: (msg: string, fields: Record<string, unknown>) => void) {
+    this.inner = inner;
+    this.onRecovered = onRecovered;
+    this.warn = warn;
+  }
+
+  export(records: ReadableLogRecord[], cb: (r: ExportResult) => void): void {
+    this.inner.export(records, (r) => {
+      this.inFlight = Math.max(0, this.inFlight - records.length);
+      if (r.code === ExportResultCode.SUCCESS) {
+        this.stats.exported += records.length;
+        if (this.stats.failing) {
+          this.stats.failing = false;
+          this.onRecovered();
+        }
+      } else {
+        this.stats.failedExports++;
+        this.stats.dropped += records.length;
+        this.stats.failing = true;
+        // A 4xx (a 400 above all) is a bug on one side: logged, not retried (the SDK retries 429/5xx).
+        this.warn('log export failed; records dropped and open incidents will be announced again on recovery', {
+          records: records.length,
+          error: r.error?.message?.slice(0, 300),
+        });
+      }
+      cb(r);
+    });
+  }
+
+  shutdown(): Promise<void> {
+    return this.inner.shutdown();
+  }
+
+  forceFlush(): Promise<void> {
+    return this.inner.forceFlush?.() ?? Promise.resolve();
+  }
+}
+
+class CountingMetricExporter implements PushMetricExporter {
+  readonly stats: ExportStats = { exported: 0, failedExports: 0, dropped: 0, reannounced: 0, failing: false };
+  private readonly inner: PushMetricExporter;
+  private readonly warn: (msg: string, fields: Record<string, unknown>) => void;
+
+  constructor(inner: PushMetricExporter, warn: (msg: string, fields: Record<string, unknown>) => void) {
+    this.inner = inner;
+    this.warn = warn;
+    if (inner.selectAggregationTemporality) this.selectAggregationTemporality = inner.selectAggregationTemporality.bind(inner);
+  }
+
+  selectAggregationTemporality?: PushMetricExporter['selectAggregationTemporality'];
+
+  export(metrics: ResourceMetrics, cb: (r: ExportResult) => void): void {
+    this.inner.export(metrics, (r) => {
+      if (r.code === ExportResultCode.SUCCESS) {
+        this.stats.exported++;
+        this.stats.failing = false;
+      } else {
+        this.stats.failedExports++;
+        this.stats.dropped++;
+        this.stats.failing = true;
+        this.warn('metric export failed; the next export carries the current values', { error: r.error?.message?.slice(0, 300) });
+      }
+      cb(r);
+    });
+  }
+
+  forceFlush(): Promise<void> {
+    return this.inner.forceFlush();
+  }
+
+  shutdown(): Promise<void> {
+    return this.inner.shutdown();
+  }
+}
+
+async function otlpLogExporter(s: SignalSettings): Promise<LogRecordExporter> {
+  const config = { url: s.url, headers: s.headers, timeoutMillis: s.timeoutMs, compression: s.compression === 'gzip' ? ('gzip' as never) : ('none' as never) };
+  if (s.protocol === 'http/json') return new (await import('@opentelemetry/exporter-logs-otlp-http')).OTLPLogExporter(config);
+  return new (await import('@opentelemetry/exporter-logs-otlp-proto')).OTLPLogExporter(config);
+}
+
+async function otlpMetricExporter(s: SignalSettings, temporality: 'cumulative' | 'delta'): Promise<PushMetricExporter> {
+  const config = {
+    url: s.url,
+    headers: s.headers,
+    timeoutMillis: s.timeoutMs,
+    compression: s.compression === 'gzip' ? ('gzip' as never) : ('none' as never),
+    temporalityPreference: temporality === 'delta' ? AggregationTemporality.DELTA : AggregationTemporality.CUMULATIVE,
+  };
+  if (s.protocol === 'http/json') return new (await import('@opentelemetry/exporter-metrics-otlp-http')).OTLPMetricExporter(config as never);
+  return new (await import('@opentelemetry/exporter-metrics-otlp-proto')).OTLPMetricExporter(config as never);
+}
+
+export function buildResource(opts: TelemetryOptions): Resource {
+  const attrs: Attributes = {
+    ...opts.settings.resourceAttributes,
+    'service.name': opts.settings.serviceName,
+    'service.version': opts.serviceVersion,
+    'service.instance.id': opts.settings.resourceAttributes['service.instance.id'] ?? opts.instanceId,
+    'k8s.cluster.name': opts.clusterName,
+  };
+  return resourceFromAttributes(attrs);
+}
+
+export class Telemetry {
+  readonly name = 'otel';
+  readonly logStats: ExportStats;
+  readonly metricStats: ExportStats;
+  private readonly opts: TelemetryOptions;
+  private readonly source: TelemetrySource;
+  private loggerProvider?: LoggerProvider;
+  private meterProvider?: MeterProvider;
+  private logExporter?: CountingLogExporter;
+  private metricExporter?: CountingMetricExporter;
+  private prometheus?: PrometheusExporter;
+  private logger?: ReturnType<LoggerProvider['getLogger']>;
+  private transitionsCounter?: ReturnType<Meter['createCounter']>;
+  private passHistogram?: ReturnType<Meter['createHistogram']>;
+  private maxQueue = 2048;
+  private reannounceScheduled = false;
+
+  private constructor(opts: TelemetryOptions, source: TelemetrySource) {
+    this.opts = opts;
+    this.source = source;
+    this.logStats = { exported: 0, failedExports: 0, dropped: 0, reannounced: 0, failing: false };
+    this.metricStats = { exported: 0, failedExports: 0, dropped: 0, reannounced: 0, failing: false };
+  }
+
+  static async create(opts: TelemetryOptions, source: TelemetrySource): Promise<Telemetry> {
+    const t = new Telemetry(opts, source);
+    await t.init();
+    return t;
+  }
+
+  get enabled(): boolean {
+    return !this.opts.settings.disabled;
+  }
+
+  private async init(): Promise<void> {
+    const { settings: s, log } = this.opts;
+    for (const w of s.warnings) log('warn', 'telemetry configuration', { detail: w });
+    if (s.disabled) {
+      log('info', 'OpenTelemetry disabled (OTEL_SDK_DISABLED=true)');
+      return;
+    }
+    const levels: Record<OtelSettings['diagLevel'], DiagLogLevel> = {
+      none: DiagLogLevel.NONE,
+      error: DiagLogLevel.ERROR,
+      warn: DiagLogLevel.WARN,
+      info: DiagLogLevel.INFO,
+      debug: DiagLogLevel.DEBUG,
+      verbose: DiagLogLevel.VERBOSE,
+      all: DiagLogLevel.ALL,
+    };
+    // The SDK's own diagnostics go to the agent's structured log.
+    diag.setLogger(
+      {
+        error: (m, ...a) => log('error', `otel: ${m}`, a.length ? { detail: a.map(String).join(' ').slice(0, 500) } : undefined),
+        warn: (m, ...a) => log('warn', `otel: ${m}`, a.length ? { detail: a.map(String).join(' ').slice(0, 500) } : undefined),
+        info: (m) => log('info', `otel: ${m}`),
+        debug: (m) => log('debug', `otel: ${m}`),
+        verbose: (m) => log('debug', `otel: ${m}`),
+      },
+      { logLevel: levels[s.diagLevel], suppressOverrideMessage: true },
+    );
+    const now = this.opts.now ?? Date.now;
+    const resource = buildResource(this.opts);
+
+    // Logs.
+    if (s.logs.exporter !== 'none') {
+      const inner = s.logs.exporter === 'console' ? new ConsoleLogRecordExporter() : await otlpLogExporter(s.logs);
+      this.logExporter = new CountingLogExporter(inner, () => this.scheduleReannounce(), throttledWarn(log, 60_000, now));
+      this.maxQueue = s.logs.maxQueueSize;
+      this.loggerProvider = new LoggerProvider({
+        resource,
+        ...(s.attributeValueLengthLimit ? { logRecordLimits: { attributeValueLengthLimit: s.attributeValueLengthLimit } } : {}),
+        processors: [
+          new BatchLogRecordProcessor({
+            exporter: this.logExporter,
+            scheduledDelayMillis: s.logs.scheduleDelayMs,
+            exportTimeoutMillis: s.logs.exportTimeoutMs,
+            maxQueueSize: s.logs.maxQueueSize,
+            maxExportBatchSize: s.logs.maxExportBatchSize,
+          }),
+        ],
+      });
+      this.logger = this.loggerProvider.getLogger(INSTRUMENTATION_SCOPE, this.opts.serviceVersion);
+    }
+
+    // Metrics.
+    const readers: IMetricReader[] = [];
+    if (s.metrics.exporter !== 'none') {
+      const inner = s.metrics.exporter === 'console' ? new ConsoleMetricExporter() : await otlpMetricExporter(s.metrics, s.metrics.temporality);
+      this.metricExporter = new CountingMetricExporter(inner, throttledWarn(log, 60_000, now));
+      readers.push(new PeriodicExportingMetricReader({ exporter: this.metricExporter, exportIntervalMillis: s.metrics.intervalMs, exportTimeoutMillis: s.metrics.exportTimeoutMs }));
+    }
+    if (this.opts.prometheus) {
+      const { PrometheusExporter } = await import('@opentelemetry/exporter-prometheus');
+      this.prometheus = new PrometheusExporter({ preventServerStart: true });
+      readers.push(this.prometheus);
+    }
+    this.meterProvider = new MeterProvider({ resource, readers });
+    this.instruments(this.meterProvider.getMeter(INSTRUMENTATION_SCOPE, this.opts.serviceVersion));
+    log('info', 'telemetry', {
+      logs: s.logs.exporter === 'otlp' ? `${s.logs.protocol} ${s.logs.url}` : s.logs.exporter,
+      metrics: s.metrics.exporter === 'otlp' ? `${s.metrics.protocol} ${s.metrics.url} every ${s.metrics.intervalMs} ms` : s.metrics.exporter,
+      prometheus: this.opts.prometheus === true,
+    });
+  }
+
+  private instruments(meter: Meter): void {
+    const src = this.source;
+    // Every (kind, reason, severity) the catalog can produce is reported, 0 when none is open, so a
+    // resolved series drops to 0 instead of going stale (the SDK keeps exporting an attribute set a
+    // callback stopped reporting).
+    const combos: { kind: string; reason: string; severity: string }[] = [];
+    for (const spec of CATALOG.values()) {
+      for (const kind of [spec.kind, ...(spec.alsoKinds ?? [])]) {
+        for (const severity of new Set([spec.severity, ...(spec.alsoSeverities ?? [])])) combos.push({ kind, reason: spec.reason, severity });
+      }
+    }
+    meter
+      .createObservableGauge(METRIC.incidents, { description: 'Open incidents by object kind, severity and reason.', unit: '{incident}' })
+      .addCallback((r) => {
+        const counts = new Map<string, number>();
+        for (const i of src.openIncidents()) {
+          const k = `${i.object.kind}\u0000${i.reason}\u0000${i.severity}`;
+          counts.set(k, (counts.get(k) ?? 0) + 1);
+        }
+        for (const c of combos) {
+          const k = `${c.kind}\u0000${c.reason}\u0000${c.severity}`;
+          r.observe(counts.get(k) ?? 0, c);
+          counts.delete(k);
+        }
+        // Anything outside the catalog's combinations (an overridden severity) is still reported.
+        for (const [k, n] of counts) {
+          const [kind = '', reason = '', severity = ''] = k.split('\u0000');
+          r.observe(n, { kind, reason, severity });
+        }
+      });
+    this.transitionsCounter = meter.createCounter(METRIC.transitions, { description: 'Incident transitions since start.', unit: '{transition}' });
+    this.passHistogram = meter.createHistogram(METRIC.evaluationDuration, {
+      description: 'Duration of evaluation passes.',
+      unit: 's',
+      advice: { explicitBucketBoundaries: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5] },
+    });
+    meter.createObservableGauge(METRIC.sourceUp, { description: '1 when the kind is synced, 0 when it cannot be read.', unit: '1' }).addCallback((r) => {
+      for (const [kind, s] of Object.entries(src.sources())) r.observe(s.status === 'synced' ? 1 : 0, { kind, state: s.status });
+    });
+    meter.createObservableGauge(METRIC.objects, { description: 'Objects held in the store, by kind.', unit: '{object}' }).addCallback((r) => {
+      for (const [kind, n] of Object.entries(src.objectCounts())) r.observe(n, { kind });
+    });
+    const perKind = (name: string, description: string, field: 'restarts' | 'relists' | 'events' | 'malformed' | 'throttled', unit: string): void => {
+      meter.createObservableCounter(name, { description, unit }).addCallback((r) => {
+        const sum = new Map<string, number>();
+        for (const x of src.reflectorStats()) sum.set(x.kind, (sum.get(x.kind) ?? 0) + x.stats[field]);
+        for (const [kind, n] of sum) r.observe(n, { kind });
+      });
+    };
+    perKind(METRIC.watchRestarts, 'Watch reconnects after an error.', 'restarts', '{restart}');
+    perKind(METRIC.relists, 'Relists after 410 Gone or by schedule.', 'relists', '{relist}');
+    perKind(METRIC.watchEvents, 'Watch events received.', 'events', '{event}');
+    perKind(METRIC.malformed, 'Malformed watch lines skipped.', 'malformed', '{line}');
+    perKind(METRIC.throttled, 'Requests answered 429 by the API server.', 'throttled', '{request}');
+    meter.createObservableCounter(METRIC.exportFailures, { description: 'Failed exports by signal.', unit: '{export}' }).addCallback((r) => {
+      if (this.logExporter) r.observe(this.logExporter.stats.failedExports, { signal: 'logs' });
+      if (this.metricExporter) r.observe(this.metricExporter.stats.failedExports, { signal: 'metrics' });
+    });
+    meter.createObservableCounter(METRIC.exportDropped, { description: 'Log records dropped (failed export or full queue).', unit: '{record}' }).addCallback((r) => {
+      if (this.logExporter) r.observe(this.logExporter.stats.dropped + this.logStats.dropped, { signal: 'logs' });
+    });
+    meter.createObservableCounter(METRIC.reannounced, { description: 'Incidents announced again after an export outage.', unit: '{record}' }).addCallback((r) => {
+      r.observe(this.logStats.reannounced, { signal: 'logs' });
+    });
+  }
+
+  /** IncidentSink: one log record per transition, and the transitions counter. */
+  transitions(ts: readonly Transition[]): void {
+    for (const t of ts) {
+      if (t.type !== 'updated') {
+        this.transitionsCounter?.add(1, { kind: t.incident.object.kind, severity: t.incident.severity, reason: t.incident.reason, transition: t.type });
+      }
+      this.emit(t);
+    }
+  }
+
+  private emit(t: Transition): void {
+    if (!this.logger || !this.logExporter) return;
+    // Bounded memory: never queue more than the processor holds; a drop is counted and repaired by
+    // re-announcing the open incidents once exports succeed again.
+    if (this.logExporter.inFlight >= this.maxQueue) {
+      this.logStats.dropped++;
+      this.logExporter.stats.failing = true;
+      return;
+    }
+    this.logExporter.inFlight++;
+    const sev = t.type === 'resolved' ? { n: SeverityNumber.INFO, text: 'INFO' } : severityOf(t.incident.severity);
+    this.logger.emit({
+      eventName: eventName(t.type),
+      timestamp: t.at,
+      observedTimestamp: t.at,
+      severityNumber: sev.n,
+      severityText: sev.text,
+      body: t.incident.message,
+      attributes: logAttributes(t),
+    });
+  }
+
+  private scheduleReannounce(): void {
+    if (this.reannounceScheduled) return;
+    this.reannounceScheduled = true;
+    setImmediate(() => {
+      this.reannounceScheduled = false;
+      const again = this.source.announceAll();
+      this.logStats.reannounced += again.length;
+      this.opts.log('info', 'log export recovered: open incidents announced again', { incidents: again.length });
+      for (const t of again) this.emit(t);
+    });
+  }
+
+  recordPass(kind: 'full' | 'incremental', ms: number): void {
+    this.passHistogram?.record(ms / 1000, { pass: kind });
+  }
+
+  /** GET /metrics in Prometheus text exposition (when enabled). */
+  metricsHandler(): ((req: http.IncomingMessage, res: http.ServerResponse) => void) | undefined {
+    const p = this.prometheus;
+    return p ? (req, res) => p.getMetricsRequestHandler(req, res) : undefined;
+  }
+
+  exportStats(): { logs: ExportStats; metrics: ExportStats } {
+    const logs = this.logExporter ? { ...this.logExporter.stats, dropped: this.logExporter.stats.dropped + this.logStats.dropped, reannounced: this.logStats.reannounced } : this.logStats;
+    return { logs, metrics: this.metricExporter?.stats ?? this.metricStats };
+  }
+
+  /** Final flush on shutdown: pending log records and one last metric export, bounded in time. */
+  async flush(timeoutMs = 5000): Promise<void> {
+    const all = Promise.allSettled([this.loggerProvider?.shutdown(), this.meterProvider?.shutdown()]);
+    await Promise.race([all, new Promise((r) => setTimeout(r, timeoutMs).unref())]);
+  }
+}
