@@ -125,6 +125,28 @@ describe('watch end to end', () => {
     expect(h.logs.some((l) => l.includes('resourceVersion expired, relisting'))).toBe(true);
   });
 
+  it('the hold and the grace end on time without waiting for the periodic full pass', async () => {
+    const h = await harness([...healthyPlatform(), healthyPod()], {
+      settings: { ...FAST, holdMs: 300, fullEvaluationMs: 600_000 },
+      config: (c) => {
+        c.checks.reasons = { CrashLoopBackOff: { graceSeconds: 0.4 } };
+      },
+    });
+    // No object timestamp for the grace here would be first sight; this pod's Ready transition is old,
+    // so use a fresh one: the incident opens 0.4 s after the pod went not-ready.
+    const fresh = crashing();
+    const conds = (fresh.status as Raw).conditions as Raw[];
+    for (const c of conds) if (c.type === 'Ready') c.lastTransitionTime = new Date().toISOString();
+    const t0 = Date.now();
+    h.api.apply(fresh);
+    await waitFor('opened after its grace', async () => (await h.incidents()).length === 1, 3000);
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(350);
+    const t1 = Date.now();
+    h.api.apply(healthyPod());
+    await waitFor('resolved after the hold', async () => (await h.incidents()).length === 0, 3000);
+    expect(Date.now() - t1).toBeGreaterThanOrEqual(250);
+  });
+
   it('a deleted object resolves its incidents at once', async () => {
     const h = await harness([...healthyPlatform(), crashing()], { settings: { ...FAST, holdMs: 60_000 } });
     await waitFor('incident', async () => (await h.incidents()).length === 1);

@@ -69,6 +69,7 @@ export class Agent {
   private settled = false;
   private stopped = false;
   private timer?: NodeJS.Timeout;
+  private timerAt = 0;
   private fullTimer?: NodeJS.Timeout;
   private lastPassAt = 0;
   private readonly sourceParts = new Map<KindName, Map<string, SourceState>>();
@@ -235,8 +236,13 @@ export class Agent {
     },
   };
 
+  /** Runs a pass after `delay` ms, unless one is already due sooner. */
   private schedule(delay = this.settings.evaluationDelayMs): void {
-    if (this.stopped || this.timer) return;
+    if (this.stopped) return;
+    const at = this.now() + delay;
+    if (this.timer && this.timerAt <= at) return;
+    clearTimeout(this.timer);
+    this.timerAt = at;
     this.timer = setTimeout(() => {
       this.timer = undefined;
       this.pass();
@@ -269,6 +275,9 @@ export class Agent {
     if (this.stats.passDurations.length > 512) this.stats.passDurations.splice(0, 256);
     for (const t of transitions) this.stats.transitions[t.type]++;
     if (transitions.length > 0) this.emit(transitions);
+    // Holds and graces end on their own: wake up then, not at the next full pass.
+    const deadline = this.tracker.nextDeadline();
+    if (deadline !== undefined) this.schedule(Math.max(0, deadline - this.now()) + 5);
     return transitions;
   }
 

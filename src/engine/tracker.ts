@@ -119,6 +119,20 @@ export class IncidentTracker {
     return this.open().map((incident) => ({ type: 'opened' as const, incident, at: now }));
   }
 
+  /** The earliest time at which a pass could change something without any event: a held incident
+   *  reaching the end of its hold, a pending finding reaching the end of its grace. */
+  nextDeadline(): number | undefined {
+    let t: number | undefined;
+    const at = (x: number): void => {
+      if (t === undefined || x < t) t = x;
+    };
+    for (const e of this.entries.values()) {
+      if (e.state === 'open' && e.missingSince !== undefined) at(e.missingSince + this.opts.holdMs);
+      else if (e.state === 'pending' && !e.candidate.urgent) at((e.candidate.sinceMs ?? e.firstSeen) + e.candidate.graceMs);
+    }
+    return t;
+  }
+
   size(): { open: number; pending: number } {
     let open = 0;
     let pending = 0;

@@ -316,7 +316,7 @@ export class Telemetry {
       unit: 's',
       advice: { explicitBucketBoundaries: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5] },
     });
-    meter.createObservableGauge(METRIC.sourceUp, { description: '1 when the kind is synced, 0 when it cannot be read.', unit: '1' }).addCallback((r) => {
+    meter.createObservableGauge(METRIC.sourceUp, { description: '1 when the kind is synced, 0 when it cannot be read.' }).addCallback((r) => {
       for (const [kind, s] of Object.entries(src.sources())) r.observe(s.status === 'synced' ? 1 : 0, { kind, state: s.status });
     });
     meter.createObservableGauge(METRIC.objects, { description: 'Objects held in the store, by kind.', unit: '{object}' }).addCallback((r) => {
