@@ -137,10 +137,12 @@ export function otelSettings(env: Env, defaults: { serviceName?: string } = {}):
     warnings,
   };
   if (out.metrics.exportTimeoutMs > out.metrics.intervalMs) out.metrics.exportTimeoutMs = out.metrics.intervalMs;
+  // A shared variable read for both signals warns once.
+  out.warnings = [...new Set(warnings)];
   if (lengthLimit !== undefined) {
     const n = Number(lengthLimit);
     if (Number.isInteger(n) && n > 0) out.attributeValueLengthLimit = n;
-    else warnings.push(`OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT: expected a positive integer, got ${JSON.stringify(lengthLimit)}`);
+    else out.warnings.push(`OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT: expected a positive integer, got ${JSON.stringify(lengthLimit)}`);
   }
   return out;
 }

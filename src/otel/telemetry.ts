@@ -36,6 +36,8 @@ export interface TelemetryOptions {
   /** Also serve the metrics in Prometheus text (GET /metrics). */
   prometheus?: boolean;
   now?: () => number;
+  /** In place of the configured exporters (tests read in-memory exporters and readers). */
+  overrides?: { logExporter?: LogRecordExporter; metricReaders?: IMetricReader[] };
 }
 
 export interface ExportStats {
@@ -239,8 +241,9 @@ export class Telemetry {
     const resource = buildResource(this.opts);
 
     // Logs.
-    if (s.logs.exporter !== 'none') {
-      const inner = s.logs.exporter === 'console' ? new ConsoleLogRecordExporter() : await otlpLogExporter(s.logs);
+    const o = this.opts.overrides;
+    if (s.logs.exporter !== 'none' || o?.logExporter) {
+      const inner = o?.logExporter ?? (s.logs.exporter === 'console' ? new ConsoleLogRecordExporter() : await otlpLogExporter(s.logs));
       this.logExporter = new CountingLogExporter(inner, () => this.scheduleReannounce(), throttledWarn(log, 60_000, now));
       this.maxQueue = s.logs.maxQueueSize;
       this.loggerProvider = new LoggerProvider({
@@ -260,8 +263,8 @@ export class Telemetry {
     }
 
     // Metrics.
-    const readers: IMetricReader[] = [];
-    if (s.metrics.exporter !== 'none') {
+    const readers: IMetricReader[] = [...(o?.metricReaders ?? [])];
+    if (s.metrics.exporter !== 'none' && !o?.metricReaders) {
       const inner = s.metrics.exporter === 'console' ? new ConsoleMetricExporter() : await otlpMetricExporter(s.metrics, s.metrics.temporality);
       this.metricExporter = new CountingMetricExporter(inner, throttledWarn(log, 60_000, now));
       readers.push(new PeriodicExportingMetricReader({ exporter: this.metricExporter, exportIntervalMillis: s.metrics.intervalMs, exportTimeoutMillis: s.metrics.exportTimeoutMs }));
@@ -403,6 +406,11 @@ export class Telemetry {
   exportStats(): { logs: ExportStats; metrics: ExportStats } {
     const logs = this.logExporter ? { ...this.logExporter.stats, dropped: this.logExporter.stats.dropped + this.logStats.dropped, reannounced: this.logStats.reannounced } : this.logStats;
     return { logs, metrics: this.metricExporter?.stats ?? this.metricStats };
+  }
+
+  /** Exports what is pending now, keeping the providers running. */
+  async forceFlush(): Promise<void> {
+    await Promise.allSettled([this.loggerProvider?.forceFlush(), this.meterProvider?.forceFlush()]);
   }
 
   /** Final flush on shutdown: pending log records and one last metric export, bounded in time. */
