@@ -13,6 +13,8 @@ import { randomUUID } from 'node:crypto';
 import { Telemetry } from '../otel/telemetry.ts';
 import { otelSettings } from '../otel/settings.ts';
 import { version } from './version.ts';
+import { KubernetesEventsSink } from '../sinks/k8s-events.ts';
+import { SentinelSink } from '../sinks/sentinel.ts';
 import { UsageError, parseLogLevel, type IO } from './io.ts';
 
 export interface WatchFlags extends CommonFlags {
@@ -110,6 +112,13 @@ export async function startWatch(cfg: AgentConfig, client: KubeClient, log: Logg
       },
     );
     agent.addSink(telemetrySink(telemetry));
+  }
+  if (cfg.sinks.kubernetesEvents.enabled) {
+    agent.addSink(new KubernetesEventsSink({ client, log, instance: opts.telemetryEnv?.HOSTNAME ?? 'sentinel-agent', ratePerSecond: cfg.sinks.kubernetesEvents.ratePerSecond, burst: cfg.sinks.kubernetesEvents.burst }));
+  }
+  if (cfg.sinks.sentinel) {
+    const sc = cfg.sinks.sentinel;
+    agent.addSink(new SentinelSink({ url: sc.url, ...(sc.apiKey ? { apiKey: sc.apiKey } : {}), source: sc.source, clusterName: cfg.clusterName, log, reannounce: () => agent.announceAll() }));
   }
   const metrics = telemetry?.metricsHandler();
   const server = new AgentHttpServer(agent, { ...listen, clusterName: cfg.clusterName, ...(metrics ? { routes: { '/metrics': metrics } } : {}) });

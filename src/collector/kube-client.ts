@@ -28,6 +28,8 @@ export interface KubeClient {
   server: string;
   contextName: string;
   get(path: string, opts?: { timeoutMs?: number }): Promise<KubeResponse>;
+  /** A write (only the optional Events sink and leader election write, with their own RBAC). */
+  send(method: 'POST' | 'PATCH' | 'PUT', path: string, body: unknown, contentType?: string): Promise<KubeResponse>;
   /** A streaming GET (watch): lines are delivered as they arrive; resolves when the server ends the
    *  response (body is read whole only for a non-200 answer), rejects on a network error. */
   stream(path: string, opts: StreamOptions): Promise<KubeResponse>;
@@ -144,6 +146,23 @@ export async function makeKubeClient(opts: KubeClientOptions): Promise<KubeClien
         });
         req.on('close', () => o.signal?.removeEventListener('abort', onAbort));
         req.end();
+      });
+    },
+    async send(method, path, body, contentType = 'application/json') {
+      const reqOpts = await requestOptions(path);
+      reqOpts.method = method;
+      const payload = Buffer.from(JSON.stringify(body));
+      reqOpts.headers = { ...reqOpts.headers, 'Content-Type': contentType, 'Content-Length': String(payload.length) };
+      return await new Promise<KubeResponse>((resolve, reject) => {
+        const req = mod.request(reqOpts, (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
+          res.on('error', reject);
+        });
+        req.setTimeout(15_000, () => req.destroy(new Error('timeout after 15000 ms')));
+        req.on('error', reject);
+        req.end(payload);
       });
     },
     async get(path, o = {}) {

@@ -20,7 +20,13 @@ export interface WatchConfig {
   inactivitySeconds: number;
 }
 
+export interface SinksConfig {
+  kubernetesEvents: { enabled: boolean; ratePerSecond: number; burst: number };
+  sentinel?: { url: string; source: string; apiKey?: string };
+}
+
 export interface AgentConfig {
+  sinks: SinksConfig;
   clusterName: string;
   namespaces: string[];
   excludeNamespaces: string[];
@@ -103,6 +109,7 @@ const TOP_KEYS = [
   'runbookBaseUrl',
   'watch',
   'http',
+  'sinks',
   // Read by the telemetry; accepted here so one file serves every command.
   'telemetry',
 ];
@@ -170,6 +177,39 @@ export function applyConfigDocument(doc: unknown, base: AgentConfig, file: strin
     if (wd.inactivityTimeout !== undefined) wc.inactivitySeconds = positive(parseDuration(wd.inactivityTimeout, w('watch.inactivityTimeout')), w('watch.inactivityTimeout'));
     cfg.watch = wc;
   }
+  if (doc.sinks !== undefined) {
+    const sd = doc.sinks;
+    if (!isRec(sd)) throw new ConfigError(`${w('sinks')}: expected a mapping`);
+    only(sd, ['kubernetesEvents', 'sentinel'], w('sinks'));
+    const sinks: SinksConfig = { ...cfg.sinks, kubernetesEvents: { ...cfg.sinks.kubernetesEvents } };
+    if (sd.kubernetesEvents !== undefined) {
+      const k = sd.kubernetesEvents;
+      if (!isRec(k)) throw new ConfigError(`${w('sinks.kubernetesEvents')}: expected a mapping`);
+      only(k, ['enabled', 'ratePerSecond', 'burst'], w('sinks.kubernetesEvents'));
+      if (k.enabled !== undefined) {
+        if (typeof k.enabled !== 'boolean') throw new ConfigError(`${w('sinks.kubernetesEvents.enabled')}: expected true or false`);
+        sinks.kubernetesEvents.enabled = k.enabled;
+      }
+      for (const f of ['ratePerSecond', 'burst'] as const) {
+        if (k[f] === undefined) continue;
+        if (typeof k[f] !== 'number' || k[f] <= 0) throw new ConfigError(`${w(`sinks.kubernetesEvents.${f}`)}: expected a positive number`);
+        sinks.kubernetesEvents[f] = k[f];
+      }
+    }
+    if (sd.sentinel !== undefined) {
+      const se = sd.sentinel;
+      if (!isRec(se)) throw new ConfigError(`${w('sinks.sentinel')}: expected a mapping`);
+      only(se, ['url', 'source'], w('sinks.sentinel'));
+      const url = str(se.url, w('sinks.sentinel.url'));
+      try {
+        new URL(url);
+      } catch {
+        throw new ConfigError(`${w('sinks.sentinel.url')}: not a URL: ${JSON.stringify(url)}`);
+      }
+      sinks.sentinel = { url, source: se.source !== undefined ? str(se.source, w('sinks.sentinel.source')) : 'sentinel-agent' };
+    }
+    cfg.sinks = sinks;
+  }
   if (doc.http !== undefined) {
     if (!isRec(doc.http)) throw new ConfigError(`${w('http')}: expected a mapping`);
     only(doc.http, ['listen'], w('http'));
@@ -209,6 +249,7 @@ export function defaultAgentConfig(): AgentConfig {
     checks: defaultCheckConfig(),
     watch: { holdSeconds: 60, fullEvaluationSeconds: 60, relistIntervalSeconds: 0, watchTimeoutSeconds: [300, 600], inactivitySeconds: 150 },
     listen: '0.0.0.0:8080',
+    sinks: { kubernetesEvents: { enabled: false, ratePerSecond: 5, burst: 20 } },
   };
 }
 
@@ -238,6 +279,10 @@ export function loadConfig(inputs: ConfigInputs): AgentConfig {
   const envCluster = env.SENTINEL_AGENT_CLUSTER_NAME ?? env.MCP_CLUSTER_NAME;
   if (envCluster) cfg.clusterName = envCluster;
   if (env.SENTINEL_AGENT_LISTEN) cfg.listen = env.SENTINEL_AGENT_LISTEN;
+  if (env.SENTINEL_AGENT_KUBERNETES_EVENTS) cfg.sinks.kubernetesEvents = { ...cfg.sinks.kubernetesEvents, enabled: env.SENTINEL_AGENT_KUBERNETES_EVENTS === 'true' };
+  if (env.SENTINEL_AGENT_SENTINEL_URL) cfg.sinks.sentinel = { source: cfg.sinks.sentinel?.source ?? 'sentinel-agent', url: env.SENTINEL_AGENT_SENTINEL_URL };
+  // The ingest key is a secret: from the environment (a Secret), never from the config file.
+  if (cfg.sinks.sentinel && env.SENTINEL_AGENT_SENTINEL_API_KEY) cfg.sinks.sentinel = { ...cfg.sinks.sentinel, apiKey: env.SENTINEL_AGENT_SENTINEL_API_KEY };
   if (inputs.listen) cfg.listen = inputs.listen;
   if (inputs.clusterName) cfg.clusterName = inputs.clusterName;
   if (inputs.namespaces && inputs.namespaces.length > 0) cfg.namespaces = inputs.namespaces;

@@ -259,6 +259,7 @@ export class FakeApiServer {
     if (this.opts.token && req.headers.authorization !== `Bearer ${this.opts.token}`) {
       return this.send(res, rec, 401, status(401, 'Unauthorized', 'Unauthorized'));
     }
+    if (req.method === 'POST' || req.method === 'PATCH' || req.method === 'PUT') return this.write(req, res, rec, url);
     if (req.method !== 'GET') return this.send(res, rec, 405, status(405, 'MethodNotAllowed', `the server does not allow ${req.method}`));
     const isWatch = url.searchParams.get('watch') === 'true' || url.searchParams.get('watch') === '1';
     const p = url.pathname.replace(/\/$/, '');
@@ -310,6 +311,45 @@ export class FakeApiServer {
     }
     if (isWatch) return this.watch(res, rec, info, ns, url.searchParams, fault?.status === 410);
     return this.list(res, rec, info, ns, url.searchParams);
+  }
+
+  /** Core v1 Events written by clients (the Events sink), by namespace/name. */
+  readonly events = new Map<string, Raw>();
+  /** Resources clients may write; anything else answers 405. */
+  writable = new Set(['events']);
+
+  private write(req: http.IncomingMessage, res: http.ServerResponse, rec: RequestRecord, url: URL): void {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const m = /^\/api\/v1\/namespaces\/([^/]+)\/([^/]+)(?:\/([^/]+))?$/.exec(url.pathname);
+      const [, ns = '', resource = '', name] = m ?? [];
+      if (!m || !this.writable.has(resource)) return this.send(res, rec, 405, status(405, 'MethodNotAllowed', `the server does not allow this method on ${url.pathname}`));
+      if (this.forbidden.has(resource)) return this.send(res, rec, 403, status(403, 'Forbidden', `${resource} is forbidden: cannot ${req.method?.toLowerCase()} resource "${resource}"`));
+      let body: Raw;
+      try {
+        body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Raw;
+      } catch {
+        return this.send(res, rec, 400, status(400, 'BadRequest', 'the body is not JSON'));
+      }
+      if (req.method === 'POST') {
+        const md = (body.metadata ??= {});
+        const n = md.name ?? `${String((md as { generateName?: string }).generateName ?? 'event.')}${(++this.rv).toString(36)}`;
+        md.name = n;
+        md.namespace = ns;
+        if (this.events.has(`${ns}/${n}`)) return this.send(res, rec, 409, status(409, 'AlreadyExists', `events "${n}" already exists`));
+        md.resourceVersion = String(++this.rv);
+        this.events.set(`${ns}/${n}`, body);
+        return this.send(res, rec, 201, JSON.stringify(body));
+      }
+      const key = `${ns}/${name ?? ''}`;
+      const cur = this.events.get(key);
+      if (!cur) return this.send(res, rec, 404, status(404, 'NotFound', `events "${name}" not found`));
+      // A JSON merge patch (or strategic merge, identical for these flat fields).
+      const merged = { ...cur, ...body, metadata: { ...(cur.metadata ?? {}), ...(body.metadata ?? {}), resourceVersion: String(++this.rv) } };
+      this.events.set(key, merged);
+      return this.send(res, rec, 200, JSON.stringify(merged));
+    });
   }
 
   private takeFault(kind: KindName, isWatch: boolean): Fault | undefined {

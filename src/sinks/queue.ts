@@ -1,0 +1,140 @@
+// A bounded, rate-limited delivery queue shared by the sinks that write to an HTTP endpoint: items are
+// delivered in order by one worker; transient failures retry with exponential backoff and jitter
+// (the item stays at the head); permanent failures are dropped and counted; when the queue is full
+// the oldest item is dropped and counted. Never blocks the agent: `push` returns at once.
+
+export type Delivery = 'ok' | 'retry' | 'drop';
+
+export interface QueueStats {
+  delivered: number;
+  dropped: number;
+  retries: number;
+  failed: number;
+  queued: number;
+}
+
+export interface QueueOptions<T> {
+  deliver(item: T): Promise<{ result: Delivery; retryAfterMs?: number; detail?: string }>;
+  maxQueue: number;
+  /** Sustained deliveries per second and burst (token bucket); Infinity: unlimited. */
+  ratePerSecond: number;
+  burst: number;
+  backoffInitialMs: number;
+  backoffMaxMs: number;
+  random?: () => number;
+  onDrop?(reason: 'full' | 'rejected', detail?: string): void;
+  /** Called after a successful delivery that follows failures or drops. */
+  onRecovered?(): void;
+}
+
+export class DeliveryQueue<T> {
+  readonly stats: QueueStats = { delivered: 0, dropped: 0, retries: 0, failed: 0, queued: 0 };
+  private readonly items: T[] = [];
+  private readonly opts: QueueOptions<T>;
+  private tokens: number;
+  private lastRefill = Date.now();
+  private running = false;
+  private attempt = 0;
+  private degraded = false;
+  private timer?: NodeJS.Timeout;
+  private idle: (() => void)[] = [];
+  private closed = false;
+
+  constructor(opts: QueueOptions<T>) {
+    this.opts = opts;
+    this.tokens = opts.burst;
+  }
+
+  push(item: T): void {
+    if (this.closed) return;
+    if (this.items.length >= this.opts.maxQueue) {
+      this.items.shift();
+      this.stats.dropped++;
+      this.degraded = true;
+      this.opts.onDrop?.('full');
+    }
+    this.items.push(item);
+    this.stats.queued = this.items.length;
+    this.kick(0);
+  }
+
+  /** Resolves when the queue is empty (or after timeoutMs). */
+  async drain(timeoutMs: number): Promise<void> {
+    if (this.items.length === 0 && !this.running) return;
+    await Promise.race([new Promise<void>((r) => this.idle.push(r)), new Promise((r) => setTimeout(r, timeoutMs).unref())]);
+  }
+
+  close(): void {
+    this.closed = true;
+    clearTimeout(this.timer);
+    for (const r of this.idle.splice(0)) r();
+  }
+
+  private kick(delay: number): void {
+    if (this.running || this.closed) return;
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => void this.run(), delay);
+    this.timer.unref?.();
+  }
+
+  private refill(): void {
+    if (!Number.isFinite(this.opts.ratePerSecond)) {
+      this.tokens = this.opts.burst;
+      return;
+    }
+    const now = Date.now();
+    this.tokens = Math.min(this.opts.burst, this.tokens + ((now - this.lastRefill) / 1000) * this.opts.ratePerSecond);
+    this.lastRefill = now;
+  }
+
+  private async run(): Promise<void> {
+    this.running = true;
+    try {
+      while (this.items.length > 0 && !this.closed) {
+        this.refill();
+        if (this.tokens < 1) {
+          this.running = false;
+          this.kick(Math.ceil(((1 - this.tokens) / this.opts.ratePerSecond) * 1000));
+          return;
+        }
+        const item = this.items[0] as T;
+        let r: { result: Delivery; retryAfterMs?: number; detail?: string };
+        try {
+          r = await this.opts.deliver(item);
+        } catch (err) {
+          r = { result: 'retry', detail: err instanceof Error ? err.message : String(err) };
+        }
+        this.tokens -= 1;
+        if (r.result === 'retry') {
+          this.stats.retries++;
+          this.stats.failed++;
+          this.degraded = true;
+          const base = Math.min(this.opts.backoffMaxMs, this.opts.backoffInitialMs * 2 ** this.attempt);
+          this.attempt = Math.min(this.attempt + 1, 30);
+          const wait = Math.max(r.retryAfterMs ?? 0, base / 2 + ((this.opts.random ?? Math.random)() * base) / 2);
+          this.running = false;
+          this.kick(wait);
+          return;
+        }
+        this.items.shift();
+        this.stats.queued = this.items.length;
+        this.attempt = 0;
+        if (r.result === 'drop') {
+          this.stats.dropped++;
+          this.stats.failed++;
+          this.degraded = true;
+          this.opts.onDrop?.('rejected', r.detail);
+          continue;
+        }
+        this.stats.delivered++;
+        if (this.degraded) {
+          this.degraded = false;
+          this.opts.onRecovered?.();
+        }
+      }
+    } finally {
+      this.running = false;
+    }
+    if (this.items.length === 0) for (const r of this.idle.splice(0)) r();
+  }
+}

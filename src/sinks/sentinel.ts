@@ -1,0 +1,106 @@
+// A direct Sentinel ingest sink, for Sentinel installs that do not ingest OTLP yet (reference §3.7):
+// POST /events with the x-api-key header and the envelope {timestamp, source, event_type, payload},
+// whose payload carries server, namespace, team_id and cluster so Sentinel's materialized columns
+// fill. One envelope per request (the ingest takes one, body ≤ 1 MiB); retried with backoff on
+// 429/5xx and network errors; 400/401/403 are dropped and logged (retrying cannot fix them).
+
+import type { IncidentSink } from '../agent/agent.ts';
+import type { Logger } from '../agent/log.ts';
+import type { Transition } from '../engine/tracker.ts';
+import { DeliveryQueue } from './queue.ts';
+
+export interface SentinelSinkOptions {
+  url: string;
+  apiKey?: string;
+  source: string;
+  clusterName: string;
+  log: Logger;
+  /** Asked for 'opened' transitions of every open incident after records were lost. */
+  reannounce(): Transition[];
+  maxQueue?: number;
+  timeoutMs?: number;
+  backoffInitialMs?: number;
+  backoffMaxMs?: number;
+}
+
+export interface Envelope {
+  timestamp: string;
+  source: string;
+  event_type: string;
+  payload: Record<string, unknown>;
+}
+
+export function envelope(t: Transition, source: string, cluster: string): Envelope {
+  const i = t.incident;
+  const incident: Record<string, unknown> = {
+    id: i.id,
+    state: t.type === 'resolved' ? 'resolved' : 'open',
+    check: i.check,
+    reason: i.reason,
+    severity: i.severity,
+    message: i.message,
+    remediation: i.remediation,
+    object: { api_version: i.object.apiVersion, kind: i.object.kind, namespace: i.object.namespace, name: i.object.name, uid: i.object.uid },
+    attributes: i.attributes,
+  };
+  if (i.since) incident.since = i.since;
+  if (i.rootCauseId) incident.root_cause_id = i.rootCauseId;
+  if (i.runbookUrl) incident.runbook_url = i.runbookUrl;
+  if (t.durationS !== undefined) incident.duration_s = t.durationS;
+  const payload: Record<string, unknown> = { cluster, namespace: i.object.namespace ?? '', incident };
+  if (i.server) payload.server = i.server.name;
+  if (i.server?.teamID) payload.team_id = i.server.teamID;
+  return { timestamp: new Date(t.at).toISOString(), source, event_type: `mcp_runtime.health.incident.${t.type}`, payload };
+}
+
+export class SentinelSink implements IncidentSink {
+  readonly name = 'sentinel';
+  readonly queue: DeliveryQueue<Envelope>;
+  private readonly opts: SentinelSinkOptions;
+
+  constructor(opts: SentinelSinkOptions) {
+    this.opts = opts;
+    let lastWarn = 0;
+    const warn = (msg: string, fields: Record<string, unknown>): void => {
+      if (Date.now() - lastWarn < 60_000) return;
+      lastWarn = Date.now();
+      opts.log('warn', msg, fields);
+    };
+    this.queue = new DeliveryQueue<Envelope>({
+      maxQueue: opts.maxQueue ?? 1000,
+      ratePerSecond: Infinity,
+      burst: 1,
+      backoffInitialMs: opts.backoffInitialMs ?? 1000,
+      backoffMaxMs: opts.backoffMaxMs ?? 30_000,
+      deliver: (e) => this.post(e),
+      onDrop: (why, detail) => warn('Sentinel ingest dropped a record', { why, detail }),
+      onRecovered: () => {
+        const again = this.opts.reannounce();
+        opts.log('info', 'Sentinel ingest recovered: open incidents announced again', { incidents: again.length });
+        for (const t of again) this.queue.push(envelope(t, opts.source, opts.clusterName));
+      },
+    });
+  }
+
+  transitions(ts: readonly Transition[]): void {
+    for (const t of ts) this.queue.push(envelope(t, this.opts.source, this.opts.clusterName));
+  }
+
+  async flush(): Promise<void> {
+    await this.queue.drain(3000);
+    this.queue.close();
+  }
+
+  private async post(e: Envelope): Promise<{ result: 'ok' | 'retry' | 'drop'; retryAfterMs?: number; detail?: string }> {
+    const headers: Record<string, string> = { 'Content-Type': 'application/json' };
+    if (this.opts.apiKey) headers['x-api-key'] = this.opts.apiKey;
+    const res = await fetch(this.opts.url, { method: 'POST', headers, body: JSON.stringify(e), signal: AbortSignal.timeout(this.opts.timeoutMs ?? 10_000) });
+    await res.arrayBuffer().catch(() => undefined);
+    if (res.status >= 200 && res.status < 300) return { result: 'ok' };
+    if (res.status === 429 || res.status >= 500) {
+      const ra = Number(res.headers.get('retry-after'));
+      return { result: 'retry', ...(Number.isFinite(ra) && ra > 0 ? { retryAfterMs: ra * 1000 } : {}), detail: `HTTP ${res.status}` };
+    }
+    return { result: 'drop', detail: `HTTP ${res.status}${res.status === 401 ? ' (check the API key: it must be in INGEST_API_KEYS)' : ''}` };
+  }
+}

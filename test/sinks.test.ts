@@ -1,0 +1,168 @@
+// The sinks beyond OTLP, each optional and isolated: Kubernetes Events (aggregated, rate-limited,
+// written to the fake API server) and the direct Sentinel ingest (x-api-key, envelope, retries).
+
+import { afterEach, describe, expect, it } from 'vitest';
+import http from 'node:http';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { FakeApiServer } from '../src/sim/apiserver.ts';
+import { makeKubeClient } from '../src/collector/kube-client.ts';
+import { startWatch } from '../src/cli/watch.ts';
+import { DEFAULT_WATCH_SETTINGS } from '../src/agent/agent.ts';
+import { defaultAgentConfig } from '../src/config/config.ts';
+import { KubernetesEventsSink } from '../src/sinks/k8s-events.ts';
+import type { Transition } from '../src/engine/tracker.ts';
+import type { Incident } from '../src/engine/incidents.ts';
+import { healthyPlatform, mcpServer, pod, running, terminated, waiting, type Raw } from './support/objects.ts';
+
+const cleanup: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const c of cleanup.splice(0).reverse()) await c();
+});
+
+async function waitFor<T>(what: string, fn: () => T | undefined | false, timeoutMs = 8000): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const v = fn();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+const crashing = (): Raw => pod('web-1', { ns: 'mcp-servers', labels: { app: 'web' }, ready: false, containers: [{ name: 'web', ready: false, restarts: 5, state: waiting('CrashLoopBackOff'), lastState: terminated('Error', 1, -1) }] });
+const healed = (): Raw => pod('web-1', { ns: 'mcp-servers', labels: { app: 'web' }, containers: [{ name: 'web', state: running(-1) }] });
+
+async function cluster(objs: Raw[]): Promise<{ api: FakeApiServer; kubeconfig: string }> {
+  const api = new FakeApiServer({ token: 't0k' });
+  api.apply(...objs);
+  const url = await api.start();
+  cleanup.push(() => api.stop());
+  const dir = mkdtempSync(join(tmpdir(), 'sa-sinks-'));
+  writeFileSync(join(dir, 'config'), api.kubeconfig(url));
+  return { api, kubeconfig: join(dir, 'config') };
+}
+
+describe('Kubernetes Events sink', () => {
+  it('a Warning Event on the involved object when an incident opens, Normal when it resolves', async () => {
+    const { api, kubeconfig } = await cluster([...healthyPlatform(), healed()]);
+    const cfg = defaultAgentConfig();
+    cfg.listen = '127.0.0.1:0';
+    cfg.sinks.kubernetesEvents.enabled = true;
+    const w = await startWatch(cfg, await makeKubeClient({ kubeconfig }), () => {}, { settings: { ...DEFAULT_WATCH_SETTINGS, holdMs: 200, evaluationDelayMs: 10 } });
+    cleanup.push(() => w.stop());
+    await waitFor('ready', () => w.agent.ready());
+    api.apply(crashing());
+    const warning = await waitFor('warning event', () => [...api.events.values()].find((e) => e.type === 'Warning'));
+    expect(warning).toMatchObject({
+      reason: 'CrashLoopBackOff',
+      involvedObject: { kind: 'Pod', namespace: 'mcp-servers', name: 'web-1', apiVersion: 'v1' },
+      source: { component: 'sentinel-agent' },
+      reportingComponent: 'sentinel-agent',
+      count: 1,
+    });
+    expect(String(warning.message)).toContain('CrashLoopBackOff');
+    api.apply(healed());
+    const normal = await waitFor('normal event', () => [...api.events.values()].find((e) => e.type === 'Normal'));
+    expect(normal.reason).toBe('CrashLoopBackOffResolved');
+    expect(api.requests.filter((r) => r.method === 'POST').every((r) => r.path === '/api/v1/namespaces/mcp-servers/events')).toBe(true);
+  });
+
+  it('the same incident re-announced patches one Event (count) instead of creating another; rate-limited', async () => {
+    const { api, kubeconfig } = await cluster([]);
+    const client = await makeKubeClient({ kubeconfig });
+    const sink = new KubernetesEventsSink({ client, log: () => {}, instance: 'test', ratePerSecond: 20, burst: 2 });
+    cleanup.push(() => sink.flush());
+    const inc: Incident = { id: 'abc', check: 'c', reason: 'CrashLoopBackOff', severity: 'critical', object: { apiVersion: 'v1', kind: 'Pod', namespace: 'ns', name: 'p' }, message: 'm', remediation: 'r', attributes: {} };
+    const t0 = Date.now();
+    for (let i = 0; i < 5; i++) sink.transitions([{ type: 'opened', incident: inc, at: Date.now() } satisfies Transition]);
+    sink.transitions([{ type: 'opened', incident: { ...inc, object: { apiVersion: 'v1', kind: 'Agent', name: 'sentinel-agent' } }, at: 0 }]);
+    await waitFor('delivered', () => sink.queue.stats.delivered === 5);
+    expect(api.events.size).toBe(1);
+    expect([...api.events.values()][0]?.count).toBe(5);
+    expect(api.requests.filter((r) => r.method === 'PATCH').length).toBe(4);
+    // Burst 2 then 20/s: the last 3 waited for tokens.
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(100);
+  });
+
+  it('forbidden (no RBAC for events): dropped and counted, the agent unaffected', async () => {
+    const { api, kubeconfig } = await cluster([]);
+    api.setForbidden('events', true);
+    const sink = new KubernetesEventsSink({ client: await makeKubeClient({ kubeconfig }), log: () => {}, instance: 't' });
+    cleanup.push(() => sink.flush());
+    const inc: Incident = { id: 'x', check: 'c', reason: 'OOMKilled', severity: 'warning', object: { apiVersion: 'v1', kind: 'Pod', namespace: 'ns', name: 'p' }, message: 'm', remediation: 'r', attributes: {} };
+    sink.transitions([{ type: 'opened', incident: inc, at: 0 }]);
+    await waitFor('dropped', () => sink.queue.stats.dropped === 1);
+    expect(api.events.size).toBe(0);
+  });
+});
+
+describe('Sentinel ingest sink', () => {
+  it('POSTs envelopes with x-api-key; retries 503 with backoff; the payload fills Sentinel columns', async () => {
+    const got: { headers: http.IncomingHttpHeaders; body: Record<string, unknown> }[] = [];
+    let fail = 2;
+    const ingest = http.createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        if (req.headers['x-api-key'] !== 'ingest-key') {
+          res.writeHead(401).end('{"error":"unauthorized"}');
+          return;
+        }
+        if (fail > 0) {
+          fail--;
+          res.writeHead(503).end('{"error":"enqueue_failed"}');
+          return;
+        }
+        got.push({ headers: req.headers, body: JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown> });
+        res.writeHead(202).end('{"ok":true}');
+      });
+    });
+    await new Promise<void>((r) => ingest.listen(0, '127.0.0.1', r));
+    cleanup.push(() => {
+      ingest.closeAllConnections();
+      ingest.close();
+    });
+    const { api, kubeconfig } = await cluster([...healthyPlatform(), mcpServer('web', { ns: 'mcp-servers', team: 'acme', phase: 'Ready', flags: { deploymentReady: true, serviceReady: true, ingressReady: true } }), healed()]);
+    const cfg = defaultAgentConfig();
+    cfg.listen = '127.0.0.1:0';
+    cfg.clusterName = 'prod';
+    cfg.sinks.sentinel = { url: `http://127.0.0.1:${(ingest.address() as { port: number }).port}/events`, source: 'sentinel-agent', apiKey: 'ingest-key' };
+    const w = await startWatch(cfg, await makeKubeClient({ kubeconfig }), () => {}, { settings: { ...DEFAULT_WATCH_SETTINGS, holdMs: 200, evaluationDelayMs: 10 } });
+    cleanup.push(() => w.stop());
+    await waitFor('ready', () => w.agent.ready());
+    api.apply(crashing());
+    const first = await waitFor('delivered after retries', () => got[0], 15_000);
+    expect(first.headers['content-type']).toBe('application/json');
+    expect(first.body).toMatchObject({
+      source: 'sentinel-agent',
+      event_type: 'mcp_runtime.health.incident.opened',
+      payload: { cluster: 'prod', namespace: 'mcp-servers', server: 'web', team_id: 'acme', incident: { reason: 'CrashLoopBackOff', severity: 'critical', state: 'open', object: { kind: 'Pod', name: 'web-1' } } },
+    });
+    expect(Date.parse(String(first.body.timestamp))).toBeGreaterThan(0);
+  });
+
+  it('401 is dropped and logged, not retried', async () => {
+    let posts = 0;
+    const ingest = http.createServer((_req, res) => {
+      posts++;
+      res.writeHead(401).end('{"error":"unauthorized"}');
+    });
+    await new Promise<void>((r) => ingest.listen(0, '127.0.0.1', r));
+    cleanup.push(() => {
+      ingest.closeAllConnections();
+      ingest.close();
+    });
+    const { SentinelSink } = await import('../src/sinks/sentinel.ts');
+    const logs: string[] = [];
+    const sink = new SentinelSink({ url: `http://127.0.0.1:${(ingest.address() as { port: number }).port}/events`, source: 's', clusterName: 'c', log: (_l, m, f) => logs.push(`${m} ${JSON.stringify(f)}`), reannounce: () => [] });
+    const inc: Incident = { id: 'x', check: 'c', reason: 'OOMKilled', severity: 'warning', object: { apiVersion: 'v1', kind: 'Pod', namespace: 'ns', name: 'p' }, message: 'm', remediation: 'r', attributes: {} };
+    sink.transitions([{ type: 'opened', incident: inc, at: 0 }]);
+    await waitFor('dropped', () => sink.queue.stats.dropped === 1);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(posts).toBe(1);
+    expect(logs.join('\n')).toContain('INGEST_API_KEYS');
+    await sink.flush();
+  });
+});
