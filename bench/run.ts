@@ -69,6 +69,7 @@ if (w) {
     ['W watch: peak RSS (VmHWM)', `${f(w.peakRssMiB)} MiB`, '< 300 MiB'],
     ['W watch: steady RSS', `${f(w.steadyRssMiB)} MiB`, ''],
     ['W detection → /incidents p50 / p99', `${f(w.detection.p50)} / ${f(w.detection.p99)} ms (${w.detection.samples} samples, 20 changes/s)`, 'p99 < 1000 ms'],
+    ['W detection → opened log record at the OTLP receiver p50 / p99', `${f(w.toOtlp.p50)} / ${f(w.toOtlp.p99)} ms (default batching: 100 ms)`, 'p50 < 300, p99 < 1000 ms'],
     ['W steady state: LISTs / watch requests per min', `${w.steady.listsAfterSync} / ${f(w.steady.watchRequestsPerMin)} (over ${w.steady.seconds} s)`, '0 LISTs'],
     ['W baseline informers: start → ready', `${f(w.baseline.readyMs)} ms`, ''],
     ['W baseline informers: peak / steady RSS', `${f(w.baseline.peakRssMiB)} / ${f(w.baseline.steadyRssMiB)} MiB`, ''],

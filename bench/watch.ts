@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { FakeApiServer } from '../src/sim/apiserver.ts';
+import { OtlpReceiver } from '../test/support/otlp-receiver.ts';
 
 const here = (f: string): string => fileURLToPath(new URL(f, import.meta.url));
 const BIN = here('../bin/sentinel-agent.js');
@@ -21,6 +22,8 @@ export interface WatchBench {
   peakRssMiB: number;
   steadyRssMiB: number;
   detection: { p50: number; p99: number; max: number; samples: number };
+  /** Watch event written by the fake → 'opened' log record received by the OTLP receiver. */
+  toOtlp: { p50: number; p99: number; max: number; samples: number };
   steady: { listsAfterSync: number; watchRequestsPerMin: number; seconds: number };
   baseline: { readyMs: number; peakRssMiB: number; steadyRssMiB: number; objects: number };
 }
@@ -72,10 +75,16 @@ export async function benchWatch(pods: number, opts: { detectSamples?: number; c
     writeFileSync(kubeconfig, new FakeApiServer().kubeconfig(url));
     const port = await freePort();
     const base = `http://127.0.0.1:${port}`;
+    const rx = new OtlpReceiver();
+    const rxUrl = await rx.start();
 
     // The agent, as a user runs it.
     const t0 = performance.now();
-    const agent = spawn(process.execPath, [BIN, 'watch', '--kubeconfig', kubeconfig, '--listen', `127.0.0.1:${port}`, '--log-level', 'warn'], { stdio: ['ignore', 'ignore', 'inherit'] });
+    // The agent's default telemetry settings, pointed at the receiver.
+    const agent = spawn(process.execPath, [BIN, 'watch', '--kubeconfig', kubeconfig, '--listen', `127.0.0.1:${port}`, '--log-level', 'warn'], {
+      stdio: ['ignore', 'ignore', 'inherit'],
+      env: { ...process.env, OTEL_EXPORTER_OTLP_ENDPOINT: rxUrl },
+    });
     const pid = agent.pid ?? 0;
     let readyMs = NaN;
     for (;;) {
@@ -94,6 +103,7 @@ export async function benchWatch(pods: number, opts: { detectSamples?: number; c
     await sleep(1500);
     api.stdin?.write(`churn ${opts.churnPerSec ?? 20}\n`);
     const latencies: number[] = [];
+    const otlp: number[] = [];
     const podCount = pods;
     for (let k = 0; k < (opts.detectSamples ?? 40); k++) {
       const idx = (k * 487 + 13) % podCount;
@@ -111,6 +121,18 @@ export async function benchWatch(pods: number, opts: { detectSamples?: number; c
         }
         await sleep(5);
       }
+      for (;;) {
+        const rec = rx.logRecords().find((r) => r.attributes['k8s.object.name'] === name && r.eventName === 'mcp_runtime.health.incident.opened');
+        if (rec) {
+          otlp.push(rec.receivedAt - Number(at));
+          break;
+        }
+        if (Date.now() - Number(at) > 10_000) {
+          otlp.push(10_000);
+          break;
+        }
+        await sleep(5);
+      }
       await sleep(50);
     }
     // Steady state: requests over a quiet period (churn goes on).
@@ -124,6 +146,7 @@ export async function benchWatch(pods: number, opts: { detectSamples?: number; c
     const mem = rss(pid);
     agent.kill('SIGTERM');
     await new Promise((r) => agent.once('exit', r));
+    await rx.stop();
 
     // Baseline: client-node informers over the same API server.
     const b0 = performance.now();
@@ -141,6 +164,7 @@ export async function benchWatch(pods: number, opts: { detectSamples?: number; c
       peakRssMiB: mem.hwm,
       steadyRssMiB: mem.rss,
       detection: { p50: pct(latencies, 50), p99: pct(latencies, 99), max: Math.max(...latencies), samples: latencies.length },
+      toOtlp: { p50: pct(otlp, 50), p99: pct(otlp, 99), max: Math.max(...otlp), samples: otlp.length },
       steady: { listsAfterSync: Number(lists1) - Number(lists0), watchRequestsPerMin: ((Number(watches1) - Number(watches0)) * 60) / steadySeconds, seconds: steadySeconds },
       baseline: { readyMs: Number(bReady), peakRssMiB: bmem.hwm, steadyRssMiB: bmem.rss, objects: Number(bObjects) },
     };

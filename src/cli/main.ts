@@ -4,8 +4,8 @@ import { parseArgs } from 'node:util';
 import { processIO, UsageError, type IO } from './io.ts';
 import { doctor, exitCodeForError } from './doctor.ts';
 import { checksCommand } from './checks.ts';
-import { watch } from './watch.ts';
 import { version } from './version.ts';
+import type { WatchFlags } from './watch.ts';
 
 export const HELP = `sentinel-agent — health listener for MCP Runtime clusters
 
@@ -112,7 +112,7 @@ export async function main(argv: readonly string[], io: IO = processIO()): Promi
       }
       case 'watch': {
         if (rest.length > 0) throw new UsageError(`watch: unexpected argument ${JSON.stringify(rest[0])}`);
-        const flags: Parameters<typeof watch>[0] = {};
+        const flags: WatchFlags = {};
         if (values.namespace) flags.namespace = values.namespace;
         if (values['exclude-namespace']) flags.excludeNamespace = values['exclude-namespace'];
         if (values.config !== undefined) flags.config = values.config;
@@ -122,6 +122,8 @@ export async function main(argv: readonly string[], io: IO = processIO()): Promi
         if (values['log-level'] !== undefined) flags.logLevel = values['log-level'];
         if (values.listen !== undefined) flags.listen = values.listen;
         if (values.prometheus) flags.prometheus = true;
+        // Loaded on demand: doctor and checks never load the OpenTelemetry SDK.
+        const { watch } = await import('./watch.ts');
         return await watch(flags, io);
       }
       case 'demo':

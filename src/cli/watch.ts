@@ -10,8 +10,7 @@ import type { KubeClient } from '../collector/kube-client.ts';
 import type { Transition } from '../engine/tracker.ts';
 import { configFromFlags, type CommonFlags } from './options.ts';
 import { randomUUID } from 'node:crypto';
-import { Telemetry } from '../otel/telemetry.ts';
-import { otelSettings } from '../otel/settings.ts';
+import type { Telemetry } from '../otel/telemetry.ts';
 import { version } from './version.ts';
 import { KubernetesEventsSink } from '../sinks/k8s-events.ts';
 import { SentinelSink } from '../sinks/sentinel.ts';
@@ -99,7 +98,34 @@ export async function startWatch(cfg: AgentConfig, client: KubeClient, log: Logg
     sinks: [logSink(log), ...(opts.sinks ?? [])],
     passObserver: (kind, ms) => telemetry?.recordPass(kind, ms),
   });
+  if (cfg.sinks.kubernetesEvents.enabled) {
+    agent.addSink(new KubernetesEventsSink({ client, log, instance: opts.telemetryEnv?.HOSTNAME ?? 'sentinel-agent', ratePerSecond: cfg.sinks.kubernetesEvents.ratePerSecond, burst: cfg.sinks.kubernetesEvents.burst }));
+  }
+  if (cfg.sinks.sentinel) {
+    const sc = cfg.sinks.sentinel;
+    agent.addSink(new SentinelSink({ url: sc.url, ...(sc.apiKey ? { apiKey: sc.apiKey } : {}), source: sc.source, clusterName: cfg.clusterName, log, reannounce: () => agent.announceAll() }));
+  }
+  const routes: NonNullable<ConstructorParameters<typeof AgentHttpServer>[1]['routes']> = {};
+  if (opts.prometheus) {
+    routes['/metrics'] = (req, res) => {
+      const h = telemetry?.metricsHandler();
+      if (h) h(req, res);
+      else res.writeHead(503, { 'Content-Type': 'text/plain' }).end('metrics are starting\n');
+    };
+  }
+  const server = new AgentHttpServer(agent, { ...listen, clusterName: cfg.clusterName, routes });
+  let url: string;
+  try {
+    url = await server.start();
+  } catch (err) {
+    throw new UsageError(`cannot listen on ${cfg.listen}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
+  // The reflectors start listing while the OpenTelemetry SDK loads: the first evaluation waits for the
+  // sync anyway. Incidents opened before the SDK was ready are announced to it once it is.
+  agent.start();
+  log('info', 'serving', { url, endpoints: ['/healthz', '/readyz', '/incidents', ...Object.keys(routes)] });
   if (opts.telemetryEnv || opts.prometheus) {
+    const [{ Telemetry }, { otelSettings }] = await Promise.all([import('../otel/telemetry.ts'), import('../otel/settings.ts')]);
     const settings = otelSettings(opts.telemetryEnv ?? { OTEL_LOGS_EXPORTER: 'none', OTEL_METRICS_EXPORTER: 'none' });
     telemetry = await Telemetry.create(
       { settings, clusterName: cfg.clusterName, serviceVersion: version(), instanceId: opts.telemetryEnv?.HOSTNAME ?? randomUUID(), log, prometheus: opts.prometheus === true },
@@ -112,24 +138,9 @@ export async function startWatch(cfg: AgentConfig, client: KubeClient, log: Logg
       },
     );
     agent.addSink(telemetrySink(telemetry));
+    const already = agent.announceAll();
+    if (already.length > 0) telemetry.transitions(already);
   }
-  if (cfg.sinks.kubernetesEvents.enabled) {
-    agent.addSink(new KubernetesEventsSink({ client, log, instance: opts.telemetryEnv?.HOSTNAME ?? 'sentinel-agent', ratePerSecond: cfg.sinks.kubernetesEvents.ratePerSecond, burst: cfg.sinks.kubernetesEvents.burst }));
-  }
-  if (cfg.sinks.sentinel) {
-    const sc = cfg.sinks.sentinel;
-    agent.addSink(new SentinelSink({ url: sc.url, ...(sc.apiKey ? { apiKey: sc.apiKey } : {}), source: sc.source, clusterName: cfg.clusterName, log, reannounce: () => agent.announceAll() }));
-  }
-  const metrics = telemetry?.metricsHandler();
-  const server = new AgentHttpServer(agent, { ...listen, clusterName: cfg.clusterName, ...(metrics ? { routes: { '/metrics': metrics } } : {}) });
-  let url: string;
-  try {
-    url = await server.start();
-  } catch (err) {
-    throw new UsageError(`cannot listen on ${cfg.listen}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
-  }
-  agent.start();
-  log('info', 'serving', { url, endpoints: ['/healthz', '/readyz', '/incidents'] });
   return {
     agent,
     server,
