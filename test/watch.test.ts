@@ -328,3 +328,19 @@ describe('the real executable', () => {
     }
   });
 });
+
+describe('sentinel-agent demo', () => {
+  it('plays the story: every failure opens with its remediation or root cause, every fix resolves, exit 0', async () => {
+    const { spawnCli } = await import('./support/cli.ts');
+    const r = await spawnCli(['demo', '--speed', '15', '--listen', '127.0.0.1:0'], { timeoutMs: 30_000, env: { NO_COLOR: '1' } });
+    expect(r.code).toBe(0);
+    for (const reason of ['RegistryPullFailed', 'CrashLoopBackOff', 'PolicyNotMaterialized', 'CertificateExpiringSoon', 'GatewayNotReady', 'DeploymentUnavailable']) {
+      expect(r.stdout, reason).toMatch(new RegExp(`OPENED +\\w+ +${reason}`));
+      expect(r.stdout, reason).toMatch(new RegExp(`RESOLVED ${reason}`));
+    }
+    expect(r.stdout).toContain('caused by RegistryPullFailed on Pod mcp-team-acme/weather-64b7c9f8d4-k8s2n');
+    expect(r.stdout).toContain('→ fix: The registry registry.registry.svc.cluster.local:5000 rejected the pull credentials');
+    expect(r.stdout).toMatch(/Story complete: (\d+) incidents opened, \1 resolved, 0 still open/);
+    expect(r.stdout).not.toContain('\u001b[');
+  }, 40_000);
+});

@@ -15,7 +15,7 @@ Usage:
                         [--apply-grace]   (drop findings younger than their grace, as watch does)
   sentinel-agent checks [REASON] [--output text|json]
   sentinel-agent watch  [--listen HOST:PORT]   the continuous listener (until SIGTERM/SIGINT)
-  sentinel-agent demo   (the simulated cluster; not in this version yet)
+  sentinel-agent demo  [--speed N]             a simulated MCP Runtime cluster and a scripted story (no cluster needed)
 
 Common flags:
   --namespace NS            read only this namespace (repeatable)
@@ -50,6 +50,7 @@ const OPTIONS = {
   'apply-grace': { type: 'boolean' },
   listen: { type: 'string' },
   prometheus: { type: 'boolean' },
+  speed: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean' },
 } as const;
@@ -57,6 +58,7 @@ const OPTIONS = {
 const COMMAND_FLAGS: Record<string, readonly string[]> = {
   doctor: ['from-file', 'from-watcher', 'now', 'output', 'fail-on', 'namespace', 'exclude-namespace', 'config', 'kubeconfig', 'context', 'cluster-name', 'log-level', 'apply-grace'],
   checks: ['output', 'config', 'log-level'],
+  demo: ['speed', 'listen', 'log-level'],
   watch: ['namespace', 'exclude-namespace', 'config', 'kubeconfig', 'context', 'cluster-name', 'log-level', 'listen', 'prometheus'],
 };
 
@@ -126,9 +128,15 @@ export async function main(argv: readonly string[], io: IO = processIO()): Promi
         const { watch } = await import('./watch.ts');
         return await watch(flags, io);
       }
-      case 'demo':
-        io.stderr(`sentinel-agent ${command}: not available in this version yet; use doctor (see README)\n`);
-        return 2;
+      case 'demo': {
+        if (rest.length > 0) throw new UsageError(`demo: unexpected argument ${JSON.stringify(rest[0])}`);
+        const flags: { speed?: string; listen?: string; logLevel?: string } = {};
+        if (values.speed !== undefined) flags.speed = values.speed;
+        if (values.listen !== undefined) flags.listen = values.listen;
+        if (values['log-level'] !== undefined) flags.logLevel = values['log-level'];
+        const { demo } = await import('./demo.ts');
+        return await demo(flags, io);
+      }
       default:
         throw new UsageError(`unknown command ${JSON.stringify(command)} (commands: doctor, checks, watch, demo)`);
     }

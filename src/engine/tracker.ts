@@ -103,7 +103,8 @@ export class IncidentTracker {
       if (t.type === 'resolved') this.lastAnnounced.delete(t.incident.id);
       else this.lastAnnounced.set(t.incident.id, { sev: t.incident.severity, root: t.incident.rootCauseId });
     }
-    return out.sort((a, b) => order(a.type) - order(b.type) || compareIncidents(a.incident, b.incident));
+    // Causes before what they explain, so a reader meets the root first.
+    return out.sort((a, b) => order(a.type) - order(b.type) || Number(a.incident.rootCauseId !== undefined) - Number(b.incident.rootCauseId !== undefined) || compareIncidents(a.incident, b.incident));
   }
 
   /** The open incidents now, sorted. */
