@@ -288,7 +288,21 @@ export class Agent {
     return this.store.get(o.kind as KindName, o.namespace, o.name) !== undefined || o.uid === undefined;
   }
 
+  /** Whether this replica emits (always, unless leader election made it a standby). */
+  emitting = true;
+
+  /** Leadership changed: a new leader announces every open incident (ids make it idempotent). */
+  setEmitting(on: boolean): void {
+    const was = this.emitting;
+    this.emitting = on;
+    if (on && !was) {
+      const all = this.announceAll();
+      if (all.length > 0) this.emit(all);
+    }
+  }
+
   private emit(ts: readonly Transition[]): void {
+    if (!this.emitting) return;
     for (const s of this.sinks) {
       try {
         s.transitions(ts);

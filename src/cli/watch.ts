@@ -14,6 +14,7 @@ import type { Telemetry } from '../otel/telemetry.ts';
 import { version } from './version.ts';
 import { KubernetesEventsSink } from '../sinks/k8s-events.ts';
 import { SentinelSink } from '../sinks/sentinel.ts';
+import { LeaderElector } from '../agent/leader.ts';
 import { UsageError, parseLogLevel, type IO } from './io.ts';
 
 export interface WatchFlags extends CommonFlags {
@@ -62,6 +63,7 @@ export function logSink(log: Logger): IncidentSink {
 
 export interface RunningWatch {
   agent: Agent;
+  elector?: LeaderElector;
   telemetry?: Telemetry;
   server: AgentHttpServer;
   url: string;
@@ -75,6 +77,8 @@ export interface StartOptions {
   /** The environment for OpenTelemetry (OTEL_*); without it, no telemetry is exported. */
   telemetryEnv?: Readonly<Record<string, string | undefined>>;
   prometheus?: boolean;
+  /** The identity in leader election (default: the pod name). */
+  identity?: string;
 }
 
 /** The telemetry as an incident sink, fed by the agent. */
@@ -120,6 +124,25 @@ export async function startWatch(cfg: AgentConfig, client: KubeClient, log: Logg
   } catch (err) {
     throw new UsageError(`cannot listen on ${cfg.listen}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
   }
+  let elector: LeaderElector | undefined;
+  if (cfg.leaderElection.enabled) {
+    const le = cfg.leaderElection;
+    // A standby keeps its store synced and its incidents tracked, but emits nothing.
+    agent.setEmitting(false);
+    elector = new LeaderElector({
+      client,
+      namespace: le.leaseNamespace,
+      name: le.leaseName,
+      identity: opts.identity ?? opts.telemetryEnv?.HOSTNAME ?? `sentinel-agent-${randomUUID().slice(0, 8)}`,
+      leaseDurationMs: le.leaseDurationSeconds * 1000,
+      renewDeadlineMs: le.renewDeadlineSeconds * 1000,
+      retryPeriodMs: le.retryPeriodSeconds * 1000,
+      log,
+      onStartedLeading: () => agent.setEmitting(true),
+      onStoppedLeading: () => agent.setEmitting(false),
+    });
+    elector.start();
+  }
   // The reflectors start listing while the OpenTelemetry SDK loads: the first evaluation waits for the
   // sync anyway. Incidents opened before the SDK was ready are announced to it once it is.
   agent.start();
@@ -130,7 +153,8 @@ export async function startWatch(cfg: AgentConfig, client: KubeClient, log: Logg
     telemetry = await Telemetry.create(
       { settings, clusterName: cfg.clusterName, serviceVersion: version(), instanceId: opts.telemetryEnv?.HOSTNAME ?? randomUUID(), log, prometheus: opts.prometheus === true },
       {
-        openIncidents: () => agent.openIncidents(),
+        openIncidents: () => (agent.emitting ? agent.openIncidents() : []),
+        emitting: () => agent.emitting,
         reflectorStats: () => agent.reflectorStats(),
         sources: () => agent.sources(),
         objectCounts: () => agent.objectCounts(),
@@ -146,8 +170,10 @@ export async function startWatch(cfg: AgentConfig, client: KubeClient, log: Logg
     server,
     url,
     ...(telemetry ? { telemetry } : {}),
+    ...(elector ? { elector } : {}),
     async stop() {
       await agent.stop();
+      await elector?.stop();
       await server.stop();
     },
   };

@@ -25,7 +25,17 @@ export interface SinksConfig {
   sentinel?: { url: string; source: string; apiKey?: string };
 }
 
+export interface LeaderElectionConfig {
+  enabled: boolean;
+  leaseName: string;
+  leaseNamespace: string;
+  leaseDurationSeconds: number;
+  renewDeadlineSeconds: number;
+  retryPeriodSeconds: number;
+}
+
 export interface AgentConfig {
+  leaderElection: LeaderElectionConfig;
   sinks: SinksConfig;
   clusterName: string;
   namespaces: string[];
@@ -110,6 +120,7 @@ const TOP_KEYS = [
   'watch',
   'http',
   'sinks',
+  'leaderElection',
   // Read by the telemetry; accepted here so one file serves every command.
   'telemetry',
 ];
@@ -210,6 +221,26 @@ export function applyConfigDocument(doc: unknown, base: AgentConfig, file: strin
     }
     cfg.sinks = sinks;
   }
+  if (doc.leaderElection !== undefined) {
+    const le = doc.leaderElection;
+    if (!isRec(le)) throw new ConfigError(`${w('leaderElection')}: expected a mapping`);
+    only(le, ['enabled', 'leaseName', 'leaseNamespace', 'leaseDuration', 'renewDeadline', 'retryPeriod'], w('leaderElection'));
+    const c2: LeaderElectionConfig = { ...cfg.leaderElection };
+    if (le.enabled !== undefined) {
+      if (typeof le.enabled !== 'boolean') throw new ConfigError(`${w('leaderElection.enabled')}: expected true or false`);
+      c2.enabled = le.enabled;
+    }
+    if (le.leaseName !== undefined) c2.leaseName = str(le.leaseName, w('leaderElection.leaseName'));
+    if (le.leaseNamespace !== undefined) c2.leaseNamespace = str(le.leaseNamespace, w('leaderElection.leaseNamespace'));
+    if (le.leaseDuration !== undefined) c2.leaseDurationSeconds = positive(parseDuration(le.leaseDuration, w('leaderElection.leaseDuration')), w('leaderElection.leaseDuration'));
+    if (le.renewDeadline !== undefined) c2.renewDeadlineSeconds = positive(parseDuration(le.renewDeadline, w('leaderElection.renewDeadline')), w('leaderElection.renewDeadline'));
+    if (le.retryPeriod !== undefined) c2.retryPeriodSeconds = positive(parseDuration(le.retryPeriod, w('leaderElection.retryPeriod')), w('leaderElection.retryPeriod'));
+    // client-go's invariants: duration > deadline > retry period.
+    if (!(c2.leaseDurationSeconds > c2.renewDeadlineSeconds && c2.renewDeadlineSeconds > c2.retryPeriodSeconds)) {
+      throw new ConfigError(`${w('leaderElection')}: leaseDuration must exceed renewDeadline, which must exceed retryPeriod`);
+    }
+    cfg.leaderElection = c2;
+  }
   if (doc.http !== undefined) {
     if (!isRec(doc.http)) throw new ConfigError(`${w('http')}: expected a mapping`);
     only(doc.http, ['listen'], w('http'));
@@ -250,12 +281,15 @@ export function defaultAgentConfig(): AgentConfig {
     watch: { holdSeconds: 60, fullEvaluationSeconds: 60, relistIntervalSeconds: 0, watchTimeoutSeconds: [300, 600], inactivitySeconds: 150 },
     listen: '0.0.0.0:8080',
     sinks: { kubernetesEvents: { enabled: false, ratePerSecond: 5, burst: 20 } },
+    leaderElection: { enabled: false, leaseName: 'sentinel-agent', leaseNamespace: 'sentinel-agent', leaseDurationSeconds: 15, renewDeadlineSeconds: 10, retryPeriodSeconds: 2 },
   };
 }
 
 export function loadConfig(inputs: ConfigInputs): AgentConfig {
   let cfg = defaultAgentConfig();
   const env = inputs.env;
+  // The Lease lives in the agent's own namespace unless the file says otherwise.
+  if (env.POD_NAMESPACE) cfg.leaderElection = { ...cfg.leaderElection, leaseNamespace: env.POD_NAMESPACE };
   const file = inputs.configFile ?? env.SENTINEL_AGENT_CONFIG;
   if (file) {
     let text: string;
@@ -279,6 +313,7 @@ export function loadConfig(inputs: ConfigInputs): AgentConfig {
   const envCluster = env.SENTINEL_AGENT_CLUSTER_NAME ?? env.MCP_CLUSTER_NAME;
   if (envCluster) cfg.clusterName = envCluster;
   if (env.SENTINEL_AGENT_LISTEN) cfg.listen = env.SENTINEL_AGENT_LISTEN;
+  if (env.SENTINEL_AGENT_LEADER_ELECTION) cfg.leaderElection = { ...cfg.leaderElection, enabled: env.SENTINEL_AGENT_LEADER_ELECTION === 'true' };
   if (env.SENTINEL_AGENT_KUBERNETES_EVENTS) cfg.sinks.kubernetesEvents = { ...cfg.sinks.kubernetesEvents, enabled: env.SENTINEL_AGENT_KUBERNETES_EVENTS === 'true' };
   if (env.SENTINEL_AGENT_SENTINEL_URL) cfg.sinks.sentinel = { source: cfg.sinks.sentinel?.source ?? 'sentinel-agent', url: env.SENTINEL_AGENT_SENTINEL_URL };
   // The ingest key is a secret: from the environment (a Secret), never from the config file.

@@ -20,6 +20,8 @@ import { INSTRUMENTATION_SCOPE, METRIC, logAttributes, eventName, severityOf } f
 
 export interface TelemetrySource {
   openIncidents(): Incident[];
+  /** False on a standby replica (leader election): its incident series are not reported. */
+  emitting?(): boolean;
   reflectorStats(): { kind: string; stats: { restarts: number; relists: number; events: number; malformed: number; throttled: number } }[];
   sources(): Record<string, SourceState>;
   objectCounts(): Record<string, number>;
@@ -297,6 +299,8 @@ export class Telemetry {
     meter
       .createObservableGauge(METRIC.incidents, { description: 'Open incidents by object kind, severity and reason.', unit: '{incident}' })
       .addCallback((r) => {
+        // Only the leader reports incident series: two replicas would double every count.
+        if (src.emitting && !src.emitting()) return;
         const counts = new Map<string, number>();
         for (const i of src.openIncidents()) {
           const k = `${i.object.kind}\u0000${i.reason}\u0000${i.severity}`;

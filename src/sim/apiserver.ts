@@ -259,6 +259,8 @@ export class FakeApiServer {
     if (this.opts.token && req.headers.authorization !== `Bearer ${this.opts.token}`) {
       return this.send(res, rec, 401, status(401, 'Unauthorized', 'Unauthorized'));
     }
+    const lease = /^\/apis\/coordination\.k8s\.io\/v1\/namespaces\/([^/]+)\/leases(?:\/([^/]+))?$/.exec(url.pathname);
+    if (lease) return this.leaseRequest(req, res, rec, lease[1] ?? '', lease[2]);
     if (req.method === 'POST' || req.method === 'PATCH' || req.method === 'PUT') return this.write(req, res, rec, url);
     if (req.method !== 'GET') return this.send(res, rec, 405, status(405, 'MethodNotAllowed', `the server does not allow ${req.method}`));
     const isWatch = url.searchParams.get('watch') === 'true' || url.searchParams.get('watch') === '1';
@@ -311,6 +313,48 @@ export class FakeApiServer {
     }
     if (isWatch) return this.watch(res, rec, info, ns, url.searchParams, fault?.status === 410);
     return this.list(res, rec, info, ns, url.searchParams);
+  }
+
+  /** coordination.k8s.io/v1 Leases (leader election), by namespace/name. */
+  readonly leases = new Map<string, Raw>();
+
+  private leaseRequest(req: http.IncomingMessage, res: http.ServerResponse, rec: RequestRecord, ns: string, name: string | undefined): void {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      if (this.forbidden.has('leases')) return this.send(res, rec, 403, status(403, 'Forbidden', 'leases.coordination.k8s.io is forbidden'));
+      const key = `${ns}/${name ?? ''}`;
+      if (req.method === 'GET') {
+        const l = name ? this.leases.get(key) : undefined;
+        return l ? this.send(res, rec, 200, JSON.stringify(l)) : this.send(res, rec, 404, status(404, 'NotFound', `leases.coordination.k8s.io "${name ?? ''}" not found`));
+      }
+      let body: Raw;
+      try {
+        body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Raw;
+      } catch {
+        return this.send(res, rec, 400, status(400, 'BadRequest', 'the body is not JSON'));
+      }
+      const n = body.metadata?.name ?? name ?? '';
+      const k = `${ns}/${n}`;
+      if (req.method === 'POST') {
+        if (this.leases.has(k)) return this.send(res, rec, 409, status(409, 'AlreadyExists', `leases.coordination.k8s.io "${n}" already exists`));
+        body.metadata = { ...(body.metadata ?? {}), name: n, namespace: ns, resourceVersion: String(++this.rv) };
+        this.leases.set(k, body);
+        return this.send(res, rec, 201, JSON.stringify(body));
+      }
+      if (req.method === 'PUT') {
+        const cur = this.leases.get(k);
+        if (!cur) return this.send(res, rec, 404, status(404, 'NotFound', `leases.coordination.k8s.io "${n}" not found`));
+        // Optimistic concurrency: the update must carry the current resourceVersion.
+        if (body.metadata?.resourceVersion !== cur.metadata?.resourceVersion) {
+          return this.send(res, rec, 409, status(409, 'Conflict', `Operation cannot be fulfilled on leases.coordination.k8s.io "${n}": the object has been modified; please apply your changes to the latest version and try again`));
+        }
+        body.metadata = { ...(body.metadata ?? {}), name: n, namespace: ns, resourceVersion: String(++this.rv) };
+        this.leases.set(k, body);
+        return this.send(res, rec, 200, JSON.stringify(body));
+      }
+      return this.send(res, rec, 405, status(405, 'MethodNotAllowed', `the server does not allow ${req.method} on leases`));
+    });
   }
 
   /** Core v1 Events written by clients (the Events sink), by namespace/name. */

@@ -1,0 +1,30 @@
+// npm run generate: writes the files derived from the code (the ClusterRole from the checks' needs,
+// the Collector config copy that kustomize can load, the PrometheusRule from the plain rules file).
+// Tests fail when a committed copy is stale.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { parse, stringify } from 'yaml';
+import { CHECKS } from '../src/checks/registry.ts';
+import { neededKinds } from '../src/engine/evaluate.ts';
+import { clusterRoleYaml } from '../src/kube/rbac.ts';
+
+const root = new URL('../', import.meta.url);
+const out = (p: string, s: string): void => writeFileSync(new URL(p, root), s);
+
+export function generated(): Record<string, string> {
+  const rules = parse(readFileSync(new URL('deploy/prometheus/sentinel-agent-rules.yaml', root), 'utf8')) as { groups: unknown[] };
+  const promRule = {
+    apiVersion: 'monitoring.coreos.com/v1',
+    kind: 'PrometheusRule',
+    metadata: { name: 'sentinel-agent', labels: { 'app.kubernetes.io/name': 'sentinel-agent', role: 'alert-rules' } },
+    spec: { groups: rules.groups },
+  };
+  return {
+    'deploy/base/clusterrole.yaml': clusterRoleYaml(neededKinds(CHECKS, true)),
+    'deploy/base/collector/otel-collector-config.yaml': `# GENERATED copy of /otel-collector-config.yaml (kustomize loads files only below its root); npm run generate.\n${readFileSync(new URL('otel-collector-config.yaml', root), 'utf8')}`,
+    'deploy/overlays/prometheus-operator/prometheusrule.yaml': `# GENERATED from deploy/prometheus/sentinel-agent-rules.yaml; npm run generate.\n${stringify(promRule, { lineWidth: 0 })}`,
+  };
+}
+
+if (process.argv[1] && import.meta.url.endsWith(process.argv[1].split('/').pop() ?? '')) {
+  for (const [p, s] of Object.entries(generated())) out(p, s);
+}
