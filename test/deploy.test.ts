@@ -1,0 +1,127 @@
+// deploy/: every overlay renders with kubectl kustomize (offline), every object passes schema
+// validation (kubernetes-models), the hardening and the RBAC scope hold, and the generated files are
+// current. The Dockerfile is checked statically (no Docker engine here).
+
+import { describe, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { parseAllDocuments } from 'yaml';
+import { generated } from '../scripts/generate.ts';
+
+const ROOT = fileURLToPath(new URL('../', import.meta.url));
+type Obj = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string }; [k: string]: unknown };
+
+function render(dir: string): Obj[] {
+  const out = execFileSync('kubectl', ['kustomize', `deploy/${dir}`], { cwd: ROOT, encoding: 'utf8' });
+  return parseAllDocuments(out).map((d) => d.toJS() as Obj);
+}
+
+async function validate(o: Obj): Promise<void> {
+  if (o.apiVersion === 'monitoring.coreos.com/v1') return; // a CRD: its shape is tested below
+  const [group, version] = o.apiVersion.includes('/') ? o.apiVersion.split('/') : ['', o.apiVersion];
+  const mod = (await import(`kubernetes-models/${group ? `${group}/` : ''}${version}/${o.kind}`)) as { [k: string]: new (x: unknown) => { validate(): void } };
+  const Model = mod[o.kind] ?? mod.default;
+  if (!Model) throw new Error(`no schema for ${o.apiVersion} ${o.kind}`);
+  new Model(o).validate();
+}
+
+const OVERLAYS = ['base', 'overlays/events', 'overlays/ha', 'overlays/prometheus-operator'];
+
+describe('deploy/ renders and validates', () => {
+  for (const dir of OVERLAYS) {
+    it(`${dir}: kubectl kustomize renders schema-valid objects`, async () => {
+      const objs = render(dir);
+      expect(objs.length).toBeGreaterThanOrEqual(12);
+      for (const o of objs) await validate(o);
+      const namespaced = objs.filter((o) => !['Namespace', 'ClusterRole', 'ClusterRoleBinding'].includes(o.kind));
+      for (const o of namespaced) expect(o.metadata.namespace, `${o.kind} ${o.metadata.name}`).toBe('sentinel-agent');
+    });
+  }
+});
+
+describe('hardening (Pod Security Standards "restricted")', () => {
+  for (const dir of OVERLAYS) {
+    it(`${dir}: every pod is non-root, read-only, no escalation, no capabilities, RuntimeDefault seccomp, with resources and probes`, () => {
+      for (const d of render(dir).filter((o) => o.kind === 'Deployment')) {
+        const spec = (d.spec as { template: { spec: Record<string, unknown> } }).template.spec as {
+          securityContext: { runAsNonRoot: boolean; seccompProfile: { type: string } };
+          containers: { securityContext: Record<string, unknown>; resources: { requests: object; limits: { memory: string } }; livenessProbe: unknown; readinessProbe: unknown }[];
+          terminationGracePeriodSeconds: number;
+        };
+        expect(spec.securityContext.runAsNonRoot, d.metadata.name).toBe(true);
+        expect(spec.securityContext.seccompProfile.type).toBe('RuntimeDefault');
+        expect(spec.terminationGracePeriodSeconds).toBeGreaterThanOrEqual(15);
+        for (const c of spec.containers) {
+          expect(c.securityContext).toMatchObject({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, runAsNonRoot: true, capabilities: { drop: ['ALL'] } });
+          expect(c.resources.requests).toBeTruthy();
+          expect(c.resources.limits.memory).toMatch(/Mi|Gi/);
+          expect(c.livenessProbe).toBeTruthy();
+          expect(c.readinessProbe).toBeTruthy();
+        }
+      }
+      const agent = render(dir).find((o) => o.kind === 'Deployment' && o.metadata.name === 'sentinel-agent') as Obj;
+      const c = ((agent.spec as { template: { spec: { containers: { livenessProbe: { httpGet: { path: string } }; readinessProbe: { httpGet: { path: string } }; args: string[] }[] } } }).template.spec.containers)[0];
+      expect(c?.livenessProbe.httpGet.path).toBe('/healthz');
+      expect(c?.readinessProbe.httpGet.path).toBe('/readyz');
+      expect(c?.args[0]).toBe('watch');
+    });
+  }
+});
+
+describe('RBAC scope', () => {
+  it('base: read-only (get/list/watch) on exactly the kinds the checks need, nothing on Secrets', () => {
+    const roles = render('base').filter((o) => o.kind === 'ClusterRole' || o.kind === 'Role');
+    expect(roles.map((r) => r.metadata.name)).toEqual(['sentinel-agent']);
+    const rules = (roles[0] as { rules: { apiGroups: string[]; resources: string[]; verbs: string[] }[] }).rules;
+    for (const r of rules) {
+      expect(r.verbs).toEqual(['get', 'list', 'watch']);
+      expect(r.resources).not.toContain('secrets');
+      expect(r.resources).not.toContain('*');
+    }
+    expect(rules.flatMap((r) => r.resources).sort()).toEqual(['certificaterequests', 'certificates', 'configmaps', 'deployments', 'endpoints', 'endpointslices', 'ingresses', 'mcpservers', 'pods', 'replicasets', 'services']);
+  });
+
+  it('events overlay adds only create/patch on events; ha only get/update on its Lease and create', () => {
+    const ev = render('overlays/events').find((o) => o.metadata.name === 'sentinel-agent-events' && o.kind === 'ClusterRole') as { rules: unknown[] };
+    expect(ev.rules).toEqual([{ apiGroups: [''], resources: ['events'], verbs: ['create', 'patch'] }]);
+    const ha = render('overlays/ha');
+    const role = ha.find((o) => o.kind === 'Role') as { rules: unknown[] };
+    expect(role.rules).toEqual([
+      { apiGroups: ['coordination.k8s.io'], resources: ['leases'], resourceNames: ['sentinel-agent'], verbs: ['get', 'update'] },
+      { apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['create'] },
+    ]);
+    const dep = ha.find((o) => o.kind === 'Deployment' && o.metadata.name === 'sentinel-agent') as { spec: { replicas: number; template: { spec: { containers: { env: { name: string; value?: string }[] }[] } } } };
+    expect(dep.spec.replicas).toBe(2);
+    expect(dep.spec.template.spec.containers[0]?.env).toContainEqual({ name: 'SENTINEL_AGENT_LEADER_ELECTION', value: 'true' });
+    expect(ha.find((o) => o.kind === 'PodDisruptionBudget')).toBeTruthy();
+  });
+
+  it('the agent NetworkPolicy allows egress only to DNS, the API server ports and the Collector', () => {
+    const np = render('base').find((o) => o.kind === 'NetworkPolicy' && o.metadata.name === 'sentinel-agent') as { spec: { policyTypes: string[]; egress: { ports: { port: number }[] }[] } };
+    expect(np.spec.policyTypes).toEqual(['Ingress', 'Egress']);
+    expect(np.spec.egress.map((e) => e.ports.map((p) => p.port).sort((a, b) => a - b))).toEqual([[53, 53], [443, 6443], [4317, 4318]]);
+  });
+});
+
+describe('generated files are current', () => {
+  for (const [path, content] of Object.entries(generated())) {
+    it(`${path} (npm run generate)`, () => {
+      expect(readFileSync(new URL(`../${path}`, import.meta.url), 'utf8')).toBe(content);
+    });
+  }
+});
+
+describe('container image', () => {
+  const df = readFileSync(new URL('../Dockerfile', import.meta.url), 'utf8');
+  it('multi-stage on Node 24, production dependencies only, non-root, watch by default', () => {
+    expect(df.match(/^FROM /gm)?.length).toBeGreaterThanOrEqual(2);
+    expect(df).toMatch(/^FROM node:24[^\s]* AS build/m);
+    expect(df).toMatch(/^FROM gcr\.io\/distroless\/nodejs24[^\s]*:nonroot/m);
+    expect(df).toMatch(/npm prune --omit=dev/);
+    expect(df).toMatch(/^USER 65532:65532$/m);
+    expect(df).toMatch(/^CMD \["watch"\]$/m);
+    const ignore = readFileSync(new URL('../.dockerignore', import.meta.url), 'utf8');
+    for (const x of ['node_modules', 'test', '.git']) expect(ignore.split('\n')).toContain(x);
+  });
+});
