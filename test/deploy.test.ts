@@ -73,7 +73,7 @@ describe('RBAC scope', () => {
   it('base: read-only (get/list/watch) on exactly the kinds the checks need, nothing on Secrets', () => {
     const roles = render('base').filter((o) => o.kind === 'ClusterRole' || o.kind === 'Role');
     expect(roles.map((r) => r.metadata.name)).toEqual(['sentinel-agent']);
-    const rules = (roles[0] as { rules: { apiGroups: string[]; resources: string[]; verbs: string[] }[] }).rules;
+    const rules = (roles[0] as unknown as { rules: { apiGroups: string[]; resources: string[]; verbs: string[] }[] }).rules;
     for (const r of rules) {
       expect(r.verbs).toEqual(['get', 'list', 'watch']);
       expect(r.resources).not.toContain('secrets');
@@ -83,22 +83,22 @@ describe('RBAC scope', () => {
   });
 
   it('events overlay adds only create/patch on events; ha only get/update on its Lease and create', () => {
-    const ev = render('overlays/events').find((o) => o.metadata.name === 'sentinel-agent-events' && o.kind === 'ClusterRole') as { rules: unknown[] };
+    const ev = render('overlays/events').find((o) => o.metadata.name === 'sentinel-agent-events' && o.kind === 'ClusterRole') as unknown as { rules: unknown[] };
     expect(ev.rules).toEqual([{ apiGroups: [''], resources: ['events'], verbs: ['create', 'patch'] }]);
     const ha = render('overlays/ha');
-    const role = ha.find((o) => o.kind === 'Role') as { rules: unknown[] };
+    const role = ha.find((o) => o.kind === 'Role') as unknown as { rules: unknown[] };
     expect(role.rules).toEqual([
       { apiGroups: ['coordination.k8s.io'], resources: ['leases'], resourceNames: ['sentinel-agent'], verbs: ['get', 'update'] },
       { apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['create'] },
     ]);
-    const dep = ha.find((o) => o.kind === 'Deployment' && o.metadata.name === 'sentinel-agent') as { spec: { replicas: number; template: { spec: { containers: { env: { name: string; value?: string }[] }[] } } } };
+    const dep = ha.find((o) => o.kind === 'Deployment' && o.metadata.name === 'sentinel-agent') as unknown as { spec: { replicas: number; template: { spec: { containers: { env: { name: string; value?: string }[] }[] } } } };
     expect(dep.spec.replicas).toBe(2);
     expect(dep.spec.template.spec.containers[0]?.env).toContainEqual({ name: 'SENTINEL_AGENT_LEADER_ELECTION', value: 'true' });
     expect(ha.find((o) => o.kind === 'PodDisruptionBudget')).toBeTruthy();
   });
 
   it('the agent NetworkPolicy allows egress only to DNS, the API server ports and the Collector', () => {
-    const np = render('base').find((o) => o.kind === 'NetworkPolicy' && o.metadata.name === 'sentinel-agent') as { spec: { policyTypes: string[]; egress: { ports: { port: number }[] }[] } };
+    const np = render('base').find((o) => o.kind === 'NetworkPolicy' && o.metadata.name === 'sentinel-agent') as unknown as { spec: { policyTypes: string[]; egress: { ports: { port: number }[] }[] } };
     expect(np.spec.policyTypes).toEqual(['Ingress', 'Egress']);
     expect(np.spec.egress.map((e) => e.ports.map((p) => p.port).sort((a, b) => a - b))).toEqual([[53, 53], [443, 6443], [4317, 4318]]);
   });
