@@ -51,6 +51,10 @@ for (let i = 0; i < 3; i++) {
   whole.push({ ...rep, ms: wall });
 }
 const f = (n: number): string => n.toFixed(0);
+// B5 in a child with --expose-gc (heap growth of a store holding N objects of one kind).
+const b5 = JSON.parse(
+  spawnSync(process.execPath, ['--expose-gc', '-e', `import('${new URL('./memory.ts', import.meta.url).href}').then(m => process.stdout.write(JSON.stringify(m.bytesPerObject(${PODS}))))`], { encoding: 'utf8' }).stdout || '{}',
+) as Record<string, number>;
 const { benchWatch } = await import('./watch.ts');
 const w = process.env.BENCH_SKIP_WATCH ? undefined : await benchWatch(PODS, { detectSamples: 40, steadySeconds: 30 });
 const rows = [
@@ -63,6 +67,7 @@ const rows = [
   ['B0 whole doctor run, wall (best of 3)', `${f(Math.min(...whole.map((w) => w.ms)))} ms`, '< 10000 ms'],
   ['B0 whole doctor run, peak RSS', `${f(Math.max(...whole.map((x) => x.maxRssMiB)))} MiB`, ''],
 ];
+for (const [kind, bytes] of Object.entries(b5)) rows.push([`B5 memory per ${kind} after projection`, `${bytes} B`, kind === 'Pod' ? '<= 600 B' : ['ReplicaSet', 'Deployment', 'EndpointSlice'].includes(kind) ? '<= 400 B' : '']);
 if (w) {
   rows.push(
     ['W watch: start → ready', `${f(w.readyMs)} ms`, '< 8000 ms'],

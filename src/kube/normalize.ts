@@ -63,8 +63,19 @@ function shareRecord(r: Record<string, string>): Readonly<Record<string, string>
 }
 
 const EMPTY: Readonly<Record<string, string>> = Object.freeze({});
+const UNKNOWN_STATE: ContainerState = Object.freeze({ state: 'unknown' as const });
+const NO_CONDITIONS: readonly Condition[] = Object.freeze([]);
+
+/** An array whose backing store is exactly its length (arrays grown by push keep spare capacity). */
+function exact<T>(a: T[]): readonly T[] {
+  return a.length === 0 ? (NO_CONDITIONS as readonly T[]) : a.slice();
+}
 const NO_OWNERS: readonly OwnerRef[] = Object.freeze([]);
 const ownerLists = new Map<string, readonly OwnerRef[]>();
+
+function freezeOwners(list: OwnerRef[]): readonly OwnerRef[] {
+  return list.length === 0 ? NO_OWNERS : list;
+}
 
 /** Owner reference lists, shared: every pod of a ReplicaSet has the same one. */
 function shareOwners(list: OwnerRef[]): readonly OwnerRef[] {
@@ -167,16 +178,25 @@ class Reader {
     return t;
   }
 
-  /** A string map (labels, selectors), shared with every identical map already seen. */
-  strMap(v: unknown, path: string): Readonly<Record<string, string>> {
+  /**
+   * A string map (labels, selectors). `share`: the map is likely repeated by many objects (the pods
+   * of one ReplicaSet) and is shared with every identical one seen; otherwise sharing would only add
+   * a cache entry per object.
+   */
+  strMap(v: unknown, path: string, share = false): Readonly<Record<string, string>> {
     const r = this.rec(v, path);
     if (!r) return EMPTY;
     const out: Record<string, string> = {};
+    let n = 0;
     for (const [k, val] of Object.entries(r)) {
       const s = this.str(val, `${path}.${k}`);
-      if (s !== undefined) out[k] = s;
+      if (s !== undefined) {
+        out[k] = s;
+        n++;
+      }
     }
-    return shareRecord(out);
+    if (n === 0) return EMPTY;
+    return share ? shareRecord(out) : out;
   }
 
   strs(v: unknown, path: string): string[] {
@@ -188,27 +208,28 @@ class Reader {
     return out;
   }
 
-  conditions(v: unknown, path: string, kind?: KindName): Condition[] {
+  conditions(v: unknown, path: string, kind?: KindName): readonly Condition[] {
     const keep = kind ? KEPT_CONDITIONS[kind] : undefined;
     const noMessage = kind ? DROPPED_MESSAGES[kind] : undefined;
-    return this.recs(v, path).flatMap((c, i) => {
+    const list = this.recs(v, path).flatMap((c, i) => {
       const p = `${path}[${i}]`;
       const type = this.str(c.type, `${p}.type`);
       if (!type || (keep && !keep.has(type))) return [];
       const raw = this.str(c.status, `${p}.status`);
       // A condition whose status is neither True nor False is Unknown (API semantics).
       const status: ConditionStatus = raw === 'True' || raw === 'False' ? raw : 'Unknown';
-      const out: Condition = { type: intern(type), status };
       const reason = this.str(c.reason, `${p}.reason`);
-      if (reason) out.reason = intern(reason);
-      const message = noMessage?.has(type) ? undefined : this.str(c.message, `${p}.message`);
-      if (message) out.message = message;
-      const ltt = this.time(c.lastTransitionTime, `${p}.lastTransitionTime`) ?? this.time(c.lastUpdateTime, `${p}.lastUpdateTime`);
-      if (ltt !== undefined) out.lastTransitionTime = ltt;
-      const og = this.num(c.observedGeneration, `${p}.observedGeneration`);
-      if (og !== undefined) out.observedGeneration = og;
+      const out: Condition = {
+        type: intern(type),
+        status,
+        reason: reason ? intern(reason) : undefined,
+        message: (noMessage?.has(type) ? undefined : this.str(c.message, `${p}.message`)) || undefined,
+        lastTransitionTime: this.time(c.lastTransitionTime, `${p}.lastTransitionTime`) ?? this.time(c.lastUpdateTime, `${p}.lastUpdateTime`),
+        observedGeneration: this.num(c.observedGeneration, `${p}.observedGeneration`),
+      };
       return [out];
     });
+    return exact(list);
   }
 }
 
@@ -236,7 +257,7 @@ export function normalize(raw: unknown, fallback?: { kind?: string; apiVersion?:
   if (!info.acceptedApiVersions.includes(apiVersion)) {
     return { skipped: `${kind} of apiVersion ${apiVersion} is not understood`, notes: r.notes };
   }
-  const meta = readMeta(r, o, apiVersion);
+  const meta = readMeta(r, o, apiVersion, kind);
   if (!meta) return { skipped: `${kind} without metadata.name`, notes: r.notes };
   const spec = r.rec(o.spec, 'spec') ?? {};
   const status = r.rec(o.status, 'status') ?? {};
@@ -249,7 +270,9 @@ function defaultApiVersion(kind: KindName): string {
   return k.group === '' ? k.version : `${k.group}/${k.version}`;
 }
 
-function readMeta(r: Reader, o: Rec, apiVersion: string): Meta | undefined {
+function readMeta(r: Reader, o: Rec, apiVersion: string, kind: KindName): Meta | undefined {
+  // Pods come in families (a ReplicaSet's pods share labels and owner): share those, not the rest.
+  const share = kind === 'Pod';
   const m = r.rec(o.metadata, 'metadata') ?? {};
   const name = r.str(m.name, 'metadata.name');
   if (!name) return undefined;
@@ -257,8 +280,12 @@ function readMeta(r: Reader, o: Rec, apiVersion: string): Meta | undefined {
     apiVersion: intern(apiVersion),
     namespace: intern(r.str(m.namespace, 'metadata.namespace') || 'default'),
     name,
-    labels: r.strMap(m.labels, 'metadata.labels'),
-    owners: shareOwners(r.recs(m.ownerReferences, 'metadata.ownerReferences').flatMap((ref, i): OwnerRef[] => {
+    uid: r.str(m.uid, 'metadata.uid') || undefined,
+    generation: r.num(m.generation, 'metadata.generation'),
+    creationTimestamp: r.time(m.creationTimestamp, 'metadata.creationTimestamp'),
+    deletionTimestamp: r.time(m.deletionTimestamp, 'metadata.deletionTimestamp'),
+    labels: r.strMap(m.labels, 'metadata.labels', share),
+    owners: (share ? shareOwners : freezeOwners)(r.recs(m.ownerReferences, 'metadata.ownerReferences').flatMap((ref, i): OwnerRef[] => {
       const p = `metadata.ownerReferences[${i}]`;
       const kind = r.str(ref.kind, `${p}.kind`);
       const oname = r.str(ref.name, `${p}.name`);
@@ -266,22 +293,14 @@ function readMeta(r: Reader, o: Rec, apiVersion: string): Meta | undefined {
       const out: OwnerRef = {
         apiVersion: intern(r.str(ref.apiVersion, `${p}.apiVersion`) ?? ''),
         kind: intern(kind),
-        name: intern(oname),
+        name: share ? intern(oname) : oname,
         controller: r.bool(ref.controller, `${p}.controller`) ?? false,
       };
       const uid = r.str(ref.uid, `${p}.uid`);
-      if (uid) out.uid = intern(uid);
+      if (uid) out.uid = share ? intern(uid) : uid;
       return [out];
     })),
   };
-  const uid = r.str(m.uid, 'metadata.uid');
-  if (uid) meta.uid = uid;
-  const gen = r.num(m.generation, 'metadata.generation');
-  if (gen !== undefined) meta.generation = gen;
-  const ct = r.time(m.creationTimestamp, 'metadata.creationTimestamp');
-  if (ct !== undefined) meta.creationTimestamp = ct;
-  const dt = r.time(m.deletionTimestamp, 'metadata.deletionTimestamp');
-  if (dt !== undefined) meta.deletionTimestamp = dt;
   return meta;
 }
 
@@ -319,20 +338,17 @@ function containerState(r: Reader, v: unknown, path: string): ContainerState | u
     const d = r.rec(s[state], `${path}.${state}`);
     if (!d) continue;
     const p = `${path}.${state}`;
-    const out: ContainerState = { state };
     const reason = r.str(d.reason, `${p}.reason`);
-    if (reason) out.reason = intern(reason);
-    const message = r.str(d.message, `${p}.message`);
-    if (message) out.message = message;
-    const exitCode = r.num(d.exitCode, `${p}.exitCode`);
-    if (exitCode !== undefined) out.exitCode = exitCode;
-    const signal = r.num(d.signal, `${p}.signal`);
-    if (signal !== undefined) out.signal = signal;
-    const startedAt = r.time(d.startedAt, `${p}.startedAt`);
-    if (startedAt !== undefined) out.startedAt = startedAt;
-    const finishedAt = r.time(d.finishedAt, `${p}.finishedAt`);
-    if (finishedAt !== undefined) out.finishedAt = finishedAt;
-    return out;
+    // One literal with every field: objects of one shape, no out-of-object property storage.
+    return {
+      state,
+      reason: reason ? intern(reason) : undefined,
+      message: r.str(d.message, `${p}.message`) || undefined,
+      exitCode: r.num(d.exitCode, `${p}.exitCode`),
+      signal: r.num(d.signal, `${p}.signal`),
+      startedAt: r.time(d.startedAt, `${p}.startedAt`),
+      finishedAt: r.time(d.finishedAt, `${p}.finishedAt`),
+    };
   }
   return undefined;
 }
@@ -355,33 +371,28 @@ function pod(r: Reader, meta: Meta, spec: Rec, status: Rec): Pod {
       const p = `status.${field}[${i}]`;
       const name = r.str(c.name, `${p}.name`);
       if (!name) return;
-      const cs: ContainerStatus = {
+      containers.push({
         name: intern(name),
         init,
         image: intern(images[name] ?? r.str(c.image, `${p}.image`) ?? ''),
         ready: r.bool(c.ready, `${p}.ready`) ?? false,
         restartCount: r.num(c.restartCount, `${p}.restartCount`) ?? 0,
-        current: containerState(r, c.state, `${p}.state`) ?? { state: 'unknown' },
-      };
-      const last = containerState(r, c.lastState, `${p}.lastState`);
-      if (last) cs.last = last;
-      containers.push(cs);
+        current: containerState(r, c.state, `${p}.state`) ?? UNKNOWN_STATE,
+        last: containerState(r, c.lastState, `${p}.lastState`),
+      });
     });
   }
-  const out: Pod = {
+  const phase = r.str(status.phase, 'status.phase');
+  return {
     kind: 'Pod',
     meta,
+    phase: phase ? intern(phase) : undefined,
+    reason: r.str(status.reason, 'status.reason') || undefined,
+    startTime: r.time(status.startTime, 'status.startTime'),
     conditions: r.conditions(status.conditions, 'status.conditions', 'Pod'),
     images: shareRecord(images),
-    containers,
+    containers: exact(containers),
   };
-  const phase = r.str(status.phase, 'status.phase');
-  if (phase) out.phase = intern(phase);
-  const reason = r.str(status.reason, 'status.reason');
-  if (reason) out.reason = reason;
-  const st = r.time(status.startTime, 'status.startTime');
-  if (st !== undefined) out.startTime = st;
-  return out;
 }
 
 function replicaSet(r: Reader, meta: Meta, spec: Rec, status: Rec): ReplicaSet {

@@ -20,10 +20,37 @@ export interface ClusterView {
 
 type Bucket = Map<string, AnyObj>; // name → object
 
+/** A small multiset without a Set per key: most keys have one member. */
+type Members<T> = T | T[];
+
+function addMember<T>(m: Map<string, Members<T>>, k: string, v: T): void {
+  const cur = m.get(k);
+  if (cur === undefined) m.set(k, v);
+  else if (Array.isArray(cur)) {
+    if (!cur.includes(v)) cur.push(v);
+  } else if (cur !== v) m.set(k, [cur, v]);
+}
+
+function removeMember<T>(m: Map<string, Members<T>>, k: string, v: T): void {
+  const cur = m.get(k);
+  if (cur === undefined) return;
+  if (Array.isArray(cur)) {
+    const i = cur.indexOf(v);
+    if (i >= 0) cur.splice(i, 1);
+    if (cur.length === 1) m.set(k, cur[0] as T);
+    else if (cur.length === 0) m.delete(k);
+  } else if (cur === v) m.delete(k);
+}
+
+function members<T>(m: Map<string, Members<T>>, k: string): readonly T[] {
+  const cur = m.get(k);
+  return cur === undefined ? [] : Array.isArray(cur) ? cur : [cur];
+}
+
 export class ObjectStore implements ClusterView {
   private readonly byKind = new Map<KindName, Map<string, Bucket>>(); // kind → namespace → name → obj
-  private readonly owners = new Map<string, Set<AnyObj>>(); // owner key → owned objects
-  private readonly slices = new Map<string, Set<EndpointSlice>>(); // ns/service → slices
+  private readonly owners = new Map<string, Members<AnyObj>>(); // owner uid (or kind/ns/name) → owned objects
+  private readonly slices = new Map<string, Members<EndpointSlice>>(); // ns/service → slices
   private readonly sources = new Map<KindName, SourceState>();
   private readonly counts = new Map<KindName, number>();
 
@@ -101,16 +128,18 @@ export class ObjectStore implements ClusterView {
   }
 
   ownedBy<K extends KindName>(kind: K, owner: AnyObj): readonly Obj<K>[] {
-    const found = new Set<AnyObj>();
-    const keys = [refKey(owner.kind, owner.meta.namespace, owner.meta.name)];
-    if (owner.meta.uid) keys.push(`uid:${owner.meta.uid}`);
-    for (const k of keys) for (const o of this.owners.get(k) ?? []) if (o.kind === kind) found.add(o);
-    return [...found] as Obj<K>[];
+    const found: Obj<K>[] = [];
+    const add = (o: AnyObj): void => {
+      if (o.kind === kind && !found.includes(o as Obj<K>)) found.push(o as Obj<K>);
+    };
+    if (owner.meta.uid) for (const o of members(this.owners, owner.meta.uid)) add(o);
+    // Owner references without a uid (some dumps) are indexed by kind/namespace/name.
+    for (const o of members(this.owners, refKey(owner.kind, owner.meta.namespace, owner.meta.name))) add(o);
+    return found;
   }
 
   slicesFor(namespace: string, service: string): readonly EndpointSlice[] {
-    const s = this.slices.get(`${namespace}/${service}`);
-    return s ? [...s] : [];
+    return members(this.slices, `${namespace}/${service}`);
   }
 
   private nsMap(kind: KindName): Map<string, Bucket> {
@@ -119,45 +148,20 @@ export class ObjectStore implements ClusterView {
     return m;
   }
 
-  private ownerKeys(o: AnyObj): string[] {
-    const keys: string[] = [];
-    for (const ref of o.meta.owners) {
-      if (ref.uid) keys.push(`uid:${ref.uid}`);
-      // Owners are always in the object's namespace (namespaced kinds).
-      keys.push(refKey(ref.kind, o.meta.namespace, ref.name));
-    }
-    return keys;
+  private ownerKey(o: AnyObj, ref: AnyObj['meta']['owners'][number]): string {
+    // By uid when the reference has one (uids are unique, and the string is already held);
+    // owners are always in the object's namespace (namespaced kinds).
+    return ref.uid ?? refKey(ref.kind, o.meta.namespace, ref.name);
   }
 
   private index(o: AnyObj): void {
-    for (const k of this.ownerKeys(o)) {
-      let s = this.owners.get(k);
-      if (!s) this.owners.set(k, (s = new Set()));
-      s.add(o);
-    }
-    if (o.kind === 'EndpointSlice' && o.serviceName) {
-      const k = `${o.meta.namespace}/${o.serviceName}`;
-      let s = this.slices.get(k);
-      if (!s) this.slices.set(k, (s = new Set()));
-      s.add(o);
-    }
+    for (const ref of o.meta.owners) addMember(this.owners, this.ownerKey(o, ref), o);
+    if (o.kind === 'EndpointSlice' && o.serviceName) addMember(this.slices, `${o.meta.namespace}/${o.serviceName}`, o);
   }
 
   private unindex(o: AnyObj): void {
-    for (const k of this.ownerKeys(o)) {
-      const s = this.owners.get(k);
-      if (!s) continue;
-      s.delete(o);
-      if (s.size === 0) this.owners.delete(k);
-    }
-    if (o.kind === 'EndpointSlice' && o.serviceName) {
-      const k = `${o.meta.namespace}/${o.serviceName}`;
-      const s = this.slices.get(k);
-      if (s) {
-        s.delete(o);
-        if (s.size === 0) this.slices.delete(k);
-      }
-    }
+    for (const ref of o.meta.owners) removeMember(this.owners, this.ownerKey(o, ref), o);
+    if (o.kind === 'EndpointSlice' && o.serviceName) removeMember(this.slices, `${o.meta.namespace}/${o.serviceName}`, o);
   }
 }
 
