@@ -5,6 +5,7 @@
 import type { Incident } from '../engine/incidents.ts';
 import { severityRank, type Severity } from '../checks/types.ts';
 import type { Report } from './report.ts';
+import { sanitize } from '../engine/redact.ts';
 
 export interface TextOptions {
   color: boolean;
@@ -35,7 +36,8 @@ function ago(ms: number): string {
 
 function objectLabel(i: Incident): string {
   const o = i.object;
-  return `${o.kind} ${o.namespace ? `${o.namespace}/` : ''}${o.name}`;
+  // Names from a dump are not validated by an API server: never print them raw to a terminal.
+  return sanitize(`${o.kind} ${o.namespace ? `${o.namespace}/` : ''}${o.name}`);
 }
 
 interface Group {
@@ -59,7 +61,7 @@ export function reportText(r: Report, opts: TextOptions): string {
     let g = groups.get(key);
     if (!g) {
       const title = i.server
-        ? `MCPServer ${i.server.namespace}/${i.server.name}${i.server.teamID ? ` (team ${i.server.teamID})` : ''}`
+        ? sanitize(`MCPServer ${i.server.namespace}/${i.server.name}${i.server.teamID ? ` (team ${i.server.teamID})` : ''}`)
         : key === 'agent'
           ? 'sentinel-agent'
           : 'Other workloads and platform';
@@ -71,7 +73,7 @@ export function reportText(r: Report, opts: TextOptions): string {
   }
   const order = [...groups.values()].sort((a, b) => a.worst - b.worst || (a.key === 'agent' ? 1 : 0) - (b.key === 'agent' ? 1 : 0) || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
 
-  out.push(paint(c, '1', `sentinel-agent doctor · cluster ${r.cluster.name} (${r.cluster.source}) · ${r.generatedAt}`));
+  out.push(paint(c, '1', sanitize(`sentinel-agent doctor · cluster ${r.cluster.name} (${r.cluster.source}) · ${r.generatedAt}`)));
   for (const g of order) {
     out.push('');
     out.push(paint(c, '1', g.title));
@@ -90,23 +92,23 @@ export function reportText(r: Report, opts: TextOptions): string {
     for (const root of roots) {
       const st = SEV_STYLE[root.severity];
       out.push(`  ${paint(c, st.code, `${st.mark} ${root.severity.toUpperCase()}`)} ${paint(c, '1', root.reason)}  ${objectLabel(root)}`);
-      out.push(`    ${root.message}`);
+      out.push(`    ${sanitize(root.message)}`);
       if (root.since) {
         const t = Date.parse(root.since);
         out.push(paint(c, '2', `    since ${root.since} (${ago(opts.now - t)})`));
       }
       if (root.rootCauseId) {
         const cause = byId.get(root.rootCauseId);
-        if (cause) out.push(`    caused by ${cause.reason} on ${objectLabel(cause)} (shown under ${cause.server ? `MCPServer ${cause.server.namespace}/${cause.server.name}` : 'Other workloads and platform'})`);
+        if (cause) out.push(`    caused by ${cause.reason} on ${objectLabel(cause)} (shown under ${cause.server ? sanitize(`MCPServer ${cause.server.namespace}/${cause.server.name}`) : 'Other workloads and platform'})`);
       }
-      out.push(`    ${paint(c, '32', '→ fix:')} ${root.remediation}`);
+      out.push(`    ${paint(c, '32', '→ fix:')} ${sanitize(root.remediation)}`);
       if (root.runbookUrl) out.push(paint(c, '2', `    runbook: ${root.runbookUrl}`));
       const kids = (children.get(root.id) ?? []).sort((a, b) => severityRank(a.severity) - severityRank(b.severity) || (a.id < b.id ? -1 : 1));
       if (kids.length > 0) {
         out.push(`    explains ${kids.length === 1 ? '1 more incident' : `${kids.length} more incidents`}:`);
         for (const k of kids) {
           const ks = SEV_STYLE[k.severity];
-          out.push(`      ${paint(c, ks.code, ks.mark)} ${k.severity} ${k.reason}  ${objectLabel(k)}: ${k.message}`);
+          out.push(`      ${paint(c, ks.code, ks.mark)} ${k.severity} ${k.reason}  ${objectLabel(k)}: ${sanitize(k.message)}`);
         }
       }
     }
@@ -116,7 +118,7 @@ export function reportText(r: Report, opts: TextOptions): string {
     out.push(paint(c, '1', `Skipped (${r.skipped.length})`));
     // Checks whose kinds a dump simply does not contain are one line; real failures one each.
     const notInInput = r.skipped.filter((s) => s.reason === 'NotInInput').map((s) => s.check);
-    for (const s of r.skipped) if (s.reason !== 'NotInInput') out.push(`  - ${s.check}: ${s.reason}: ${s.detail}`);
+    for (const s of r.skipped) if (s.reason !== 'NotInInput') out.push(sanitize(`  - ${s.check}: ${s.reason}: ${s.detail}`));
     if (notInInput.length > 0) out.push(`  - not in the input, so not evaluated: ${[...new Set(notInInput)].join(', ')}`);
   }
   out.push('');
