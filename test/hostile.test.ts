@@ -1,3 +1,4 @@
+/* eslint-disable no-control-regex -- these tests assert that control characters never come out */
 // Hostile and malformed objects, property-based (fast-check) over the normalizer, every check and
 // the formatters: missing or wrongly typed fields anywhere, huge values, terminal escapes, control and
 // Unicode characters. Nothing throws out of a check; what leaves is sanitized and capped.
