@@ -13,21 +13,13 @@ import { DEFAULT_WATCH_SETTINGS, type IncidentSink } from '../src/agent/agent.ts
 import { defaultAgentConfig } from '../src/config/config.ts';
 import type { Transition } from '../src/engine/tracker.ts';
 import { healthyPlatform, pod, terminated, waiting } from './support/objects.ts';
+import { waitFor } from './support/wait.ts';
 
 const cleanup: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
   for (const c of cleanup.splice(0).reverse()) await c();
 });
 
-async function waitFor<T>(what: string, fn: () => T | undefined | false, timeoutMs = 10_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 /** A client that can be cut off from the API server (a network partition of one replica). */
 function partitionable(c: KubeClient): KubeClient & { cut: boolean } {

@@ -14,6 +14,7 @@ import { defaultAgentConfig } from '../src/config/config.ts';
 import { jsonLogger } from '../src/agent/log.ts';
 import { OtlpReceiver } from './support/otlp-receiver.ts';
 import { healthyPlatform, mcpServer, pod, running, terminated, waiting, type Raw } from './support/objects.ts';
+import { waitFor } from './support/wait.ts';
 
 const FAST: WatchSettings = {
   ...DEFAULT_WATCH_SETTINGS,
@@ -28,15 +29,6 @@ afterEach(async () => {
   for (const c of cleanup.splice(0).reverse()) await c();
 });
 
-async function waitFor<T>(what: string, fn: () => T | undefined | false, timeoutMs = 10_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 const crashing = (): Raw =>
   pod('web-1', { ns: 'apps', labels: { app: 'web' }, ready: false, containers: [{ name: 'web', ready: false, restarts: 5, state: waiting('CrashLoopBackOff', 'back-off 40s'), lastState: terminated('Error', 1, -1) }] });

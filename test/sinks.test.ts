@@ -15,21 +15,13 @@ import { KubernetesEventsSink } from '../src/sinks/k8s-events.ts';
 import type { Transition } from '../src/engine/tracker.ts';
 import type { Incident } from '../src/engine/incidents.ts';
 import { healthyPlatform, mcpServer, pod, running, terminated, waiting, type Raw } from './support/objects.ts';
+import { waitFor } from './support/wait.ts';
 
 const cleanup: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
   for (const c of cleanup.splice(0).reverse()) await c();
 });
 
-async function waitFor<T>(what: string, fn: () => T | undefined | false, timeoutMs = 8000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 const crashing = (): Raw => pod('web-1', { ns: 'mcp-servers', labels: { app: 'web' }, ready: false, containers: [{ name: 'web', ready: false, restarts: 5, state: waiting('CrashLoopBackOff'), lastState: terminated('Error', 1, -1) }] });
 const healed = (): Raw => pod('web-1', { ns: 'mcp-servers', labels: { app: 'web' }, containers: [{ name: 'web', state: running(-1) }] });

@@ -13,6 +13,7 @@ import { defaultAgentConfig, type AgentConfig } from '../src/config/config.ts';
 import type { Transition } from '../src/engine/tracker.ts';
 import { jsonLogger } from '../src/agent/log.ts';
 import { certificate, healthyPlatform, healthyServer, pod, running, terminated, waiting, type Raw } from './support/objects.ts';
+import { waitFor } from './support/wait.ts';
 
 const FAST: WatchSettings = {
   ...DEFAULT_WATCH_SETTINGS,
@@ -38,15 +39,6 @@ afterEach(async () => {
   for (const a of apis.splice(0)) await a.stop();
 });
 
-async function waitFor<T>(what: string, fn: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 8000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 async function harness(objs: Raw[], o: { api?: ConstructorParameters<typeof FakeApiServer>[0]; config?: (c: AgentConfig) => void; settings?: WatchSettings } = {}): Promise<Harness> {
   const api = new FakeApiServer(o.api);

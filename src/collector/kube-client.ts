@@ -81,6 +81,19 @@ export async function makeKubeClient(opts: KubeClientOptions): Promise<KubeClien
     reqOpts.agent = agent;
     return reqOpts;
   };
+  /** One request, the whole answer read into memory (not for watches). */
+  const exchange = (reqOpts: https.RequestOptions, timeoutMs: number, payload?: Buffer): Promise<KubeResponse> =>
+    new Promise<KubeResponse>((resolve, reject) => {
+      const req = mod.request(reqOpts, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
+        res.on('error', reject);
+      });
+      req.setTimeout(timeoutMs, () => req.destroy(new Error(`timeout after ${timeoutMs} ms`)));
+      req.on('error', reject);
+      req.end(payload);
+    });
   return {
     server: cluster.server,
     contextName: kc.getCurrentContext(),
@@ -153,31 +166,10 @@ export async function makeKubeClient(opts: KubeClientOptions): Promise<KubeClien
       reqOpts.method = method;
       const payload = Buffer.from(JSON.stringify(body));
       reqOpts.headers = { ...reqOpts.headers, 'Content-Type': contentType, 'Content-Length': String(payload.length) };
-      return await new Promise<KubeResponse>((resolve, reject) => {
-        const req = mod.request(reqOpts, (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
-          res.on('error', reject);
-        });
-        req.setTimeout(15_000, () => req.destroy(new Error('timeout after 15000 ms')));
-        req.on('error', reject);
-        req.end(payload);
-      });
+      return await exchange(reqOpts, 15_000, payload);
     },
     async get(path, o = {}) {
-      const reqOpts = await requestOptions(path);
-      return await new Promise<KubeResponse>((resolve, reject) => {
-        const req = mod.request(reqOpts, (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
-          res.on('error', reject);
-        });
-        req.setTimeout(o.timeoutMs ?? 60_000, () => req.destroy(new Error(`timeout after ${o.timeoutMs ?? 60_000} ms`)));
-        req.on('error', reject);
-        req.end();
-      });
+      return await exchange(await requestOptions(path), o.timeoutMs ?? 60_000);
     },
   };
 }

@@ -18,7 +18,8 @@ export function listPath(kind: KindName, namespace?: string): string {
   return namespace ? `${root}/namespaces/${encodeURIComponent(namespace)}/${k.plural}` : `${root}/${k.plural}`;
 }
 
-function statusMessage(r: KubeResponse): string {
+/** The message of a Kubernetes Status body, else the HTTP status. */
+export function statusMessage(r: KubeResponse): string {
   try {
     const s = JSON.parse(r.body) as { message?: unknown };
     if (typeof s.message === 'string') return s.message.slice(0, 300);

@@ -11,7 +11,7 @@ import { KINDS, type KindName } from '../kube/kinds.ts';
 import { normalize } from '../kube/normalize.ts';
 import { stripUnreadFields } from '../kube/strip.ts';
 import type { AnyObj, SourceState } from '../kube/types.ts';
-import { listPath, PAGE_SIZE } from './live.ts';
+import { listPath, PAGE_SIZE, statusMessage } from './live.ts';
 import type { KubeClient, KubeResponse } from './kube-client.ts';
 
 export interface ReflectorHandler {
@@ -103,16 +103,6 @@ class Unavailable extends Error {
     super(state.detail ?? state.status);
     this.state = state;
   }
-}
-
-function statusMessage(r: KubeResponse): string {
-  try {
-    const s = JSON.parse(r.body) as { message?: unknown };
-    if (typeof s.message === 'string') return s.message.slice(0, 300);
-  } catch {
-    /* not a Status */
-  }
-  return `HTTP ${r.status}`;
 }
 
 function retryAfterMs(r: KubeResponse): number {
