@@ -180,6 +180,7 @@ export function assignRootCauses(cands: readonly Candidate[]): void {
   const byObject = new Map<string, Candidate[]>();
   for (const c of cands) {
     delete c.incident.rootCauseId;
+    delete c.incident.attributes.explains;
     const o = c.incident.object;
     const k = keyOf(o.kind, o.namespace, o.name);
     const list = byObject.get(k);
@@ -197,6 +198,7 @@ export function assignRootCauses(cands: readonly Candidate[]): void {
   }
   const crossRoots = cands.filter((c) => c.incident.reason === 'RegistryUnavailable' || c.incident.reason === 'OperatorUnavailable');
   if (crossRoots.length > 0) for (const b of cands) for (const a of crossRoots) if (a.layer < b.layer && explainsAcross(a.incident, b.incident)) offer(a, b);
+  const explained = new Map<Candidate, number>();
   for (const b of cands) {
     let root = cause.get(b);
     const seen = new Set<Candidate>([b]);
@@ -206,8 +208,14 @@ export function assignRootCauses(cands: readonly Candidate[]): void {
       if (!next || seen.has(next)) break;
       root = next;
     }
-    if (root && root !== b) b.incident.rootCauseId = root.incident.id;
+    if (root && root !== b) {
+      b.incident.rootCauseId = root.incident.id;
+      explained.set(root, (explained.get(root) ?? 0) + 1);
+    }
   }
+  // A root says how much it explains: one registry outage behind thousands of pull failures reads
+  // as one incident with its scale, not as thousands of unrelated ones.
+  for (const [root, n] of explained) root.incident.attributes.explains = n;
 }
 
 export function compareIncidents(a: Incident, b: Incident): number {

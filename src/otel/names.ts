@@ -22,6 +22,7 @@ export const METRIC = {
   exportFailures: 'sentinel_agent.export.failures',
   exportDropped: 'sentinel_agent.export.dropped',
   reannounced: 'sentinel_agent.export.reannounced',
+  suppressed: 'sentinel_agent.flood.suppressed',
 } as const;
 
 export function eventName(t: TransitionType): string {

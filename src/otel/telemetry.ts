@@ -17,6 +17,7 @@ import type { Logger } from '../agent/log.ts';
 import type { OtelSettings, SignalSettings } from './settings.ts';
 import type { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
 import { INSTRUMENTATION_SCOPE, METRIC, logAttributes, eventName, severityOf } from './names.ts';
+import { FloodGate, summaryText } from '../engine/flood.ts';
 
 export interface TelemetrySource {
   openIncidents(): Incident[];
@@ -38,6 +39,9 @@ export interface TelemetryOptions {
   /** Also serve the metrics in Prometheus text (GET /metrics). */
   prometheus?: boolean;
   now?: () => number;
+  /** Flood control of log records (defaults: 100/s, burst 1000). */
+  logRecordsPerSecond?: number;
+  logRecordsBurst?: number;
   /** In place of the configured exporters (tests read in-memory exporters and readers). */
   overrides?: { logExporter?: LogRecordExporter; metricReaders?: IMetricReader[] };
 }
@@ -194,13 +198,39 @@ export class Telemetry {
   private passHistogram?: ReturnType<Meter['createHistogram']>;
   private maxQueue = 2048;
   private reannounceScheduled = false;
+  private readonly gate: FloodGate;
+  private floodTimer?: NodeJS.Timeout;
+  static readonly FLOOD_SUMMARY_SECONDS = 10;
 
   private constructor(opts: TelemetryOptions, source: TelemetrySource) {
     this.opts = opts;
     this.source = source;
     this.logStats = { exported: 0, failedExports: 0, dropped: 0, reannounced: 0, failing: false };
     this.metricStats = { exported: 0, failedExports: 0, dropped: 0, reannounced: 0, failing: false };
+    this.gate = new FloodGate({ ratePerSecond: opts.logRecordsPerSecond ?? 100, burst: opts.logRecordsBurst ?? 1000, ...(opts.now ? { now: opts.now } : {}) });
   }
+
+  /** Every few seconds: a summary of what flood control suppressed; after a flood, re-announce. */
+  private floodTick(): void {
+    const s = this.gate.takeSummary();
+    if (s && this.logger) {
+      this.logger.emit({
+        eventName: 'mcp_runtime.health.incident.suppressed',
+        severityNumber: SeverityNumber.WARN,
+        severityText: 'WARN',
+        body: summaryText(s, Telemetry.FLOOD_SUMMARY_SECONDS),
+        attributes: { 'incident.suppressed_total': s.total, ...Object.fromEntries(Object.entries(s.byReason).map(([r, n]) => [`incident.suppressed.${r}`, n])) },
+      });
+      this.suppressedTotal += s.total;
+      this.opts.log('warn', 'flood control suppressed incident records', { total: s.total, byReason: s.byReason });
+    }
+    if (!s && this.gate.owed && this.gate.calm()) {
+      this.gate.owed = false;
+      this.scheduleReannounce();
+    }
+  }
+
+  private suppressedTotal = 0;
 
   static async create(opts: TelemetryOptions, source: TelemetrySource): Promise<Telemetry> {
     const t = new Telemetry(opts, source);
@@ -277,6 +307,8 @@ export class Telemetry {
       readers.push(this.prometheus);
     }
     this.meterProvider = new MeterProvider({ resource, readers });
+    this.floodTimer = setInterval(() => this.floodTick(), Telemetry.FLOOD_SUMMARY_SECONDS * 1000);
+    this.floodTimer.unref();
     this.instruments(this.meterProvider.getMeter(INSTRUMENTATION_SCOPE, this.opts.serviceVersion));
     log('info', 'telemetry', {
       logs: s.logs.exporter === 'otlp' ? `${s.logs.protocol} ${s.logs.url}` : s.logs.exporter,
@@ -351,6 +383,9 @@ export class Telemetry {
     meter.createObservableCounter(METRIC.reannounced, { description: 'Incidents announced again after an export outage.', unit: '{record}' }).addCallback((r) => {
       r.observe(this.logStats.reannounced, { signal: 'logs' });
     });
+    meter.createObservableCounter(METRIC.suppressed, { description: 'Incident log records suppressed by flood control.', unit: '{record}' }).addCallback((r) => {
+      r.observe(this.suppressedTotal, { signal: 'logs' });
+    });
   }
 
   /** IncidentSink: one log record per transition, and the transitions counter. */
@@ -365,6 +400,7 @@ export class Telemetry {
 
   private emit(t: Transition): void {
     if (!this.logger || !this.logExporter) return;
+    if (!this.gate.admit(t)) return;
     // Bounded memory: never queue more than the processor holds; a drop is counted and repaired by
     // re-announcing the open incidents once exports succeed again.
     if (this.logExporter.inFlight >= this.maxQueue) {
@@ -418,7 +454,13 @@ export class Telemetry {
   }
 
   /** Final flush on shutdown: pending log records and one last metric export, bounded in time. */
+  /** Runs the flood-control tick now (tests). */
+  floodTickNow(): void {
+    this.floodTick();
+  }
+
   async flush(timeoutMs = 5000): Promise<void> {
+    clearInterval(this.floodTimer);
     const all = Promise.allSettled([this.loggerProvider?.shutdown(), this.meterProvider?.shutdown()]);
     await Promise.race([all, new Promise((r) => setTimeout(r, timeoutMs).unref())]);
   }
