@@ -336,3 +336,47 @@ describe('sentinel-agent demo', () => {
     expect(r.stdout).not.toContain('\u001b[');
   }, 40_000);
 });
+
+describe('graceful shutdown under load', () => {
+  it('SIGTERM while 2,000 events per second arrive: exits 0 within the grace period, flushing', async () => {
+    const { spawn } = await import('node:child_process');
+    const { BIN, ROOT } = await import('./support/cli.ts');
+    const api = new FakeApiServer();
+    apis.push(api);
+    const pods: Raw[] = [];
+    for (let i = 0; i < 500; i++) pods.push(pod(`load-${i}`, { ns: 'load', containers: [{ name: 'c' }] }));
+    api.apply(...healthyPlatform(), ...pods);
+    const url = await api.start();
+    const dir = mkdtempSync(join(tmpdir(), 'sa-load-'));
+    writeFileSync(join(dir, 'config'), api.kubeconfig(url));
+    const child = spawn(process.execPath, [BIN, 'watch', '--kubeconfig', join(dir, 'config'), '--listen', '127.0.0.1:0', '--log-level', 'info'], {
+      cwd: ROOT,
+      stdio: ['ignore', 'ignore', 'pipe'],
+      env: { ...process.env, OTEL_SDK_DISABLED: 'true' },
+    });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+    const base = await waitFor('serving', () => /"msg":"serving","url":"(http:[^"]+)"/.exec(stderr)?.[1]);
+    await waitFor('ready', async () => (await fetch(`${base}/readyz`)).status === 200);
+    // 2,000 changes per second (every 5 ms, 10 pods), half of them crash-looping.
+    let n = 0;
+    const churn = setInterval(() => {
+      for (let k = 0; k < 10; k++, n++) {
+        const i = n % 500;
+        api.apply(n % 2 ? pods[i] as Raw : pod(`load-${i}`, { ns: 'load', ready: false, containers: [{ name: 'c', ready: false, state: waiting('CrashLoopBackOff') }] }));
+      }
+    }, 5);
+    try {
+      await new Promise((r) => setTimeout(r, 1500));
+      const t0 = Date.now();
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+      expect(Date.now() - t0).toBeLessThan(10_000);
+      expect(n).toBeGreaterThan(2000);
+      expect(stderr).toContain('"msg":"stopped"');
+    } finally {
+      clearInterval(churn);
+    }
+  }, 30_000);
+});

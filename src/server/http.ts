@@ -70,7 +70,8 @@ export class AgentHttpServer {
     switch (path) {
       case '/healthz': {
         const ok = this.agent.alive(now);
-        this.json(res, ok ? 200 : 503, { status: ok ? 'ok' : 'stalled' });
+        const m = process.memoryUsage();
+        this.json(res, ok ? 200 : 503, { status: ok ? 'ok' : 'stalled', rssMiB: Math.round(m.rss / 1048576), heapUsedMiB: Math.round(m.heapUsed / 1048576) });
         return;
       }
       case '/readyz': {
