@@ -192,11 +192,6 @@ export class Agent {
     return this.evaluator.skipped();
   }
 
-  /** Runs a pass now (tests and shutdown); normally passes are scheduled by events and timers. */
-  passNow(): Transition[] {
-    return this.pass();
-  }
-
   private readonly handler = {
     replace: (kind: KindName, namespace: string | undefined, objs: AnyObj[]): void => {
       if (namespace === undefined) this.store.replaceKind(kind, objs);

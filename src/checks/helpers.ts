@@ -10,10 +10,6 @@ export function condition(o: { conditions: readonly Condition[] }, type: string)
   return o.conditions.find((c) => c.type === type);
 }
 
-export function isFalse(o: { conditions: readonly Condition[] }, type: string): boolean {
-  return condition(o, type)?.status === 'False';
-}
-
 export function isTrue(o: { conditions: readonly Condition[] }, type: string): boolean {
   return condition(o, type)?.status === 'True';
 }

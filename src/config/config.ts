@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { defaultCheckConfig, type CheckConfig, type IngressReadinessMode } from '../checks/config.ts';
-import { CATALOG, isReasonId } from '../checks/catalog.ts';
+import { isReasonId } from '../checks/catalog.ts';
 import { CHECKS } from '../checks/registry.ts';
 import { SEVERITIES, type Severity } from '../checks/types.ts';
 
@@ -331,4 +331,3 @@ export function scopeFilter(cfg: AgentConfig): (ns: string) => boolean {
   return (ns) => (inc.size === 0 || inc.has(ns)) && !exc.has(ns);
 }
 
-export const KNOWN_REASONS = [...CATALOG.keys()];

@@ -95,7 +95,7 @@ export function isKindName(s: string): s is KindName {
   return (KIND_NAMES as readonly string[]).includes(s);
 }
 
-/** Kinds that a dump may contain and that are ignored on purpose (not read by any check). */
+/** The resource name a person types (`pods`, `certificates.cert-manager.io`). */
 export function describeKind(kind: KindName): string {
   const k = KINDS[kind];
   return k.group === '' ? k.plural : `${k.plural}.${k.group}`;

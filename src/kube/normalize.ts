@@ -2,7 +2,7 @@
 // Tolerant by design: a field of the wrong type is read around and noted, never thrown, so one odd
 // object cannot stop the rest. The only hard failure is an object with no usable name.
 
-import { KINDS, isKindName, type KindName } from './kinds.ts';
+import { KINDS, apiVersionOf, isKindName, type KindName } from './kinds.ts';
 import type {
   AnyObj,
   Certificate,
@@ -252,7 +252,7 @@ export function normalize(raw: unknown, fallback?: { kind?: string; apiVersion?:
   const kind = kindOf(o, fallback?.kind);
   if (!kind) return { skipped: 'no kind', notes: r.notes };
   if (!isKindName(kind)) return { skipped: `kind ${kind} is not read by any check`, notes: r.notes };
-  const apiVersion = r.str(o.apiVersion, 'apiVersion') || fallback?.apiVersion || defaultApiVersion(kind);
+  const apiVersion = r.str(o.apiVersion, 'apiVersion') || fallback?.apiVersion || apiVersionOf(KINDS[kind]);
   const info = KINDS[kind];
   if (!info.acceptedApiVersions.includes(apiVersion)) {
     return { skipped: `${kind} of apiVersion ${apiVersion} is not understood`, notes: r.notes };
@@ -263,11 +263,6 @@ export function normalize(raw: unknown, fallback?: { kind?: string; apiVersion?:
   const status = r.rec(o.status, 'status') ?? {};
   const obj = project(r, kind, meta, spec, status, o);
   return { obj, notes: r.notes };
-}
-
-function defaultApiVersion(kind: KindName): string {
-  const k = KINDS[kind];
-  return k.group === '' ? k.version : `${k.group}/${k.version}`;
 }
 
 function readMeta(r: Reader, o: Rec, apiVersion: string, kind: KindName): Meta | undefined {

@@ -9,7 +9,7 @@
 
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { KINDS, type KindInfo, type KindName } from '../kube/kinds.ts';
+import { KINDS, apiVersionOf, type KindInfo, type KindName } from '../kube/kinds.ts';
 
 type Raw = Record<string, unknown> & { metadata?: { name?: string; namespace?: string; resourceVersion?: string } };
 
@@ -171,7 +171,7 @@ export class FakeApiServer {
     for (const w of this.watchers) {
       if (!w.bookmarks) continue;
       const info = KINDS[w.kind];
-      const apiVersion = info.group ? `${info.group}/${info.version}` : info.version;
+      const apiVersion = apiVersionOf(info);
       w.res.write(`${JSON.stringify({ type: 'BOOKMARK', object: { kind: w.kind, apiVersion, metadata: { resourceVersion: String(this.rv) } } })}\n`);
     }
   }
@@ -501,7 +501,7 @@ export class FakeApiServer {
       metadata.continue = Buffer.from(JSON.stringify({ rv: listRv, offset: end })).toString('base64url');
       metadata.remainingItemCount = all.length - end;
     }
-    const apiVersion = info.group ? `${info.group}/${info.version}` : info.version;
+    const apiVersion = apiVersionOf(info);
     this.send(res, rec, 200, JSON.stringify({ kind: `${info.kind}List`, apiVersion, metadata, items }));
   }
 }
