@@ -64,6 +64,9 @@ function shareRecord(r: Record<string, string>): Readonly<Record<string, string>
 
 const EMPTY: Readonly<Record<string, string>> = Object.freeze({});
 const UNKNOWN_STATE: ContainerState = Object.freeze({ state: 'unknown' as const });
+const RUNNING: ContainerState = Object.freeze({ state: 'running' as const });
+/** A pod that is scheduled: nothing reads when, so every such pod shares this condition. */
+const SCHEDULED: Condition = Object.freeze({ type: 'PodScheduled', status: 'True' as const });
 const NO_CONDITIONS: readonly Condition[] = Object.freeze([]);
 
 /** An array whose backing store is exactly its length (arrays grown by push keep spare capacity). */
@@ -218,6 +221,7 @@ class Reader {
       const raw = this.str(c.status, `${p}.status`);
       // A condition whose status is neither True nor False is Unknown (API semantics).
       const status: ConditionStatus = raw === 'True' || raw === 'False' ? raw : 'Unknown';
+      if (kind === 'Pod' && type === 'PodScheduled' && status === 'True') return [SCHEDULED];
       const reason = this.str(c.reason, `${p}.reason`);
       const out: Condition = {
         type: intern(type),
@@ -333,6 +337,8 @@ function containerState(r: Reader, v: unknown, path: string): ContainerState | u
     const d = r.rec(s[state], `${path}.${state}`);
     if (!d) continue;
     const p = `${path}.${state}`;
+    // Running is the common state and no check reads when it started: one shared object for all.
+    if (state === 'running') return RUNNING;
     const reason = r.str(d.reason, `${p}.reason`);
     // One literal with every field: objects of one shape, no out-of-object property storage.
     return {
