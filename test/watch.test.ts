@@ -380,3 +380,39 @@ describe('graceful shutdown under load', () => {
     }
   }, 30_000);
 });
+
+describe('API server outages', () => {
+  it('500s on LIST and WATCH for a while: /readyz says the data is stale, then the agent catches up', async () => {
+    const h = await harness([...healthyPlatform(), healthyPod()]);
+    h.api.fault({ kind: 'Pod', status: 500, times: 1000 });
+    h.api.dropWatches();
+    await waitFor('stale on /readyz', async () => {
+      const r = (await (await fetch(`${h.w.url}/readyz`)).json()) as { sources: Record<string, string> };
+      return /reconnecting after: WATCH Pod answered 500/.test(r.sources.Pod ?? '');
+    });
+    h.api.apply(crashing());
+    await new Promise((r) => setTimeout(r, 400));
+    expect((await h.incidents()).length).toBe(0); // not seen yet: the watch is down
+    const restarts = h.w.agent.reflectorStats().find((r) => r.kind === 'Pod')?.stats.restarts ?? 0;
+    expect(restarts).toBeGreaterThanOrEqual(2);
+    h.api.clearFaults();
+    await waitFor('incident after recovery', async () => (await h.incidents()).length === 1, 8000);
+    await waitFor('fresh again', async () => {
+      const r = (await (await fetch(`${h.w.url}/readyz`)).json()) as { sources: Record<string, string> };
+      return r.sources.Pod === 'synced';
+    });
+  });
+
+  it('the API server gone and back: changes made meanwhile arrive, deletions included', async () => {
+    const h = await harness([...healthyPlatform(), crashing(), pod('other', { ns: 'apps', ready: false, containers: [{ name: 'o', ready: false, state: waiting('CreateContainerConfigError', 'missing') }] })]);
+    await waitFor('two incidents', async () => (await h.incidents()).length === 2);
+    await h.api.pause();
+    await new Promise((r) => setTimeout(r, 500));
+    expect((await fetch(`${h.w.url}/healthz`)).status).toBe(200); // still alive
+    h.api.apply(healthyPod());
+    h.api.delete('Pod', 'apps', 'other');
+    await h.api.resume();
+    await waitFor('both resolved', async () => (await h.incidents()).length === 0, 10_000);
+    expect(h.transitions.filter((t) => t.type === 'resolved').length).toBe(2);
+  });
+});

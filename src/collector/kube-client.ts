@@ -19,6 +19,8 @@ export interface KubeResponse {
 export interface StreamOptions {
   /** Called with each complete line of a 200 response. */
   onLine(line: string): void;
+  /** Called when a 200 response starts (the stream is open). */
+  onOpen?(): void;
   signal?: AbortSignal;
   /** Destroys the connection when no byte arrives for this long (a hung watch). */
   inactivityMs?: number;
@@ -114,6 +116,7 @@ export async function makeKubeClient(opts: KubeClientOptions): Promise<KubeClien
             return;
           }
           let rest = '';
+          o.onOpen?.();
           res.setEncoding('utf8');
           res.on('data', (chunk: string) => {
             arm();

@@ -218,7 +218,9 @@ export class Reflector {
         const wait = this.backoffMs();
         this.stats.restarts++;
         const detail = err instanceof Error ? err.message : String(err);
+        // Before the first sync the kind is failing; after it, the data is kept but said to be stale.
         if (this.current.status !== 'synced') this.setState({ status: 'failing', detail });
+        else this.setState({ ...this.current, detail: `reconnecting after: ${detail}`.slice(0, 300) });
         this.log('warn', 'watch failed, reconnecting', { kind: this.kind, namespace: this.namespace, error: detail, backoffMs: Math.round(wait) });
         await this.sleep(wait);
       }
@@ -284,6 +286,10 @@ export class Reflector {
     const r = await this.client.stream(`${listPath(this.kind, this.namespace)}?${q.toString()}`, {
       signal: this.abort.signal,
       inactivityMs: this.opts.inactivityMs,
+      // Connected again: the kind is no longer stale.
+      onOpen: () => {
+        if (this.current.detail) this.setState({ status: 'synced', coverage: this.namespace === undefined ? 'cluster' : 'partial' });
+      },
       onLine: (line) => {
         lines++;
         if (gone || failure) return;

@@ -213,6 +213,25 @@ export class FakeApiServer {
     return `http://127.0.0.1:${port}`;
   }
 
+  /** The API server goes away (connections refused) and comes back on the same address with its
+   *  state and event history: an API server restart or a network outage. */
+  async pause(): Promise<void> {
+    const s = this.server;
+    if (!s) return;
+    this.port = (s.address() as AddressInfo).port;
+    for (const w of this.watchers) clearTimeout(w.timer);
+    this.watchers.clear();
+    s.closeAllConnections();
+    await new Promise<void>((resolve) => s.close(() => resolve()));
+  }
+
+  async resume(): Promise<void> {
+    this.server = http.createServer((req, res) => this.handle(req, res));
+    await new Promise<void>((resolve) => this.server?.listen(this.port, '127.0.0.1', resolve));
+  }
+
+  private port = 0;
+
   async stop(): Promise<void> {
     const s = this.server;
     if (!s) return;
