@@ -55,6 +55,8 @@ const f = (n: number): string => n.toFixed(0);
 const b5 = JSON.parse(
   spawnSync(process.execPath, ['--expose-gc', '-e', `import('${new URL('./memory.ts', import.meta.url).href}').then(m => process.stdout.write(JSON.stringify(m.bytesPerObject(${PODS}))))`], { encoding: 'utf8' }).stdout || '{}',
 ) as Record<string, number>;
+const { benchEvents } = await import('./events.ts');
+const b2 = await benchEvents(PODS, 10_000);
 const { benchWatch } = await import('./watch.ts');
 const w = process.env.BENCH_SKIP_WATCH ? undefined : await benchWatch(PODS, { detectSamples: 40, steadySeconds: 30 });
 const rows = [
@@ -67,6 +69,11 @@ const rows = [
   ['B0 whole doctor run, wall (best of 3)', `${f(Math.min(...whole.map((w) => w.ms)))} ms`, '< 10000 ms'],
   ['B0 whole doctor run, peak RSS', `${f(Math.max(...whole.map((x) => x.maxRssMiB)))} MiB`, ''],
 ];
+rows.push(
+  ['B2 per watch event, one pass each (p50 / p99)', `${f(b2.p50us)} / ${f(b2.p99us)} µs`, 'p50 <= 60, p99 <= 250 µs'],
+  ['B2 events per second on one core', f(b2.eventsPerSecond), '>= 10,000'],
+  ['B2 event-loop lag p99 at 2,000 events/s', `${b2.lagP99ms.toFixed(1)} ms`, '<= 50 ms'],
+);
 for (const [kind, bytes] of Object.entries(b5)) rows.push([`B5 memory per ${kind} after projection`, `${bytes} B`, kind === 'Pod' ? '<= 600 B' : ['ReplicaSet', 'Deployment', 'EndpointSlice'].includes(kind) ? '<= 400 B' : '']);
 if (w) {
   rows.push(

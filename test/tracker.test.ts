@@ -21,7 +21,7 @@ function cand(id: string, o: { reason?: ReasonId; severity?: Severity; since?: n
     remediation: 'r',
     attributes: {},
   };
-  const c: Candidate = { incident, graceMs: o.graceMs ?? 0, urgent: false, layer: o.layer ?? 2, scope: o.scope ?? [`${kind}/ns/${id}`] };
+  const c: Candidate = { incident, graceMs: o.graceMs ?? 0, urgent: false, layer: o.layer ?? 2, scope: o.scope ?? [`${kind}/ns/${id}`], key: `${kind}/ns/${id}` };
   if (o.since !== undefined) c.sinceMs = o.since;
   return c;
 }

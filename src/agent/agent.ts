@@ -12,7 +12,8 @@ import type { Check } from '../checks/types.ts';
 import { neededKinds, selectChecks, type Skipped } from '../engine/evaluate.ts';
 import { ContinuousEvaluator } from '../engine/continuous.ts';
 import { affectedKeys } from '../engine/dependents.ts';
-import { toCandidates, type Incident } from '../engine/incidents.ts';
+import { toCandidates, type Candidate, type Incident } from '../engine/incidents.ts';
+import type { Finding } from '../checks/types.ts';
 import { IncidentTracker, type Transition } from '../engine/tracker.ts';
 import { scopeFilter, type AgentConfig } from '../config/config.ts';
 import type { KubeClient } from '../collector/kube-client.ts';
@@ -63,6 +64,8 @@ export class Agent {
   private readonly checks: readonly Check[];
   private readonly kinds: KindName[];
   private readonly dirty = new Set<string>();
+  /** Candidates of findings already seen (see toCandidates). */
+  private readonly candidates = new WeakMap<Finding, Candidate>();
   private readonly sinks: IncidentSink[];
   private readonly inScope: (ns: string) => boolean;
   private needFull = true;
@@ -260,7 +263,7 @@ export class Agent {
     const stats = this.needFull ? this.evaluator.full(this.store, opts) : this.evaluator.incremental(this.store, this.dirty, opts);
     this.needFull = false;
     this.dirty.clear();
-    const candidates = toCandidates(this.evaluator.findings(), this.store, { clusterName: this.config.clusterName, config: this.config.checks });
+    const candidates = toCandidates(this.evaluator.findings(), this.store, { clusterName: this.config.clusterName, config: this.config.checks }, this.candidates);
     const transitions = this.tracker.update(candidates, now, (i) => this.exists(i));
     this.lastPassAt = now;
     this.stats.passes[stats.kind]++;

@@ -43,6 +43,8 @@ export interface Candidate {
   layer: number;
   /** Object keys this finding's object belongs to, itself included (Pod → RS → Deployment → MCPServer, Services selecting it). */
   scope: readonly string[];
+  /** The key of the incident's own object. */
+  key: string;
 }
 
 export interface IncidentOptions {
@@ -87,9 +89,22 @@ function scopeOf(view: ClusterView, ref: ObjectRef, o: AnyObj | undefined): stri
   return [...new Set(out)];
 }
 
-export function toCandidates(findings: readonly Finding[], view: ClusterView, opts: IncidentOptions): Candidate[] {
+/**
+ * Candidates for the findings. With a cache (the watcher's), a finding already seen — the same
+ * Finding object, kept by the evaluator while its object has not changed — reuses its candidate:
+ * ids, messages, remediation, owner and scope are not recomputed (or re-redacted) on every event.
+ * What depends on other objects (the owner, the scope) is refreshed by the periodic full pass, which
+ * produces new findings.
+ */
+export function toCandidates(findings: readonly Finding[], view: ClusterView, opts: IncidentOptions, cache?: WeakMap<Finding, Candidate>): Candidate[] {
   const byId = new Map<string, Candidate>();
   for (const f of findings) {
+    const hit = cache?.get(f);
+    if (hit) {
+      const prev = byId.get(hit.incident.id);
+      if (!prev || severityRank(hit.incident.severity) < severityRank(prev.incident.severity)) byId.set(hit.incident.id, hit);
+      continue;
+    }
     const spec = reasonSpec(f.reason);
     const override = opts.config.reasons[f.reason];
     const o = storeObject(view, f.object);
@@ -134,8 +149,10 @@ export function toCandidates(findings: readonly Finding[], view: ClusterView, op
       urgent: f.urgent === true,
       layer: spec.layer,
       scope: scopeOf(view, f.object, o),
+      key: keyOf(f.object.kind, f.object.namespace, f.object.name),
     };
     if (f.since !== undefined) c.sinceMs = f.since;
+    cache?.set(f, c);
     // Two findings with one identity (a check that yields twice for one object): keep the worse.
     const prev = byId.get(incident.id);
     if (!prev || severityRank(severity) < severityRank(prev.incident.severity)) byId.set(incident.id, c);
@@ -179,13 +196,12 @@ function better(a: Candidate, b: Candidate): boolean {
 export function assignRootCauses(cands: readonly Candidate[]): void {
   const byObject = new Map<string, Candidate[]>();
   for (const c of cands) {
-    delete c.incident.rootCauseId;
-    delete c.incident.attributes.explains;
-    const o = c.incident.object;
-    const k = keyOf(o.kind, o.namespace, o.name);
-    const list = byObject.get(k);
+    // Assigned, not deleted: `delete` turns hot objects into slow dictionaries.
+    c.incident.rootCauseId = undefined;
+    c.incident.attributes.explains = undefined as unknown as number;
+    const list = byObject.get(c.key);
     if (list) list.push(c);
-    else byObject.set(k, [c]);
+    else byObject.set(c.key, [c]);
   }
   const cause = new Map<Candidate, Candidate>();
   const offer = (a: Candidate, b: Candidate): void => {

@@ -54,7 +54,7 @@ export class IncidentTracker {
       if (!e) this.entries.set(id, { candidate: c, firstSeen: now, state: 'pending' });
       else {
         e.candidate = c;
-        delete e.missingSince;
+        e.missingSince = undefined;
       }
     }
     const out: Transition[] = [];

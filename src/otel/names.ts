@@ -79,6 +79,6 @@ export function logAttributes(t: Transition): Attributes {
     a['mcp_runtime.server.namespace'] = i.server.namespace;
     if (i.server.teamID) a['mcp_runtime.team.id'] = i.server.teamID;
   }
-  for (const [k, v] of Object.entries(i.attributes)) a[`incident.attr.${k}`] = v;
+  for (const [k, v] of Object.entries(i.attributes)) if (v !== undefined) a[`incident.attr.${k}`] = v;
   return a;
 }
