@@ -62,6 +62,36 @@ const COMMAND_FLAGS: Record<string, readonly string[]> = {
   watch: ['namespace', 'exclude-namespace', 'config', 'kubeconfig', 'context', 'cluster-name', 'log-level', 'listen', 'prometheus'],
 };
 
+/** The flags doctor and watch share: which cluster, which namespaces, which configuration. */
+function clusterFlags(values: Partial<Record<keyof typeof OPTIONS, string | string[] | boolean | undefined>>): {
+  namespace?: string[];
+  excludeNamespace?: string[];
+  config?: string;
+  kubeconfig?: string;
+  context?: string;
+  clusterName?: string;
+  logLevel?: string;
+} {
+  const out: ReturnType<typeof clusterFlags> = {};
+  const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+  const list = (v: unknown): string[] | undefined => (Array.isArray(v) ? (v as string[]) : undefined);
+  const ns = list(values.namespace);
+  if (ns) out.namespace = ns;
+  const ex = list(values['exclude-namespace']);
+  if (ex) out.excludeNamespace = ex;
+  for (const [flag, key] of [
+    ['config', 'config'],
+    ['kubeconfig', 'kubeconfig'],
+    ['context', 'context'],
+    ['cluster-name', 'clusterName'],
+    ['log-level', 'logLevel'],
+  ] as const) {
+    const v = str(values[flag]);
+    if (v !== undefined) out[key] = v;
+  }
+  return out;
+}
+
 export async function main(argv: readonly string[], io: IO = processIO()): Promise<number> {
   try {
     let parsed;
@@ -89,19 +119,12 @@ export async function main(argv: readonly string[], io: IO = processIO()): Promi
     switch (command) {
       case 'doctor': {
         if (rest.length > 0) throw new UsageError(`doctor: unexpected argument ${JSON.stringify(rest[0])}`);
-        const flags: Parameters<typeof doctor>[0] = {};
+        const flags: Parameters<typeof doctor>[0] = clusterFlags(values);
         if (values['from-file'] !== undefined) flags.fromFile = values['from-file'];
         if (values['from-watcher'] !== undefined) flags.fromWatcher = values['from-watcher'];
         if (values.now !== undefined) flags.now = values.now;
         if (values.output !== undefined) flags.output = values.output;
         if (values['fail-on'] !== undefined) flags.failOn = values['fail-on'];
-        if (values.namespace) flags.namespace = values.namespace;
-        if (values['exclude-namespace']) flags.excludeNamespace = values['exclude-namespace'];
-        if (values.config !== undefined) flags.config = values.config;
-        if (values.kubeconfig !== undefined) flags.kubeconfig = values.kubeconfig;
-        if (values.context !== undefined) flags.context = values.context;
-        if (values['cluster-name'] !== undefined) flags.clusterName = values['cluster-name'];
-        if (values['log-level'] !== undefined) flags.logLevel = values['log-level'];
         if (values['apply-grace']) flags.applyGrace = true;
         return await doctor(flags, io);
       }
@@ -114,14 +137,7 @@ export async function main(argv: readonly string[], io: IO = processIO()): Promi
       }
       case 'watch': {
         if (rest.length > 0) throw new UsageError(`watch: unexpected argument ${JSON.stringify(rest[0])}`);
-        const flags: WatchFlags = {};
-        if (values.namespace) flags.namespace = values.namespace;
-        if (values['exclude-namespace']) flags.excludeNamespace = values['exclude-namespace'];
-        if (values.config !== undefined) flags.config = values.config;
-        if (values.kubeconfig !== undefined) flags.kubeconfig = values.kubeconfig;
-        if (values.context !== undefined) flags.context = values.context;
-        if (values['cluster-name'] !== undefined) flags.clusterName = values['cluster-name'];
-        if (values['log-level'] !== undefined) flags.logLevel = values['log-level'];
+        const flags: WatchFlags = clusterFlags(values);
         if (values.listen !== undefined) flags.listen = values.listen;
         if (values.prometheus) flags.prometheus = true;
         // Loaded on demand: doctor and checks never load the OpenTelemetry SDK.
