@@ -3,10 +3,7 @@
 // receiver that answers 503 for a while, then 200; a receiver that answers 400.
 
 import { afterEach, describe, expect, it } from 'vitest';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { FakeApiServer } from '../src/sim/apiserver.ts';
+import type { FakeApiServer } from '../src/sim/apiserver.ts';
 import { makeKubeClient } from '../src/collector/kube-client.ts';
 import { startWatch, type RunningWatch } from '../src/cli/watch.ts';
 import { DEFAULT_WATCH_SETTINGS, type WatchSettings } from '../src/agent/agent.ts';
@@ -15,6 +12,7 @@ import { jsonLogger } from '../src/agent/log.ts';
 import { OtlpReceiver } from './support/otlp-receiver.ts';
 import { healthyPlatform, mcpServer, pod, running, terminated, waiting, type Raw } from './support/objects.ts';
 import { waitFor } from './support/wait.ts';
+import { fakeCluster } from './support/cluster.ts';
 
 const FAST: WatchSettings = {
   ...DEFAULT_WATCH_SETTINGS,
@@ -35,20 +33,16 @@ const crashing = (): Raw =>
 const healed = (): Raw => pod('web-1', { ns: 'apps', labels: { app: 'web' }, containers: [{ name: 'web', restarts: 5, state: running(-1) }] });
 
 async function setup(protocol: 'http/json' | 'http/protobuf', objs: Raw[], env: Record<string, string> = {}): Promise<{ api: FakeApiServer; rx: OtlpReceiver; w: RunningWatch; logs: string[] }> {
-  const api = new FakeApiServer();
-  api.apply(...objs);
-  const url = await api.start();
+  const { api, kubeconfig } = await fakeCluster(objs);
   cleanup.push(() => api.stop());
   const rx = new OtlpReceiver();
   const rxUrl = await rx.start();
   cleanup.push(() => rx.stop());
-  const dir = mkdtempSync(join(tmpdir(), 'sa-otel-'));
-  writeFileSync(join(dir, 'config'), api.kubeconfig(url));
   const cfg = defaultAgentConfig();
   cfg.listen = '127.0.0.1:0';
   cfg.clusterName = 'wire';
   const logs: string[] = [];
-  const w = await startWatch(cfg, await makeKubeClient({ kubeconfig: join(dir, 'config') }), jsonLogger('debug', (l) => logs.push(l)), {
+  const w = await startWatch(cfg, await makeKubeClient({ kubeconfig }), jsonLogger('debug', (l) => logs.push(l)), {
     settings: FAST,
     telemetryEnv: {
       OTEL_EXPORTER_OTLP_ENDPOINT: rxUrl,

@@ -9,12 +9,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { FakeApiServer } from '../src/sim/apiserver.ts';
 import { makeKubeClient } from '../src/collector/kube-client.ts';
 import { startWatch, type RunningWatch } from '../src/cli/watch.ts';
 import { DEFAULT_WATCH_SETTINGS } from '../src/agent/agent.ts';
 import { defaultAgentConfig } from '../src/config/config.ts';
 import { healthyPlatform, pod, running, terminated, waiting } from './support/objects.ts';
+import { fakeCluster } from './support/cluster.ts';
 
 const RULES = fileURLToPath(new URL('../deploy/prometheus/', import.meta.url));
 
@@ -56,16 +56,13 @@ describe('alerting rules', () => {
 describe('Prometheus scraping the agent', () => {
   it('the incident gauge rises and falls in a PromQL query', async () => {
     const prometheus = which('prometheus');
-    const api = new FakeApiServer();
     const healthy = pod('web-1', { ns: 'apps', containers: [{ name: 'web', state: running(-1) }] });
-    api.apply(...healthyPlatform(), healthy);
-    const url = await api.start();
+    const { api, kubeconfig } = await fakeCluster([...healthyPlatform(), healthy]);
     cleanup.push(() => api.stop());
     const dir = mkdtempSync(join(tmpdir(), 'sa-prom-'));
-    writeFileSync(join(dir, 'kubeconfig'), api.kubeconfig(url));
     const cfg = defaultAgentConfig();
     cfg.listen = '127.0.0.1:0';
-    const w: RunningWatch = await startWatch(cfg, await makeKubeClient({ kubeconfig: join(dir, 'kubeconfig') }), () => {}, {
+    const w: RunningWatch = await startWatch(cfg, await makeKubeClient({ kubeconfig }), () => {}, {
       settings: { ...DEFAULT_WATCH_SETTINGS, holdMs: 200, evaluationDelayMs: 10 },
       prometheus: true,
     });

@@ -3,10 +3,7 @@
 
 import { afterEach, describe, expect, it } from 'vitest';
 import http from 'node:http';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { FakeApiServer } from '../src/sim/apiserver.ts';
+import type { FakeApiServer } from '../src/sim/apiserver.ts';
 import { makeKubeClient } from '../src/collector/kube-client.ts';
 import { startWatch } from '../src/cli/watch.ts';
 import { DEFAULT_WATCH_SETTINGS } from '../src/agent/agent.ts';
@@ -16,6 +13,7 @@ import type { Transition } from '../src/engine/tracker.ts';
 import type { Incident } from '../src/engine/incidents.ts';
 import { healthyPlatform, mcpServer, pod, running, terminated, waiting, type Raw } from './support/objects.ts';
 import { waitFor } from './support/wait.ts';
+import { fakeCluster } from './support/cluster.ts';
 
 const cleanup: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -27,13 +25,9 @@ const crashing = (): Raw => pod('web-1', { ns: 'mcp-servers', labels: { app: 'we
 const healed = (): Raw => pod('web-1', { ns: 'mcp-servers', labels: { app: 'web' }, containers: [{ name: 'web', state: running(-1) }] });
 
 async function cluster(objs: Raw[]): Promise<{ api: FakeApiServer; kubeconfig: string }> {
-  const api = new FakeApiServer({ token: 't0k' });
-  api.apply(...objs);
-  const url = await api.start();
-  cleanup.push(() => api.stop());
-  const dir = mkdtempSync(join(tmpdir(), 'sa-sinks-'));
-  writeFileSync(join(dir, 'config'), api.kubeconfig(url));
-  return { api, kubeconfig: join(dir, 'config') };
+  const c = await fakeCluster(objs, { token: 't0k' });
+  cleanup.push(() => c.api.stop());
+  return c;
 }
 
 describe('Kubernetes Events sink', () => {

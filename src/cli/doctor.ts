@@ -2,7 +2,7 @@
 // same checks as watch, print incidents, exit with a code (product.md §5).
 
 import { scopeFilter, type AgentConfig } from '../config/config.ts';
-import { configFromFlags } from './options.ts';
+import { configFromFlags, type ClusterFlags } from './options.ts';
 import { ObjectStore } from '../kube/store.ts';
 import { CHECKS } from '../checks/registry.ts';
 import { SEVERITIES, type Severity } from '../checks/types.ts';
@@ -15,19 +15,12 @@ import { fetchWatcher } from '../collector/watcher.ts';
 import { ClusterUnreachableError } from '../collector/kube-client.ts';
 import { UsageError, enabled, parseLogLevel, type IO } from './io.ts';
 
-export interface DoctorFlags {
+export interface DoctorFlags extends ClusterFlags {
   fromFile?: string;
   fromWatcher?: string;
   now?: string;
   output?: string;
   failOn?: string;
-  namespace?: string[];
-  excludeNamespace?: string[];
-  config?: string;
-  kubeconfig?: string;
-  context?: string;
-  clusterName?: string;
-  logLevel?: string;
   applyGrace?: boolean;
 }
 

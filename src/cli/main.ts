@@ -6,6 +6,7 @@ import { doctor, exitCodeForError } from './doctor.ts';
 import { checksCommand } from './checks.ts';
 import { version } from './version.ts';
 import type { WatchFlags } from './watch.ts';
+import type { ClusterFlags } from './options.ts';
 
 export const HELP = `sentinel-agent — health listener for MCP Runtime clusters
 
@@ -63,16 +64,8 @@ const COMMAND_FLAGS: Record<string, readonly string[]> = {
 };
 
 /** The flags doctor and watch share: which cluster, which namespaces, which configuration. */
-function clusterFlags(values: Partial<Record<keyof typeof OPTIONS, string | string[] | boolean | undefined>>): {
-  namespace?: string[];
-  excludeNamespace?: string[];
-  config?: string;
-  kubeconfig?: string;
-  context?: string;
-  clusterName?: string;
-  logLevel?: string;
-} {
-  const out: ReturnType<typeof clusterFlags> = {};
+function clusterFlags(values: Partial<Record<keyof typeof OPTIONS, string | string[] | boolean | undefined>>): ClusterFlags {
+  const out: ClusterFlags = {};
   const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
   const list = (v: unknown): string[] | undefined => (Array.isArray(v) ? (v as string[]) : undefined);
   const ns = list(values.namespace);

@@ -11,6 +11,13 @@ export interface CommonFlags {
   listen?: string;
 }
 
+/** The flags of the commands that read a cluster (doctor, watch). */
+export interface ClusterFlags extends CommonFlags {
+  kubeconfig?: string;
+  context?: string;
+  logLevel?: string;
+}
+
 export function configFromFlags(flags: CommonFlags, io: IO): AgentConfig {
   try {
     const inputs: ConfigInputs = { env: io.env };

@@ -8,7 +8,7 @@ import type { AgentConfig } from '../config/config.ts';
 import { AgentHttpServer, parseListen } from '../server/http.ts';
 import type { KubeClient } from '../collector/kube-client.ts';
 import type { Transition } from '../engine/tracker.ts';
-import { configFromFlags, type CommonFlags } from './options.ts';
+import { configFromFlags, type ClusterFlags } from './options.ts';
 import { randomUUID } from 'node:crypto';
 import type { Telemetry } from '../otel/telemetry.ts';
 import { version } from './version.ts';
@@ -17,10 +17,7 @@ import { SentinelSink } from '../sinks/sentinel.ts';
 import { LeaderElector } from '../agent/leader.ts';
 import { UsageError, parseLogLevel, type IO } from './io.ts';
 
-export interface WatchFlags extends CommonFlags {
-  kubeconfig?: string;
-  context?: string;
-  logLevel?: string;
+export interface WatchFlags extends ClusterFlags {
   prometheus?: boolean;
 }
 
