@@ -70,8 +70,11 @@ const rows = [
   ['B0 whole doctor run, peak RSS', `${f(Math.max(...whole.map((x) => x.maxRssMiB)))} MiB`, ''],
 ];
 rows.push(
-  ['B2 per watch event, one pass each (p50 / p99)', `${f(b2.p50us)} / ${f(b2.p99us)} µs`, 'p50 <= 60, p99 <= 250 µs'],
-  ['B2 events per second on one core', f(b2.eventsPerSecond), '>= 10,000'],
+  ['B2 per watch event, health unchanged, one pass each (p50 / p99)', `${f(b2.p50us)} / ${f(b2.p99us)} µs`, 'p50 <= 60, p99 <= 250 µs'],
+  ['B2 same, 50 events per pass as the agent batches them (p50 / p99 per event)', `${f(b2.batched.p50us)} / ${f(b2.batched.p99us)} µs`, ''],
+  ['B2 events per second on one core (one pass each / batched)', `${f(b2.eventsPerSecond)} / ${f(b2.batched.eventsPerSecond)}`, '>= 10,000'],
+  ['B2 per event flipping a pod healthy ↔ CrashLoopBackOff, ~1,000 open incidents, one pass each (p50 / p99)', `${f(b2.changing.p50us)} / ${f(b2.changing.p99us)} µs (${b2.changing.transitions} transitions)`, ''],
+  ['B2 same, 50 events per pass (p50 / p99 per event; events/s)', `${f(b2.changingBatched.p50us)} / ${f(b2.changingBatched.p99us)} µs; ${f(b2.changingBatched.eventsPerSecond)}/s`, ''],
   ['B2 event-loop lag p99 at 2,000 events/s', `${b2.lagP99ms.toFixed(1)} ms`, '<= 50 ms'],
 );
 for (const [kind, bytes] of Object.entries(b5)) rows.push([`B5 memory per ${kind} after projection`, `${bytes} B`, kind === 'Pod' ? '<= 600 B' : ['ReplicaSet', 'Deployment', 'EndpointSlice'].includes(kind) ? '<= 400 B' : '']);

@@ -4,17 +4,14 @@
 // Every part is isolated: a kind that cannot be read is reported, a sink that throws is counted.
 
 import type { KindName } from '../kube/kinds.ts';
-import { ObjectStore } from '../kube/store.ts';
+import type { ObjectStore } from '../kube/store.ts';
 import type { AnyObj, SourceState } from '../kube/types.ts';
-import { objKey } from '../kube/types.ts';
 import { CHECKS } from '../checks/registry.ts';
 import type { Check } from '../checks/types.ts';
 import { neededKinds, selectChecks, type Skipped } from '../engine/evaluate.ts';
-import { ContinuousEvaluator } from '../engine/continuous.ts';
-import { affectedKeys } from '../engine/dependents.ts';
-import { toCandidates, type Candidate, type Incident } from '../engine/incidents.ts';
-import type { Finding } from '../checks/types.ts';
-import { IncidentTracker, type Transition } from '../engine/tracker.ts';
+import type { Incident } from '../engine/incidents.ts';
+import type { IncidentTracker, Transition } from '../engine/tracker.ts';
+import { Pipeline } from '../engine/pipeline.ts';
 import { scopeFilter, type AgentConfig } from '../config/config.ts';
 import type { KubeClient } from '../collector/kube-client.ts';
 import { DEFAULT_REFLECTOR_OPTIONS, Gate, Reflector, type ReflectorOptions } from '../collector/reflector.ts';
@@ -56,19 +53,15 @@ export interface AgentStats {
 }
 
 export class Agent {
-  readonly store = new ObjectStore();
+  readonly store: ObjectStore;
   readonly tracker: IncidentTracker;
   readonly stats: AgentStats = { passes: { full: 0, incremental: 0 }, lastPassMs: 0, passDurations: [], transitions: { opened: 0, updated: 0, resolved: 0 }, sinkFailures: {}, events: 0 };
-  private readonly evaluator: ContinuousEvaluator;
+  private readonly pipeline: Pipeline;
   private readonly reflectors: Reflector[] = [];
   private readonly checks: readonly Check[];
   private readonly kinds: KindName[];
-  private readonly dirty = new Set<string>();
-  /** Candidates of findings already seen (see toCandidates). */
-  private readonly candidates = new WeakMap<Finding, Candidate>();
   private readonly sinks: IncidentSink[];
   private readonly inScope: (ns: string) => boolean;
-  private needFull = true;
   private settled = false;
   private stopped = false;
   private timer?: NodeJS.Timeout;
@@ -102,9 +95,17 @@ export class Agent {
     this.now = opts.now ?? Date.now;
     this.sinks = opts.sinks ?? [];
     this.checks = opts.checks ?? CHECKS;
-    this.tracker = new IncidentTracker({ holdMs: this.settings.holdMs });
-    this.evaluator = new ContinuousEvaluator(this.checks);
     this.inScope = scopeFilter(this.config);
+    this.pipeline = new Pipeline({
+      checks: this.checks,
+      clusterName: this.config.clusterName,
+      config: this.config.checks,
+      inScope: this.inScope,
+      holdMs: this.settings.holdMs,
+      exists: (i) => this.exists(i),
+    });
+    this.store = this.pipeline.store;
+    this.tracker = this.pipeline.tracker;
     this.kinds = neededKinds(selectChecks(this.checks, this.config.checks).run);
   }
 
@@ -130,7 +131,7 @@ export class Agent {
       }
     }
     this.fullTimer = setInterval(() => {
-      this.needFull = true;
+      this.pipeline.requestFull();
       this.schedule(0);
     }, this.settings.fullEvaluationMs);
     this.fullTimer.unref();
@@ -192,33 +193,22 @@ export class Agent {
   }
 
   skipped(): Skipped[] {
-    return this.evaluator.skipped();
+    return this.pipeline.evaluator.skipped();
   }
 
   private readonly handler = {
     replace: (kind: KindName, namespace: string | undefined, objs: AnyObj[]): void => {
-      if (namespace === undefined) this.store.replaceKind(kind, objs);
-      else {
-        for (const o of this.store.list(kind, namespace)) this.store.delete(kind, namespace, o.meta.name);
-        for (const o of objs) this.store.upsert(o);
-      }
-      this.needFull = true;
+      this.pipeline.replace(kind, namespace, objs);
       this.schedule();
     },
     upsert: (obj: AnyObj): void => {
       this.stats.events++;
-      const prev = this.store.get(obj.kind, obj.meta.namespace, obj.meta.name);
-      if (prev) affectedKeys(this.store, prev, this.dirty);
-      this.store.upsert(obj);
-      affectedKeys(this.store, obj, this.dirty);
+      this.pipeline.upsert(obj);
       this.schedule();
     },
     remove: (obj: AnyObj): void => {
       this.stats.events++;
-      const prev = this.store.get(obj.kind, obj.meta.namespace, obj.meta.name) ?? obj;
-      affectedKeys(this.store, prev, this.dirty);
-      this.store.delete(obj.kind, obj.meta.namespace, obj.meta.name);
-      this.dirty.add(objKey(prev));
+      this.pipeline.remove(obj);
       this.schedule();
     },
     state: (kind: KindName, namespace: string | undefined, state: SourceState): void => {
@@ -229,7 +219,7 @@ export class Agent {
       const all = [...parts.values()];
       const worst = all.find((s) => s.status !== 'synced') ?? all[0] ?? state;
       this.store.setSource(kind, worst);
-      this.needFull = true;
+      this.pipeline.requestFull();
       this.schedule();
     },
   };
@@ -259,12 +249,7 @@ export class Agent {
       this.log('info', 'all sources settled', { sources: Object.fromEntries(Object.entries(this.sources()).map(([k, s]) => [k, s.status])) });
     }
     const now = this.now();
-    const opts = { checks: this.checks, now, config: this.config.checks, inScope: this.inScope };
-    const stats = this.needFull ? this.evaluator.full(this.store, opts) : this.evaluator.incremental(this.store, this.dirty, opts);
-    this.needFull = false;
-    this.dirty.clear();
-    const candidates = toCandidates(this.evaluator.findings(), this.store, { clusterName: this.config.clusterName, config: this.config.checks }, this.candidates);
-    const transitions = this.tracker.update(candidates, now, (i) => this.exists(i));
+    const { stats, transitions } = this.pipeline.pass(now);
     this.lastPassAt = now;
     this.stats.passes[stats.kind]++;
     this.stats.lastPassMs = stats.ms;
@@ -274,7 +259,7 @@ export class Agent {
     for (const t of transitions) this.stats.transitions[t.type]++;
     if (transitions.length > 0) this.emit(transitions);
     // Holds and graces end on their own: wake up then, not at the next full pass.
-    const deadline = this.tracker.nextDeadline();
+    const deadline = this.pipeline.nextDeadline();
     if (deadline !== undefined) this.schedule(Math.max(0, deadline - this.now()) + 5);
     return transitions;
   }

@@ -14,12 +14,9 @@ export function isTrue(o: { conditions: readonly Condition[] }, type: string): b
   return condition(o, type)?.status === 'True';
 }
 
-export function selects(selector: Readonly<Record<string, string>>, labels: Readonly<Record<string, string>>): boolean {
-  const keys = Object.keys(selector);
-  if (keys.length === 0) return false;
-  for (const k of keys) if (labels[k] !== selector[k]) return false;
-  return true;
-}
+import { selects } from '../kube/store.ts';
+
+export { selects };
 
 export function selectorString(selector: Readonly<Record<string, string>>): string {
   return Object.entries(selector)

@@ -18,8 +18,8 @@ export const operatorAvailability: Check = {
     if (!d) {
       // Missing matters only where MCP Runtime is in use, and only when we saw the whole namespace
       // (a cluster-wide read, or a dump that holds Deployments of that namespace).
-      const servers = view.source('MCPServer').status === 'synced' ? view.list('MCPServer').length : 0;
-      const sawNamespace = view.source('Deployment').coverage === 'cluster' || view.list('Deployment', namespace).length > 0;
+      const servers = view.source('MCPServer').status === 'synced' ? view.count('MCPServer') : 0;
+      const sawNamespace = view.source('Deployment').coverage === 'cluster' || view.count('Deployment', namespace) > 0;
       if (servers === 0 || !sawNamespace) return;
       yield {
         reason: 'OperatorUnavailable',

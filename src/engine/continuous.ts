@@ -12,15 +12,19 @@ import { checkSkip, evaluate, runCheck, selectChecks, type EvaluateOptions, type
 /** A view whose roots are only the given objects; every lookup sees the whole store. */
 class ScopedView implements ClusterView {
   private readonly base: ClusterView;
-  private readonly rootObjs: ReadonlyMap<KindName, readonly AnyObj[]>;
+  private readonly rootKind: KindName;
+  private readonly rootObjs: readonly AnyObj[];
+  private readonly memo: Map<string, readonly AnyObj[]>;
 
-  constructor(base: ClusterView, rootObjs: ReadonlyMap<KindName, readonly AnyObj[]>) {
+  constructor(base: ClusterView, rootKind: KindName, rootObjs: readonly AnyObj[], memo: Map<string, readonly AnyObj[]>) {
     this.base = base;
+    this.rootKind = rootKind;
     this.rootObjs = rootObjs;
+    this.memo = memo;
   }
 
   roots<K extends KindName>(kind: K): readonly Obj<K>[] {
-    return (this.rootObjs.get(kind) ?? []) as readonly Obj<K>[];
+    return (kind === this.rootKind ? this.rootObjs : []) as readonly Obj<K>[];
   }
   list<K extends KindName>(kind: K, namespace?: string): readonly Obj<K>[] {
     return this.base.list(kind, namespace);
@@ -29,13 +33,23 @@ class ScopedView implements ClusterView {
     return this.base.get(kind, namespace, name);
   }
   ownedBy<K extends KindName>(kind: K, owner: AnyObj): readonly Obj<K>[] {
-    return this.base.ownedBy(kind, owner);
+    // Within one pass the store does not change, so the answer can be shared by the checks.
+    const k = `${kind} ${owner.meta.uid ?? keyOf(owner.kind, owner.meta.namespace, owner.meta.name)}`;
+    let hit = this.memo.get(k);
+    if (!hit) this.memo.set(k, (hit = this.base.ownedBy(kind, owner)));
+    return hit as readonly Obj<K>[];
   }
   slicesFor(namespace: string, service: string): ReturnType<ClusterView['slicesFor']> {
     return this.base.slicesFor(namespace, service);
   }
   source(kind: KindName): ReturnType<ClusterView['source']> {
     return this.base.source(kind);
+  }
+  count(kind: KindName, namespace?: string): number {
+    return this.base.count(kind, namespace);
+  }
+  servicesSelecting(namespace: string, labels: Readonly<Record<string, string>>): ReturnType<ClusterView['servicesSelecting']> {
+    return this.base.servicesSelecting(namespace, labels);
   }
 }
 
@@ -56,6 +70,8 @@ export class ContinuousEvaluator {
   /** Findings of singleton checks and of the engine (SourceUnavailable, CheckFailed), per check id. */
   private readonly whole = new Map<string, Finding[]>();
   private skippedNow: Skipped[] = [];
+  private versionNow = 0;
+  private cached: Finding[] | undefined;
   private readonly checks: readonly Check[];
 
   constructor(checks: readonly Check[]) {
@@ -79,10 +95,13 @@ export class ContinuousEvaluator {
       }
     }
     this.skippedNow = ev.skipped;
+    this.bump();
     return { kind: 'full', checksRun: this.checks.length, roots: -1, ms: performance.now() - t0 };
   }
 
-  /** Re-judges the objects behind `dirty` (object keys) and re-runs the singleton checks. */
+  /** Re-judges the objects behind `dirty` (object keys) and re-runs the singleton checks. Findings
+   *  equal to the ones they replace are kept as they were (same objects), so `version` moves only
+   *  when what the checks say has changed. */
   incremental(view: ClusterView, dirty: ReadonlySet<string>, opts: EvaluateOptions): PassStats {
     const t0 = performance.now();
     const byKind = new Map<KindName, string[]>();
@@ -94,41 +113,88 @@ export class ContinuousEvaluator {
     }
     let checksRun = 0;
     let roots = 0;
+    let changed = false;
+    // The dirty objects of each kind, looked up once for all the checks rooted at that kind, and one
+    // memo of ownership lookups for the pass (the Deployment checks and the gateway check all ask
+    // for the same pods).
+    const objsByKind = new Map<KindName, AnyObj[]>();
+    for (const [kind, keys] of byKind) {
+      const objs: AnyObj[] = [];
+      for (const k of keys) {
+        const a = k.indexOf('/');
+        const b = k.indexOf('/', a + 1);
+        const o = view.get(kind, k.slice(a + 1, b), k.slice(b + 1));
+        if (o) objs.push(o);
+      }
+      objsByKind.set(kind, objs);
+    }
+    const memo = new Map<string, readonly AnyObj[]>();
     for (const check of selectChecks(this.checks, opts.config).run) {
       if (checkSkip(view, check)) continue;
       if (!check.roots) {
         const r = runCheck(check, view, opts);
-        this.whole.set(check.id, r.findings);
+        if (!sameFindings(this.whole.get(check.id), r.findings)) {
+          this.whole.set(check.id, r.findings);
+          changed = true;
+        }
         checksRun++;
         continue;
       }
       const keys = byKind.get(check.roots);
       if (!keys) continue;
-      const objs: AnyObj[] = [];
-      for (const k of keys) {
-        const [, ns = '', ...rest] = k.split('/');
-        const o = view.get(check.roots, ns, rest.join('/'));
-        if (o) objs.push(o);
-      }
-      const r = runCheck(check, new ScopedView(view, new Map([[check.roots, objs]])), opts);
+      const r = runCheck(check, new ScopedView(view, check.roots, objsByKind.get(check.roots) ?? [], memo), opts);
       checksRun++;
       roots += keys.length;
       if (r.failed) {
         this.whole.set(check.id, r.findings);
+        changed = true;
         continue;
       }
-      const m = this.perObject.get(check.id);
-      for (const k of keys) m?.delete(k);
-      for (const f of r.findings) this.put(check.id, findingKey(f), f);
+      if (this.whole.delete(check.id)) changed = true; // it had failed before and works again
+      let m = this.perObject.get(check.id);
+      if (!m) this.perObject.set(check.id, (m = new Map()));
+      const fresh = new Map<string, Finding[]>();
+      for (const k of keys) fresh.set(k, []);
+      for (const f of r.findings) {
+        const k = findingKey(f);
+        const l = fresh.get(k);
+        if (l) l.push(f);
+        else fresh.set(k, [f]);
+      }
+      for (const [k, l] of fresh) {
+        const old = m.get(k);
+        if (l.length === 0) {
+          if (old) {
+            m.delete(k);
+            changed = true;
+          }
+        } else if (!sameFindings(old, l)) {
+          m.set(k, l);
+          changed = true;
+        }
+      }
     }
+    if (changed) this.bump();
     return { kind: 'incremental', checksRun, roots, ms: performance.now() - t0 };
   }
 
-  findings(): Finding[] {
+  /** Moves whenever the findings change (every full pass, and incremental passes that changed one). */
+  get version(): number {
+    return this.versionNow;
+  }
+
+  findings(): readonly Finding[] {
+    if (this.cached) return this.cached;
     const out: Finding[] = [];
-    for (const m of this.perObject.values()) for (const l of m.values()) out.push(...l);
-    for (const l of this.whole.values()) out.push(...l);
+    for (const m of this.perObject.values()) for (const l of m.values()) for (const f of l) out.push(f);
+    for (const l of this.whole.values()) for (const f of l) out.push(f);
+    this.cached = out;
     return out;
+  }
+
+  private bump(): void {
+    this.versionNow++;
+    this.cached = undefined;
   }
 
   skipped(): Skipped[] {
@@ -149,3 +215,34 @@ export class ContinuousEvaluator {
   }
 }
 
+
+/** Whether two findings say the same thing (a re-evaluation of an unchanged object). */
+export function sameFinding(a: Finding, b: Finding): boolean {
+  return (
+    a.reason === b.reason &&
+    a.message === b.message &&
+    a.sub === b.sub &&
+    a.severity === b.severity &&
+    a.since === b.since &&
+    a.urgent === b.urgent &&
+    sameRecord(a.object, b.object) &&
+    sameRecord(a.attributes, b.attributes) &&
+    sameRecord(a.vars, b.vars)
+  );
+}
+
+function sameFindings(a: readonly Finding[] | undefined, b: readonly Finding[]): boolean {
+  if (!a) return b.length === 0;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (!sameFinding(a[i] as Finding, b[i] as Finding)) return false;
+  return true;
+}
+
+function sameRecord(a: object | undefined, b: object | undefined): boolean {
+  if (a === b) return true;
+  if (!a || !b) return false;
+  const ka = Object.keys(a);
+  if (ka.length !== Object.keys(b).length) return false;
+  for (const k of ka) if ((a as Record<string, unknown>)[k] !== (b as Record<string, unknown>)[k]) return false;
+  return true;
+}

@@ -8,7 +8,7 @@ import { isKindName } from '../kube/kinds.ts';
 import type { ClusterView } from '../kube/store.ts';
 import type { AnyObj } from '../kube/types.ts';
 import { keyOf, objKey } from '../kube/types.ts';
-import { deploymentOfPod, selects, serverOf } from '../checks/helpers.ts';
+import { deploymentOfPod, serverOf } from '../checks/helpers.ts';
 
 export function affectedKeys(view: ClusterView, o: AnyObj, out: Set<string>): void {
   const ns = o.meta.namespace;
@@ -25,7 +25,7 @@ export function affectedKeys(view: ClusterView, o: AnyObj, out: Set<string>): vo
     case 'Pod': {
       const d = deploymentOfPod(view, o);
       if (d) out.add(objKey(d));
-      for (const s of view.list('Service', ns)) if (s.selector && selects(s.selector, o.meta.labels)) out.add(objKey(s));
+      for (const s of view.servicesSelecting(ns, o.meta.labels)) out.add(objKey(s));
       break;
     }
     case 'EndpointSlice':

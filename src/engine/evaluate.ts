@@ -31,7 +31,18 @@ export interface Evaluation {
 
 export const AGENT_REF: ObjectRef = { apiVersion: 'sentinel-agent/v1', kind: 'Agent', name: 'sentinel-agent' };
 
+const selected = new WeakMap<readonly Check[], WeakMap<CheckConfig, { run: Check[]; disabled: Check[] }>>();
+
+/** The checks that run under a config, and those it disables (computed once per config). */
 export function selectChecks(all: readonly Check[], config: CheckConfig): { run: Check[]; disabled: Check[] } {
+  let m = selected.get(all);
+  if (!m) selected.set(all, (m = new WeakMap()));
+  let hit = m.get(config);
+  if (!hit) m.set(config, (hit = partitionChecks(all, config)));
+  return { run: [...hit.run], disabled: [...hit.disabled] };
+}
+
+function partitionChecks(all: readonly Check[], config: CheckConfig): { run: Check[]; disabled: Check[] } {
   const run: Check[] = [];
   const disabled: Check[] = [];
   for (const c of all) {

@@ -4,11 +4,11 @@
 import { createHash } from 'node:crypto';
 import { isKindName } from '../kube/kinds.ts';
 import type { ClusterView } from '../kube/store.ts';
-import type { AnyObj, ObjectRef } from '../kube/types.ts';
+import type { AnyObj, MCPServer, ObjectRef } from '../kube/types.ts';
 import { keyOf, objKey } from '../kube/types.ts';
 import { reasonSpec, renderTemplate, type ReasonId } from '../checks/catalog.ts';
 import type { CheckConfig } from '../checks/config.ts';
-import { deploymentOfPod, selects, serverOf } from '../checks/helpers.ts';
+import { deploymentOfPod, serverOf } from '../checks/helpers.ts';
 import { severityRank, type AttrValue, type Finding, type Severity } from '../checks/types.ts';
 import { clean, MAX_ATTRIBUTE } from './redact.ts';
 
@@ -45,6 +45,15 @@ export interface Candidate {
   scope: readonly string[];
   /** The key of the incident's own object. */
   key: string;
+  /** The structure generation scope and server were computed at (see toCandidates). */
+  generation?: number;
+}
+
+export interface CandidateCache {
+  cache: WeakMap<Finding, Candidate>;
+  /** Moves when relations between objects may have changed; cached candidates of an older
+   *  generation get their scope and owning server recomputed. */
+  generation: number;
 }
 
 export interface IncidentOptions {
@@ -83,7 +92,7 @@ function scopeOf(view: ClusterView, ref: ObjectRef, o: AnyObj | undefined): stri
   }
   if (o.kind === 'Pod') {
     add(deploymentOfPod(view, o));
-    for (const s of view.list('Service', ns)) if (s.selector && selects(s.selector, o.meta.labels)) add(s);
+    for (const s of view.servicesSelecting(ns, o.meta.labels)) add(s);
   }
   add(serverOf(view, o));
   return [...new Set(out)];
@@ -91,16 +100,22 @@ function scopeOf(view: ClusterView, ref: ObjectRef, o: AnyObj | undefined): stri
 
 /**
  * Candidates for the findings. With a cache (the watcher's), a finding already seen — the same
- * Finding object, kept by the evaluator while its object has not changed — reuses its candidate:
- * ids, messages, remediation, owner and scope are not recomputed (or re-redacted) on every event.
- * What depends on other objects (the owner, the scope) is refreshed by the periodic full pass, which
- * produces new findings.
+ * Finding object, kept by the evaluator while what it says has not changed — reuses its candidate:
+ * ids, messages and remediation are not recomputed (or re-redacted) on every event. What depends on
+ * other objects (the owning server, the scope) is recomputed when the structure generation moved.
  */
-export function toCandidates(findings: readonly Finding[], view: ClusterView, opts: IncidentOptions, cache?: WeakMap<Finding, Candidate>): Candidate[] {
+export function toCandidates(findings: readonly Finding[], view: ClusterView, opts: IncidentOptions, cached?: CandidateCache): Candidate[] {
   const byId = new Map<string, Candidate>();
+  const cache = cached?.cache;
   for (const f of findings) {
     const hit = cache?.get(f);
     if (hit) {
+      if (cached && hit.generation !== cached.generation) {
+        const o = storeObject(view, f.object);
+        hit.scope = scopeOf(view, f.object, o);
+        setServer(hit.incident, o ? serverOf(view, o) : undefined);
+        hit.generation = cached.generation;
+      }
       const prev = byId.get(hit.incident.id);
       if (!prev || severityRank(hit.incident.severity) < severityRank(prev.incident.severity)) byId.set(hit.incident.id, hit);
       continue;
@@ -139,10 +154,7 @@ export function toCandidates(findings: readonly Finding[], view: ClusterView, op
     const runbook = opts.config.runbookBaseUrl ? `${opts.config.runbookBaseUrl.replace(/\/$/, '')}#${f.reason.toLowerCase()}` : spec.runbookUrl;
     if (runbook) incident.runbookUrl = runbook;
     if (f.since !== undefined) incident.since = rfc3339(f.since);
-    if (server) {
-      incident.server = { namespace: server.meta.namespace, name: server.meta.name };
-      if (server.spec.teamID) incident.server.teamID = server.spec.teamID;
-    }
+    setServer(incident, server);
     const c: Candidate = {
       incident,
       graceMs: (override?.graceSeconds ?? spec.graceSeconds) * 1000,
@@ -152,12 +164,23 @@ export function toCandidates(findings: readonly Finding[], view: ClusterView, op
       key: keyOf(f.object.kind, f.object.namespace, f.object.name),
     };
     if (f.since !== undefined) c.sinceMs = f.since;
+    if (cached) c.generation = cached.generation;
     cache?.set(f, c);
     // Two findings with one identity (a check that yields twice for one object): keep the worse.
     const prev = byId.get(incident.id);
     if (!prev || severityRank(severity) < severityRank(prev.incident.severity)) byId.set(incident.id, c);
   }
   return [...byId.values()];
+}
+
+function setServer(incident: Incident, server: MCPServer | undefined): void {
+  if (!server) {
+    if (incident.server) incident.server = undefined;
+    return;
+  }
+  const ref: ServerRef = { namespace: server.meta.namespace, name: server.meta.name };
+  if (server.spec.teamID) ref.teamID = server.spec.teamID;
+  incident.server = ref;
 }
 
 /** Whether a finding has held for its grace period, judged from the object's own timestamps.
@@ -217,11 +240,10 @@ export function assignRootCauses(cands: readonly Candidate[]): void {
   const explained = new Map<Candidate, number>();
   for (const b of cands) {
     let root = cause.get(b);
-    const seen = new Set<Candidate>([b]);
-    while (root && cause.has(root) && !seen.has(root)) {
-      seen.add(root);
+    // Causes are of strictly lower layers, so chains are short and acyclic; the bound is a guard.
+    for (let hops = 0; root && hops < 16; hops++) {
       const next = cause.get(root);
-      if (!next || seen.has(next)) break;
+      if (!next || next === b) break;
       root = next;
     }
     if (root && root !== b) {

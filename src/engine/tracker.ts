@@ -83,21 +83,21 @@ export class IncidentTracker {
       }
     }
     // Root causes among everything open (a resolving incident still explains until it resolves).
-    const open = [...this.entries.values()].filter((e) => e.state === 'open');
-    assignRootCauses(open.map((e) => e.candidate));
-    const opened = new Set(opening);
-    for (const e of open) {
+    const open: Candidate[] = [];
+    for (const e of this.entries.values()) if (e.state === 'open') open.push(e.candidate);
+    assignRootCauses(open);
+    for (const e of opening) out.push({ type: 'opened', incident: e.candidate.incident, at: now });
+    for (const e of this.entries.values()) {
+      if (e.state !== 'open') continue;
       const inc = e.candidate.incident;
       if (!inc.since) inc.since = rfc3339(e.candidate.sinceMs ?? e.firstSeen);
-      if (opened.has(e)) {
-        out.push({ type: 'opened', incident: inc, at: now });
-        continue;
-      }
+      if (e.openedAt === now && opening.includes(e)) continue;
       const last = this.lastAnnounced.get(inc.id);
+      if (!last || (last.sev === inc.severity && last.root === inc.rootCauseId)) continue;
       const changed: ('severity' | 'rootCause')[] = [];
-      if (last && last.sev !== inc.severity) changed.push('severity');
-      if (last && last.root !== inc.rootCauseId) changed.push('rootCause');
-      if (changed.length > 0) out.push({ type: 'updated', incident: inc, at: now, changed });
+      if (last.sev !== inc.severity) changed.push('severity');
+      if (last.root !== inc.rootCauseId) changed.push('rootCause');
+      out.push({ type: 'updated', incident: inc, at: now, changed });
     }
     for (const t of out) {
       if (t.type === 'resolved') this.lastAnnounced.delete(t.incident.id);

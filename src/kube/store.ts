@@ -3,7 +3,7 @@
 // the ClusterView interface only.
 
 import { KIND_NAMES, type KindName } from './kinds.ts';
-import type { AnyObj, EndpointSlice, Obj, SourceState } from './types.ts';
+import type { AnyObj, EndpointSlice, Obj, Service, SourceState } from './types.ts';
 
 export interface ClusterView {
   /** The objects of a kind that checks judge in this pass: all of them, or (in an incremental pass)
@@ -16,6 +16,18 @@ export interface ClusterView {
   /** EndpointSlices labelled for the Service. */
   slicesFor(namespace: string, service: string): readonly EndpointSlice[];
   source(kind: KindName): SourceState;
+  /** How many objects of a kind (in a namespace) are held, without listing them. */
+  count(kind: KindName, namespace?: string): number;
+  /** The Services of a namespace whose selector matches the labels (a pod's). */
+  servicesSelecting(namespace: string, labels: Readonly<Record<string, string>>): readonly Service[];
+}
+
+/** An equality-based selector (a Service's) matches the labels; an empty selector matches nothing. */
+export function selects(selector: Readonly<Record<string, string>>, labels: Readonly<Record<string, string>>): boolean {
+  const keys = Object.keys(selector);
+  if (keys.length === 0) return false;
+  for (const k of keys) if (labels[k] !== selector[k]) return false;
+  return true;
 }
 
 type Bucket = Map<string, AnyObj>; // name → object
@@ -53,6 +65,10 @@ export class ObjectStore implements ClusterView {
   private readonly slices = new Map<string, Members<EndpointSlice>>(); // ns/service → slices
   private readonly sources = new Map<KindName, SourceState>();
   private readonly counts = new Map<KindName, number>();
+  /** Per namespace: label map → the Services selecting it. Pods of one family share one label map
+   *  (normalize interns them), so a pod event finds its Services without scanning; any Service
+   *  change in the namespace drops the namespace's entry. */
+  private readonly selecting = new Map<string, WeakMap<object, readonly Service[]>>();
 
   constructor() {
     for (const k of KIND_NAMES) this.byKind.set(k, new Map());
@@ -112,6 +128,23 @@ export class ObjectStore implements ClusterView {
     return this.list(kind);
   }
 
+  count(kind: KindName, namespace?: string): number {
+    if (namespace === undefined) return this.counts.get(kind) ?? 0;
+    return this.nsMap(kind).get(namespace)?.size ?? 0;
+  }
+
+  servicesSelecting(namespace: string, labels: Readonly<Record<string, string>>): readonly Service[] {
+    let m = this.selecting.get(namespace);
+    if (!m) this.selecting.set(namespace, (m = new WeakMap()));
+    const hit = m.get(labels);
+    if (hit) return hit;
+    const out: Service[] = [];
+    const b = this.nsMap('Service').get(namespace);
+    if (b) for (const s of b.values()) if (s.kind === 'Service' && s.selector && selects(s.selector, labels)) out.push(s);
+    m.set(labels, out);
+    return out;
+  }
+
   list<K extends KindName>(kind: K, namespace?: string): readonly Obj<K>[] {
     const nsMap = this.nsMap(kind);
     if (namespace !== undefined) {
@@ -155,11 +188,13 @@ export class ObjectStore implements ClusterView {
   }
 
   private index(o: AnyObj): void {
+    if (o.kind === 'Service') this.selecting.delete(o.meta.namespace);
     for (const ref of o.meta.owners) addMember(this.owners, this.ownerKey(o, ref), o);
     if (o.kind === 'EndpointSlice' && o.serviceName) addMember(this.slices, `${o.meta.namespace}/${o.serviceName}`, o);
   }
 
   private unindex(o: AnyObj): void {
+    if (o.kind === 'Service') this.selecting.delete(o.meta.namespace);
     for (const ref of o.meta.owners) removeMember(this.owners, this.ownerKey(o, ref), o);
     if (o.kind === 'EndpointSlice' && o.serviceName) removeMember(this.slices, `${o.meta.namespace}/${o.serviceName}`, o);
   }

@@ -1,0 +1,141 @@
+// The watcher's path from events to transitions, without I/O or timers: an event updates the store
+// and marks what it touches; a pass re-judges those objects (or everything, after a relist or on the
+// periodic full pass) and, only when the findings changed or a hold or grace ends, turns them into
+// candidates and feeds the tracker. The agent drives it; the B2 benchmark measures exactly this.
+
+import type { KindName } from '../kube/kinds.ts';
+import { ObjectStore } from '../kube/store.ts';
+import type { AnyObj } from '../kube/types.ts';
+import { objKey } from '../kube/types.ts';
+import type { Check, Finding } from '../checks/types.ts';
+import type { CheckConfig } from '../checks/config.ts';
+import { ContinuousEvaluator, type PassStats } from './continuous.ts';
+import { affectedKeys } from './dependents.ts';
+import { toCandidates, type Candidate, type Incident } from './incidents.ts';
+import { IncidentTracker, type Transition } from './tracker.ts';
+
+export interface PipelineOptions {
+  checks: readonly Check[];
+  clusterName: string;
+  config: CheckConfig;
+  inScope: (namespace: string) => boolean;
+  holdMs: number;
+  /** Whether an incident's object is still in the cluster (a deleted object resolves at once). */
+  exists?: (i: Incident) => boolean;
+}
+
+export interface PassResult {
+  stats: PassStats;
+  transitions: Transition[];
+  /** Whether the tracker was consulted (false: nothing changed and no deadline was reached). */
+  tracked: boolean;
+}
+
+export class Pipeline {
+  readonly store: ObjectStore;
+  readonly tracker: IncidentTracker;
+  readonly evaluator: ContinuousEvaluator;
+  private readonly dirty = new Set<string>();
+  /** Candidates of findings already seen (see toCandidates). */
+  private readonly candidates = new WeakMap<Finding, Candidate>();
+  private readonly opts: PipelineOptions;
+  private needFull = true;
+  private trackedVersion = -1;
+  /** Moves when the relations between objects may have changed (an object created or deleted, its
+   *  owners, labels or a Service's selector changed): root causes, scopes and owning servers are then
+   *  recomputed, even if no finding changed. Status updates, most of a watch stream, leave it. */
+  private structure = 0;
+  private trackedStructure = -1;
+  /** The tracker's next hold or grace end (it changes only when the tracker is fed). */
+  private deadline: number | undefined;
+
+  constructor(opts: PipelineOptions, store = new ObjectStore()) {
+    this.opts = opts;
+    this.store = store;
+    this.tracker = new IncidentTracker({ holdMs: opts.holdMs });
+    this.evaluator = new ContinuousEvaluator(opts.checks);
+  }
+
+  upsert(obj: AnyObj): void {
+    const prev = this.store.get(obj.kind, obj.meta.namespace, obj.meta.name);
+    if (prev) affectedKeys(this.store, prev, this.dirty);
+    if (!prev || structural(prev, obj)) this.structure++;
+    this.store.upsert(obj);
+    affectedKeys(this.store, obj, this.dirty);
+  }
+
+  remove(obj: AnyObj): void {
+    const prev = this.store.get(obj.kind, obj.meta.namespace, obj.meta.name) ?? obj;
+    affectedKeys(this.store, prev, this.dirty);
+    this.store.delete(obj.kind, obj.meta.namespace, obj.meta.name);
+    this.dirty.add(objKey(prev));
+    // Also: a held incident whose object is now gone resolves at once, even if no finding changed.
+    this.structure++;
+  }
+
+  /** A relist: the kind's objects (in one namespace, or everywhere) are replaced wholesale. */
+  replace(kind: KindName, namespace: string | undefined, objs: AnyObj[]): void {
+    if (namespace === undefined) this.store.replaceKind(kind, objs);
+    else {
+      for (const o of this.store.list(kind, namespace)) this.store.delete(kind, namespace, o.meta.name);
+      for (const o of objs) this.store.upsert(o);
+    }
+    this.needFull = true;
+    this.structure++;
+  }
+
+  /** The next pass judges everything (periodic, or a source changed state). */
+  requestFull(): void {
+    this.needFull = true;
+  }
+
+  /** When a pass would change something without any event (see IncidentTracker.nextDeadline). */
+  nextDeadline(): number | undefined {
+    return this.deadline;
+  }
+
+  pass(now: number): PassResult {
+    const eopts = { checks: this.opts.checks, now, config: this.opts.config, inScope: this.opts.inScope };
+    const stats = this.needFull ? this.evaluator.full(this.store, eopts) : this.evaluator.incremental(this.store, this.dirty, eopts);
+    this.needFull = false;
+    this.dirty.clear();
+    const deadline = this.deadline;
+    if (this.evaluator.version === this.trackedVersion && this.structure === this.trackedStructure && (deadline === undefined || now < deadline)) {
+      return { stats, transitions: [], tracked: false };
+    }
+    this.trackedVersion = this.evaluator.version;
+    this.trackedStructure = this.structure;
+    const candidates = toCandidates(this.evaluator.findings(), this.store, { clusterName: this.opts.clusterName, config: this.opts.config }, { cache: this.candidates, generation: this.structure });
+    const transitions = this.tracker.update(candidates, now, this.opts.exists ?? (() => true));
+    this.deadline = this.tracker.nextDeadline();
+    return { stats, transitions, tracked: true };
+  }
+}
+
+/** Whether an update changes how the object relates to others (not just its status). */
+function structural(prev: AnyObj, next: AnyObj): boolean {
+  if (!sameMap(prev.meta.labels, next.meta.labels)) return true;
+  if (prev.meta.owners !== next.meta.owners) {
+    const a = prev.meta.owners;
+    const b = next.meta.owners;
+    if (a.length !== b.length) return true;
+    for (let i = 0; i < a.length; i++) {
+      const x = a[i];
+      const y = b[i];
+      if (!x || !y || x.kind !== y.kind || x.name !== y.name || x.uid !== y.uid) return true;
+    }
+  }
+  if (prev.kind === 'Service' && next.kind === 'Service') return !sameMap(prev.selector, next.selector);
+  if (prev.kind === 'Deployment' && next.kind === 'Deployment') return !sameMap(prev.selector, next.selector);
+  if (prev.kind === 'EndpointSlice' && next.kind === 'EndpointSlice') return prev.serviceName !== next.serviceName;
+  return false;
+}
+
+function sameMap(a: Readonly<Record<string, string>> | undefined, b: Readonly<Record<string, string>> | undefined): boolean {
+  if (a === b) return true;
+  if (!a || !b) return false;
+  const ka = Object.keys(a);
+  if (ka.length !== Object.keys(b).length) return false;
+  for (const k of ka) if (a[k] !== b[k]) return false;
+  return true;
+}
