@@ -22,6 +22,39 @@ describe('normalize', () => {
     expect(JSON.stringify(cm)).not.toContain('value');
   });
 
+  it('healthy pods of a family share their conditions and container statuses; what is wrong stays their own', () => {
+    const a = normalize(pod('a', { labels: { app: 's' }, containers: [{ name: 'c', state: running(-9) }, { name: 'mcp-gateway', state: running(-9) }] })).obj;
+    const b = normalize(pod('b', { labels: { app: 's' }, containers: [{ name: 'c', state: running(-5) }, { name: 'mcp-gateway', state: running(-5) }] })).obj;
+    const bad = normalize(pod('x', { labels: { app: 's' }, ready: false, containers: [{ name: 'c', ready: false, state: running(-5) }, { name: 'mcp-gateway', state: running(-5) }] })).obj;
+    if (a?.kind !== 'Pod' || b?.kind !== 'Pod' || bad?.kind !== 'Pod') throw new Error('not pods');
+    expect(b.conditions).toBe(a.conditions);
+    expect(b.containers).toBe(a.containers);
+    expect(a.conditions.find((c) => c.type === 'Ready')).toEqual({ type: 'Ready', status: 'True' });
+    // A pod that is not ready keeps when it stopped being ready (podSince reads it) and its own statuses.
+    const ready = bad.conditions.find((c) => c.type === 'Ready');
+    expect(ready?.status).toBe('False');
+    expect(typeof ready?.lastTransitionTime).toBe('number');
+    expect(bad.containers).not.toBe(a.containers);
+    expect(bad.containers[0]?.ready).toBe(false);
+    expect(bad.containers[1]).toBe(a.containers[1]);
+  });
+
+  it('a Deployment keeps the details of conditions that are not True, and of ReplicaFailure', () => {
+    const d = normalize(
+      deployment('d', {
+        conditions: [
+          { type: 'Available', status: 'False', reason: 'MinimumReplicasUnavailable', message: 'Deployment does not have minimum availability.', lastTransitionTime: '2026-11-24T09:00:00Z' },
+          { type: 'Progressing', status: 'True', reason: 'NewReplicaSetAvailable', lastTransitionTime: '2026-11-24T09:00:00Z' },
+          { type: 'ReplicaFailure', status: 'True', reason: 'FailedCreate', message: 'quota exceeded', lastTransitionTime: '2026-11-24T09:00:00Z' },
+        ],
+      }),
+    ).obj;
+    if (d?.kind !== 'Deployment') throw new Error('not a Deployment');
+    expect(d.conditions.find((c) => c.type === 'Available')).toMatchObject({ status: 'False', message: 'Deployment does not have minimum availability.', lastTransitionTime: Date.parse('2026-11-24T09:00:00Z') });
+    expect(d.conditions.find((c) => c.type === 'Progressing')).toEqual({ type: 'Progressing', status: 'True' });
+    expect(d.conditions.find((c) => c.type === 'ReplicaFailure')).toMatchObject({ status: 'True', reason: 'FailedCreate', message: 'quota exceeded' });
+  });
+
   it('an omitted replicas count is 1 (API default)', () => {
     const d = deployment('d');
     delete (d.spec as Record<string, unknown>).replicas;

@@ -69,6 +69,77 @@ const RUNNING: ContainerState = Object.freeze({ state: 'running' as const });
 const SCHEDULED: Condition = Object.freeze({ type: 'PodScheduled', status: 'True' as const });
 const NO_CONDITIONS: readonly Condition[] = Object.freeze([]);
 
+// Lists made only of shared members (a healthy pod's conditions, its healthy containers' statuses)
+// are shared too: every healthy pod of a family then holds the same two arrays.
+const sharedIds = new WeakMap<object, number>();
+let nextSharedId = 1;
+const sharedLists = new Map<string, readonly object[]>();
+const statuses = new Map<string, ContainerStatus>();
+
+function markShared<T extends object>(o: T): T {
+  sharedIds.set(o, nextSharedId++);
+  return o;
+}
+markShared(SCHEDULED);
+
+/** Conditions that matter only when not True (a pod not ready since when, a Deployment not
+ *  available or not progressing: their reason, message and transition time). True, they are shared. */
+const TRUE_SHARED: Partial<Record<KindName, ReadonlySet<string>>> = {
+  Pod: new Set(['Ready', 'PodScheduled']),
+  Deployment: new Set(['Available', 'Progressing']),
+};
+const trueConditions = new Map<string, Condition>([['PodScheduled', SCHEDULED]]);
+
+function trueCondition(type: string): Condition {
+  let c = trueConditions.get(type);
+  if (!c) trueConditions.set(type, (c = markShared(Object.freeze({ type: intern(type), status: 'True' as const }))));
+  return c;
+}
+
+/** The list, or the shared list with the same members when all of them are shared. */
+function shareList<T extends object>(list: T[]): readonly T[] {
+  if (list.length === 0) return NO_CONDITIONS as readonly T[];
+  let key = '';
+  for (const o of list) {
+    const id = sharedIds.get(o);
+    if (id === undefined) return list.slice();
+    key += `${id},`;
+  }
+  const hit = sharedLists.get(key);
+  if (hit) return hit as readonly T[];
+  if (sharedLists.size >= MAX_INTERNED / 4) sharedLists.clear();
+  const out = Object.freeze(list.slice());
+  sharedLists.set(key, out);
+  return out;
+}
+
+const nameLists = new Map<string, readonly string[]>();
+
+/** A list of names (a pod template's containers), shared with every identical one. */
+function shareNames(list: string[]): readonly string[] {
+  if (list.length === 0) return NO_CONDITIONS as unknown as readonly string[];
+  const key = list.join('\u0000');
+  const hit = nameLists.get(key);
+  if (hit) return hit;
+  if (nameLists.size >= MAX_INTERNED / 4) nameLists.clear();
+  const out = Object.freeze(list.map(intern));
+  nameLists.set(key, out);
+  return out;
+}
+
+/** A container status with nothing of its own (running or unknown, no last state) is shared by every
+ *  container of the same name, image, readiness and restart count. */
+function shareStatus(c: ContainerStatus): ContainerStatus {
+  if ((c.current !== RUNNING && c.current !== UNKNOWN_STATE) || c.last !== undefined) return c;
+  const key = `${c.name}\u0000${c.image}\u0000${c.init ? 1 : 0}${c.ready ? 1 : 0}${c.current === RUNNING ? 'r' : 'u'}${c.restartCount}`;
+  const hit = statuses.get(key);
+  if (hit) return hit;
+  if (statuses.size >= MAX_INTERNED / 4) statuses.clear();
+  const out = markShared(Object.freeze(c));
+  statuses.set(key, out);
+  return out;
+}
+
 /** An array whose backing store is exactly its length (arrays grown by push keep spare capacity). */
 function exact<T>(a: T[]): readonly T[] {
   return a.length === 0 ? (NO_CONDITIONS as readonly T[]) : a.slice();
@@ -194,7 +265,7 @@ class Reader {
     for (const [k, val] of Object.entries(r)) {
       const s = this.str(val, `${path}.${k}`);
       if (s !== undefined) {
-        out[k] = s;
+        out[k] = share ? s : intern(s);
         n++;
       }
     }
@@ -221,7 +292,8 @@ class Reader {
       const raw = this.str(c.status, `${p}.status`);
       // A condition whose status is neither True nor False is Unknown (API semantics).
       const status: ConditionStatus = raw === 'True' || raw === 'False' ? raw : 'Unknown';
-      if (kind === 'Pod' && type === 'PodScheduled' && status === 'True') return [SCHEDULED];
+      // Healthy conditions whose details no check reads: one shared object per type.
+      if (status === 'True' && kind && TRUE_SHARED[kind]?.has(type)) return [trueCondition(type)];
       const reason = this.str(c.reason, `${p}.reason`);
       const out: Condition = {
         type: intern(type),
@@ -233,7 +305,7 @@ class Reader {
       };
       return [out];
     });
-    return exact(list);
+    return kind && TRUE_SHARED[kind] ? shareList(list) : exact(list);
   }
 }
 
@@ -269,17 +341,25 @@ export function normalize(raw: unknown, fallback?: { kind?: string; apiVersion?:
   return { obj, notes: r.notes };
 }
 
+/** Kinds the operator names after their MCPServer, and kinds that own other watched objects. */
+const NAMED_AFTER_SERVER: ReadonlySet<KindName> = new Set(['MCPServer', 'Deployment', 'Service', 'Ingress', 'Certificate']);
+const OWNERS: ReadonlySet<KindName> = new Set(['MCPServer', 'Deployment', 'Certificate']);
+
 function readMeta(r: Reader, o: Rec, apiVersion: string, kind: KindName): Meta | undefined {
   // Pods come in families (a ReplicaSet's pods share labels and owner): share those, not the rest.
   const share = kind === 'Pod';
   const m = r.rec(o.metadata, 'metadata') ?? {};
   const name = r.str(m.name, 'metadata.name');
   if (!name) return undefined;
+  // Names and uids of everything but pods repeat across objects (an MCPServer's name is its
+  // Deployment's, Service's and Ingress's, a label value and an owner reference; its uid is in each
+  // owner reference): one copy each. A pod's own name and uid are its alone.
+  const uid = r.str(m.uid, 'metadata.uid') || undefined;
   const meta: Meta = {
     apiVersion: intern(apiVersion),
     namespace: intern(r.str(m.namespace, 'metadata.namespace') || 'default'),
-    name,
-    uid: r.str(m.uid, 'metadata.uid') || undefined,
+    name: NAMED_AFTER_SERVER.has(kind) ? intern(name) : name,
+    uid: uid !== undefined && OWNERS.has(kind) ? intern(uid) : uid,
     generation: r.num(m.generation, 'metadata.generation'),
     creationTimestamp: r.time(m.creationTimestamp, 'metadata.creationTimestamp'),
     deletionTimestamp: r.time(m.deletionTimestamp, 'metadata.deletionTimestamp'),
@@ -289,14 +369,16 @@ function readMeta(r: Reader, o: Rec, apiVersion: string, kind: KindName): Meta |
       const kind = r.str(ref.kind, `${p}.kind`);
       const oname = r.str(ref.name, `${p}.name`);
       if (!kind || !oname) return [];
+      const uid = r.str(ref.uid, `${p}.uid`);
+      // Every field in the literal (absent ones undefined): a property added later would move the
+      // object's properties out of line, 40 bytes more per object. Same below.
       const out: OwnerRef = {
         apiVersion: intern(r.str(ref.apiVersion, `${p}.apiVersion`) ?? ''),
         kind: intern(kind),
-        name: share ? intern(oname) : oname,
+        name: intern(oname),
+        uid: uid ? intern(uid) : undefined,
         controller: r.bool(ref.controller, `${p}.controller`) ?? false,
       };
-      const uid = r.str(ref.uid, `${p}.uid`);
-      if (uid) out.uid = share ? intern(uid) : uid;
       return [out];
     })),
   };
@@ -372,7 +454,7 @@ function pod(r: Reader, meta: Meta, spec: Rec, status: Rec): Pod {
       const p = `status.${field}[${i}]`;
       const name = r.str(c.name, `${p}.name`);
       if (!name) return;
-      containers.push({
+      containers.push(shareStatus({
         name: intern(name),
         init,
         image: intern(images[name] ?? r.str(c.image, `${p}.image`) ?? ''),
@@ -380,7 +462,7 @@ function pod(r: Reader, meta: Meta, spec: Rec, status: Rec): Pod {
         restartCount: r.num(c.restartCount, `${p}.restartCount`) ?? 0,
         current: containerState(r, c.state, `${p}.state`) ?? UNKNOWN_STATE,
         last: containerState(r, c.lastState, `${p}.lastState`),
-      });
+      }));
     });
   }
   const phase = r.str(status.phase, 'status.phase');
@@ -392,7 +474,7 @@ function pod(r: Reader, meta: Meta, spec: Rec, status: Rec): Pod {
     startTime: r.time(status.startTime, 'status.startTime'),
     conditions: r.conditions(status.conditions, 'status.conditions', 'Pod'),
     images: shareRecord(images),
-    containers: exact(containers),
+    containers: shareList(containers),
   };
 }
 
@@ -430,10 +512,9 @@ function deployment(r: Reader, meta: Meta, spec: Rec, status: Rec): Deployment {
     unavailableReplicas: r.num(status.unavailableReplicas, 'status.unavailableReplicas') ?? 0,
     updatedReplicas: r.num(status.updatedReplicas, 'status.updatedReplicas') ?? 0,
     conditions: r.conditions(status.conditions, 'status.conditions', 'Deployment'),
-    templateContainers,
+    templateContainers: shareNames(templateContainers),
+    observedGeneration: r.num(status.observedGeneration, 'status.observedGeneration'),
   };
-  const og = r.num(status.observedGeneration, 'status.observedGeneration');
-  if (og !== undefined) out.observedGeneration = og;
   return out;
 }
 
@@ -443,6 +524,8 @@ function service(r: Reader, meta: Meta, spec: Rec): Service {
     kind: 'Service',
     meta,
     type: r.str(spec.type, 'spec.type') ?? 'ClusterIP',
+    selector: Object.keys(sel).length > 0 ? sel : undefined,
+    clusterIP: r.str(spec.clusterIP, 'spec.clusterIP') || undefined,
     ports: r.recs(spec.ports, 'spec.ports').flatMap((p, i) => {
       const port = r.num(p.port, `spec.ports[${i}].port`);
       if (port === undefined) return [];
@@ -454,9 +537,6 @@ function service(r: Reader, meta: Meta, spec: Rec): Service {
       return [e];
     }),
   };
-  if (Object.keys(sel).length > 0) out.selector = sel;
-  const ip = r.str(spec.clusterIP, 'spec.clusterIP');
-  if (ip) out.clusterIP = ip;
   return out;
 }
 
@@ -470,10 +550,7 @@ function endpointSlice(r: Reader, meta: Meta, o: Rec): EndpointSlice {
     if (isReady) ready++;
     else notReady++;
   });
-  const out: EndpointSlice = { kind: 'EndpointSlice', meta, ready, notReady };
-  const svc = meta.labels['kubernetes.io/service-name'];
-  if (svc) out.serviceName = svc;
-  return out;
+  return { kind: 'EndpointSlice', meta, serviceName: meta.labels['kubernetes.io/service-name'] || undefined, ready, notReady };
 }
 
 function endpoints(r: Reader, meta: Meta, o: Rec): Endpoints {
