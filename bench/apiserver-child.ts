@@ -7,7 +7,7 @@ import { generateCluster, type Raw } from './generate.ts';
 
 const pods = Number(process.argv[2] ?? 20_000);
 const api = new FakeApiServer();
-const items = generateCluster(pods);
+const items = generateCluster(pods, Number(process.argv[3] ?? 10));
 api.apply(...items);
 const podObjs = items.filter((i) => i.kind === 'Pod');
 const url = await api.start();

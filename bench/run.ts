@@ -59,6 +59,11 @@ const { benchEvents } = await import('./events.ts');
 const b2 = await benchEvents(PODS, 10_000);
 const { benchWatch } = await import('./watch.ts');
 const w = process.env.BENCH_SKIP_WATCH ? undefined : await benchWatch(PODS, { detectSamples: 40, steadySeconds: 30 });
+// B1 at the larger sizes: 50,000 pods with ~50,000 other objects (7 pods per server), with the
+// informer baseline; 150,000 pods (BENCH_150K=1, without the baseline: it needs ~5 GiB).
+const large = process.env.BENCH_SKIP_WATCH || process.env.BENCH_PODS ? [] : [{ pods: 50_000, perServer: 7, baseline: true }, ...(process.env.BENCH_150K ? [{ pods: 150_000, perServer: 10, baseline: false }] : [])];
+const b1: Awaited<ReturnType<typeof benchWatch>>[] = [];
+for (const l of large) b1.push(await benchWatch(l.pods, { detectSamples: 20, steadySeconds: 60, perServer: l.perServer, baseline: l.baseline }));
 const rows = [
   ['benchmark', 'value', 'target'],
   ['B0 input', `${pods} pods, ${items.length} objects, ${sizeMiB.toFixed(0)} MiB JSON`, ''],
@@ -91,6 +96,22 @@ if (w) {
     ['W ready time vs baseline', `${(w.readyMs / w.baseline.readyMs).toFixed(2)}x`, '<= 1.25x'],
     ['W peak memory vs baseline', `${(w.peakRssMiB / w.baseline.peakRssMiB).toFixed(2)}x`, '<= 0.5x'],
   );
+}
+for (const r of b1) {
+  const big = r.pods > 100_000;
+  const k = `B1 ${r.pods / 1000}k pods, ${r.objects - r.pods} other objects:`;
+  rows.push(
+    [`${k} start → ready (first full evaluation done)`, `${f(r.readyMs)} ms`, big ? '<= 45000 ms' : '<= 15000 ms'],
+    [`${k} peak / steady RSS`, `${f(r.peakRssMiB)} / ${f(r.steadyRssMiB)} MiB`, big ? 'peak <= 1024 MiB' : 'peak <= 512, steady <= 256 MiB'],
+    [`${k} detection → /incidents, → OTLP p50 / p99`, `${f(r.detection.p50)} / ${f(r.detection.p99)} ms, ${f(r.toOtlp.p50)} / ${f(r.toOtlp.p99)} ms`, 'p99 <= 500 ms, <= 1000 ms'],
+    [`${k} LISTs / watch requests per min after sync`, `${r.steady.listsAfterSync} / ${f(r.steady.watchRequestsPerMin)} (over ${r.steady.seconds} s)`, '0 LISTs, <= 2 reconnects/min'],
+  );
+  if (!Number.isNaN(r.baseline.readyMs)) {
+    rows.push(
+      [`${k} baseline informers: ready; peak / steady RSS`, `${f(r.baseline.readyMs)} ms; ${f(r.baseline.peakRssMiB)} / ${f(r.baseline.steadyRssMiB)} MiB`, ''],
+      [`${k} vs baseline: ready time; peak memory`, `${(r.readyMs / r.baseline.readyMs).toFixed(2)}x; ${(r.peakRssMiB / r.baseline.peakRssMiB).toFixed(2)}x`, '<= 1.25x; <= 0.5x'],
+    );
+  }
 }
 const widths = [0, 1, 2].map((i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
 const os = await import('node:os');

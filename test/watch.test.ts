@@ -415,4 +415,38 @@ describe('API server outages', () => {
     await waitFor('both resolved', async () => (await h.incidents()).length === 0, 10_000);
     expect(h.transitions.filter((t) => t.type === 'resolved').length).toBe(2);
   });
+
+  it('slow, trickling answers: a LIST delivered 512 bytes at a time, watch events split across tiny chunks', async () => {
+    const api = new FakeApiServer();
+    apis.push(api);
+    const pods = Array.from({ length: 25 }, (_, i) => healthyPod(`web-${i}`));
+    api.apply(...healthyPlatform(), ...pods, crashing());
+    // Every Pod LIST page trickles: ~25 pods is tens of KB, so the list takes a second or more.
+    api.fault({ watch: false, kind: 'Pod', trickle: { bytes: 512, everyMs: 5 }, times: 1000 });
+    const url = await api.start();
+    const dir = mkdtempSync(join(tmpdir(), 'sa-watch-'));
+    writeFileSync(join(dir, 'config'), api.kubeconfig(url));
+    const cfg = defaultAgentConfig();
+    cfg.listen = '127.0.0.1:0';
+    const w = await startWatch(cfg, await makeKubeClient({ kubeconfig: join(dir, 'config') }), () => {}, { settings: FAST });
+    running_.push(w);
+    const t0 = Date.now();
+    expect((await fetch(`${w.url}/healthz`)).status).toBe(200); // alive while the list trickles
+    expect((await fetch(`${w.url}/readyz`)).status).toBe(503);
+    await waitFor('ready after the slow list', async () => (await fetch(`${w.url}/readyz`)).status === 200, 15_000);
+    const readyAfter = Date.now() - t0;
+    const incidents = async (): Promise<{ reason: string; object: { name: string } }[]> => ((await (await fetch(`${w.url}/incidents`)).json()) as { incidents: { reason: string; object: { name: string } }[] }).incidents;
+    await waitFor('the crash loop in the slow list', async () => (await incidents()).some((i) => i.reason === 'CrashLoopBackOff'));
+    expect(w.agent.store.size('Pod')).toBe(25);
+    // Now the watch: every event arrives 7 bytes at a time (lines split anywhere).
+    api.clearFaults();
+    api.fault({ watch: true, kind: 'Pod', trickle: { bytes: 7, everyMs: 1 }, times: 1000 });
+    api.dropWatches();
+    await waitFor('a trickling watch', () => api.requests.filter((r) => r.path === '/api/v1/pods' && r.query.watch).length >= 2);
+    api.apply(pod('web-3', { ns: 'apps', labels: { app: 'web' }, ready: false, containers: [{ name: 'web', ready: false, restarts: 9, state: waiting('CrashLoopBackOff'), lastState: terminated('Error', 1, -1) }] }));
+    await waitFor('the fragmented event understood', async () => (await incidents()).some((i) => i.object.name === 'web-3'), 10_000);
+    const stats = w.agent.reflectorStats().find((r) => r.kind === 'Pod')?.stats;
+    expect(stats?.malformed).toBe(0);
+    expect(readyAfter).toBeGreaterThan(300); // the list really was slow
+  });
 });

@@ -36,6 +36,47 @@ interface Watcher {
   res: http.ServerResponse;
   bookmarks: boolean;
   timer?: NodeJS.Timeout;
+  trickle?: Trickler;
+}
+
+/** Writes to a response a few bytes at a time, in order, until ended. */
+class Trickler {
+  private queue = '';
+  private timer?: NodeJS.Timeout;
+  private ending = false;
+  private readonly res: http.ServerResponse;
+  private readonly t: { bytes: number; everyMs: number };
+
+  constructor(res: http.ServerResponse, t: { bytes: number; everyMs: number }) {
+    this.res = res;
+    this.t = t;
+    res.on('close', () => clearTimeout(this.timer));
+  }
+
+  write(text: string): void {
+    this.queue += text;
+    this.pump();
+  }
+
+  end(text = ''): void {
+    this.queue += text;
+    this.ending = true;
+    this.pump();
+  }
+
+  private pump(): void {
+    if (this.timer || this.res.destroyed) return;
+    if (this.queue.length === 0) {
+      if (this.ending) this.res.end();
+      return;
+    }
+    this.res.write(this.queue.slice(0, this.t.bytes));
+    this.queue = this.queue.slice(this.t.bytes);
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.pump();
+    }, this.t.everyMs);
+  }
 }
 
 export interface Fault {
@@ -51,6 +92,9 @@ export interface Fault {
   hang?: boolean;
   /** 410 of a watch as an in-stream ERROR event rather than an HTTP status. */
   inStream?: boolean;
+  /** A slow, trickling answer: the list body, or every watch event, written `bytes` at a time,
+   *  one piece every `everyMs` (lines split across chunks, as a congested link delivers them). */
+  trickle?: { bytes: number; everyMs: number };
 }
 
 export interface RequestRecord {
@@ -192,7 +236,9 @@ export class FakeApiServer {
   }
 
   private writeEvent(w: Watcher, e: WatchEvent): void {
-    w.res.write(`${JSON.stringify({ type: e.type, object: e.object })}\n`);
+    const line = `${JSON.stringify({ type: e.type, object: e.object })}\n`;
+    if (w.trickle) w.trickle.write(line);
+    else w.res.write(line);
   }
 
   /** Installs or removes an API group (a CRD appearing or going away). */
@@ -330,8 +376,8 @@ export class FakeApiServer {
       res.end(status(fault.status, fault.status === 429 ? 'TooManyRequests' : fault.status === 410 ? 'Expired' : 'InternalError', `injected ${fault.status}`));
       return;
     }
-    if (isWatch) return this.watch(res, rec, info, ns, url.searchParams, fault?.status === 410);
-    return this.list(res, rec, info, ns, url.searchParams);
+    if (isWatch) return this.watch(res, rec, info, ns, url.searchParams, fault?.status === 410, fault?.trickle);
+    return this.list(res, rec, info, ns, url.searchParams, fault?.trickle);
   }
 
   /** coordination.k8s.io/v1 Leases (leader election), by namespace/name. */
@@ -424,7 +470,7 @@ export class FakeApiServer {
     return f;
   }
 
-  private watch(res: http.ServerResponse, rec: RequestRecord, info: KindInfo, ns: string | undefined, q: URLSearchParams, forceGone: boolean): void {
+  private watch(res: http.ServerResponse, rec: RequestRecord, info: KindInfo, ns: string | undefined, q: URLSearchParams, forceGone: boolean, trickle?: Fault['trickle']): void {
     const from = Number(q.get('resourceVersion') ?? '0');
     const gone = forceGone || (from > 0 && from < this.compactedBefore);
     if (gone && !this.goneInStream && !forceGone) {
@@ -439,6 +485,7 @@ export class FakeApiServer {
       return;
     }
     const w: Watcher = { kind: info.kind, namespace: ns, res, bookmarks: q.get('allowWatchBookmarks') === 'true' };
+    if (trickle) w.trickle = new Trickler(res, trickle);
     for (const e of this.history) if (e.rv > from && e.kind === info.kind && (ns === undefined || e.namespace === ns)) this.writeEvent(w, e);
     this.watchers.add(w);
     const timeout = Number(q.get('timeoutSeconds') ?? '0');
@@ -489,7 +536,7 @@ export class FakeApiServer {
     return snap;
   }
 
-  private list(res: http.ServerResponse, rec: RequestRecord, info: KindInfo, ns: string | undefined, q: URLSearchParams): void {
+  private list(res: http.ServerResponse, rec: RequestRecord, info: KindInfo, ns: string | undefined, q: URLSearchParams, trickle?: Fault['trickle']): void {
     const limit = Number(q.get('limit') ?? '0');
     let offset = 0;
     let listRv = this.rv;
@@ -521,6 +568,10 @@ export class FakeApiServer {
       metadata.remainingItemCount = all.length - end;
     }
     const apiVersion = apiVersionOf(info);
-    this.send(res, rec, 200, JSON.stringify({ kind: `${info.kind}List`, apiVersion, metadata, items }));
+    const body = JSON.stringify({ kind: `${info.kind}List`, apiVersion, metadata, items });
+    if (!trickle) return this.send(res, rec, 200, body);
+    rec.status = 200;
+    res.writeHead(200, { 'Content-Type': 'application/json' });
+    new Trickler(res, trickle).end(body);
   }
 }

@@ -203,8 +203,11 @@ export class OtlpReceiver {
           const body = ct.includes('json') ? (JSON.parse(raw.toString('utf8')) as Json) : signal === 'logs' ? decodeLogs(raw) : decodeMetrics(raw);
           this.received.push({ signal, contentType: ct, body, at: Date.now() });
         }
-        res.writeHead(answer.status, { 'Content-Type': 'application/json', ...answer.headers });
-        res.end(answer.body ?? (answer.status === 200 ? '{}' : '{"code":14,"message":"unavailable"}'));
+        // As the Collector answers: in the request's encoding. A protobuf Export*ServiceResponse with
+        // no partial_success is zero bytes; a google.rpc.Status for an error carries code 14 (field 1).
+        const proto = !String(req.headers['content-type'] ?? '').includes('json');
+        res.writeHead(answer.status, { 'Content-Type': proto ? 'application/x-protobuf' : 'application/json', ...answer.headers });
+        res.end(answer.body ?? (proto ? (answer.status === 200 ? Buffer.alloc(0) : Buffer.from([0x08, 14])) : answer.status === 200 ? '{}' : '{"code":14,"message":"unavailable"}'));
       });
     });
     await new Promise<void>((r) => this.server?.listen(0, '127.0.0.1', r));
