@@ -77,6 +77,18 @@ async function harness(objs: Raw[], o: { api?: ConstructorParameters<typeof Fake
 }
 
 const crashing = (name = 'web-1'): Raw => pod(name, { ns: 'apps', labels: { app: 'web' }, ready: false, containers: [{ name: 'web', ready: false, restarts: 5, state: waiting('CrashLoopBackOff', 'back-off 40s'), lastState: terminated('Error', 1, -1) }] });
+/** Starts the API server (faults already set up) and a watch against it. */
+async function watchFrom(api: FakeApiServer): Promise<RunningWatch> {
+  const url = await api.start();
+  const dir = mkdtempSync(join(tmpdir(), 'sa-watch-'));
+  writeFileSync(join(dir, 'config'), api.kubeconfig(url));
+  const cfg = defaultAgentConfig();
+  cfg.listen = '127.0.0.1:0';
+  const w = await startWatch(cfg, await makeKubeClient({ kubeconfig: join(dir, 'config') }), () => {}, { settings: FAST });
+  running_.push(w);
+  return w;
+}
+
 const healthyPod = (name = 'web-1'): Raw => pod(name, { ns: 'apps', labels: { app: 'web' }, containers: [{ name: 'web', restarts: 5, state: running(-1) }] });
 
 describe('watch end to end', () => {
@@ -204,13 +216,7 @@ describe('watch under API faults', () => {
     apis.push(api);
     api.apply(...healthyPlatform(), crashing());
     api.fault({ watch: false, kind: 'Pod', status: 500, times: 4 });
-    const url = await api.start();
-    const dir = mkdtempSync(join(tmpdir(), 'sa-watch-'));
-    writeFileSync(join(dir, 'config'), api.kubeconfig(url));
-    const cfg = defaultAgentConfig();
-    cfg.listen = '127.0.0.1:0';
-    const w = await startWatch(cfg, await makeKubeClient({ kubeconfig: join(dir, 'config') }), () => {}, { settings: FAST });
-    running_.push(w);
+    const w = await watchFrom(api);
     await waitFor('ready after retries', async () => (await fetch(`${w.url}/readyz`)).status === 200);
     await waitFor('incident', async () => ((await (await fetch(`${w.url}/incidents`)).json()) as { incidents: { reason: string }[] }).incidents.some((i) => i.reason === 'CrashLoopBackOff'));
     expect(api.requests.filter((r) => r.path === '/api/v1/pods' && r.status === 500).length).toBe(4);
@@ -423,13 +429,7 @@ describe('API server outages', () => {
     api.apply(...healthyPlatform(), ...pods, crashing());
     // Every Pod LIST page trickles: ~25 pods is tens of KB, so the list takes a second or more.
     api.fault({ watch: false, kind: 'Pod', trickle: { bytes: 512, everyMs: 5 }, times: 1000 });
-    const url = await api.start();
-    const dir = mkdtempSync(join(tmpdir(), 'sa-watch-'));
-    writeFileSync(join(dir, 'config'), api.kubeconfig(url));
-    const cfg = defaultAgentConfig();
-    cfg.listen = '127.0.0.1:0';
-    const w = await startWatch(cfg, await makeKubeClient({ kubeconfig: join(dir, 'config') }), () => {}, { settings: FAST });
-    running_.push(w);
+    const w = await watchFrom(api);
     const t0 = Date.now();
     expect((await fetch(`${w.url}/healthz`)).status).toBe(200); // alive while the list trickles
     expect((await fetch(`${w.url}/readyz`)).status).toBe(503);
