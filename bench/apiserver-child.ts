@@ -8,7 +8,7 @@ import { generateCluster, type Raw } from './generate.ts';
 const pods = Number(process.argv[2] ?? 20_000);
 const api = new FakeApiServer();
 const items = generateCluster(pods, Number(process.argv[3] ?? 10));
-api.apply(...items);
+for (let i = 0; i < items.length; i += 10_000) api.apply(...items.slice(i, i + 10_000));
 const podObjs = items.filter((i) => i.kind === 'Pod');
 const url = await api.start();
 process.stdout.write(`url ${url} ${items.length}\n`);
@@ -39,6 +39,30 @@ rl.on('line', (line) => {
     cs.lastState = { terminated: { reason: 'Error', exitCode: 1, startedAt: '2026-11-24T09:00:00Z', finishedAt: '2026-11-24T09:00:05Z' } };
     api.apply(p);
     process.stdout.write(`broken ${arg} ${Date.now()} ${(p.metadata as Raw).name as string}\n`);
+  } else if (cmd === 'flood') {
+    // A registry outage: the registry Deployment down, and N pods (all by default) failing to pull
+    // from it with "connection refused", all at once.
+    const count = Math.min(podObjs.length, Number(arg ?? podObjs.length));
+    const registry: Raw = {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'registry', namespace: 'registry', uid: 'registry-deployment', generation: 1, creationTimestamp: '2026-11-24T08:00:00Z' },
+      spec: { replicas: 1, selector: { matchLabels: { app: 'registry' } }, template: { metadata: { labels: { app: 'registry' } }, spec: { containers: [{ name: 'registry', image: 'registry:2' }] } } },
+      status: { replicas: 1, readyReplicas: 0, availableReplicas: 0, unavailableReplicas: 1, updatedReplicas: 1, conditions: [{ type: 'Available', status: 'False', reason: 'MinimumReplicasUnavailable', message: 'Deployment does not have minimum availability.', lastTransitionTime: new Date().toISOString() }] },
+    };
+    api.apply(registry);
+    const broken: Raw[] = [];
+    for (let i = 0; i < count; i++) {
+      const p = structuredClone(podObjs[i]) as Raw;
+      const st = p.status as Raw;
+      const cs = (st.containerStatuses as Raw[])[0] as Raw;
+      const image = String(cs.image);
+      cs.ready = false;
+      cs.state = { waiting: { reason: 'ErrImagePull', message: `failed to pull and unpack image "${image}": failed to resolve reference "${image}": failed to do request: Head "https://${image.replace(':v1', '')}/manifests/v1": dial tcp 10.96.0.20:5000: connect: connection refused` } };
+      broken.push(p);
+    }
+    api.apply(...broken);
+    process.stdout.write(`flooded ${count} ${Date.now()}\n`);
   } else if (cmd === 'stats') {
     const lists = api.requests.filter((r) => !r.query.watch && /\/(pods|replicasets|deployments|services|endpointslices|ingresses|configmaps|mcpservers|certificates|certificaterequests)$/.test(r.path)).length;
     const watches = api.requests.filter((r) => r.query.watch).length;

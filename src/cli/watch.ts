@@ -3,7 +3,7 @@
 
 import { Agent, DEFAULT_WATCH_SETTINGS, type IncidentSink, type WatchSettings } from '../agent/agent.ts';
 import { jsonLogger, type Logger } from '../agent/log.ts';
-import { memoryMode, settleMemory } from '../agent/memory.ts';
+import { applyMemoryMode, boundSyncHeap, memoryMode, settleMemory } from '../agent/memory.ts';
 import type { AgentConfig } from '../config/config.ts';
 import { AgentHttpServer, parseListen } from '../server/http.ts';
 import type { KubeClient } from '../collector/kube-client.ts';
@@ -177,6 +177,7 @@ export async function startWatch(cfg: AgentConfig, client: KubeClient, log: Logg
 }
 
 export async function watch(flags: WatchFlags, io: IO): Promise<number> {
+  applyMemoryMode(memoryMode(io.env));
   const level = parseLogLevel(flags.logLevel);
   const cfg = configFromFlags(flags, io);
   try {
@@ -192,10 +193,12 @@ export async function watch(flags: WatchFlags, io: IO): Promise<number> {
   const client = await makeKubeClient(kopts);
   log('info', 'starting', { server: client.server, context: client.contextName });
   const running = await startWatch(cfg, client, log, { telemetryEnv: io.env, prometheus: flags.prometheus === true });
-  // Once synced and judged, become small (see agent/memory.ts).
+  // Bounded while syncing, collected once synced and judged (see agent/memory.ts).
+  const unbound = boundSyncHeap(memoryMode(io.env));
   const settle = setInterval(() => {
     if (!running.agent.ready()) return;
     clearInterval(settle);
+    unbound();
     const before = process.memoryUsage().rss;
     settleMemory(memoryMode(io.env));
     const m = process.memoryUsage();

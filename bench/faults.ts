@@ -1,0 +1,142 @@
+// npm run bench:faults [-- --pods P --outage-minutes M]: the agent under a Collector outage and an
+// incident flood, measured (issue: reliability under faults). Real agent, real HTTP, separate
+// processes: the fake API server with a generated cluster, the agent as a user runs it (the image's
+// settings), an OTLP receiver standing in for the Collector.
+//   1. Collector down (503 with Retry-After) for M minutes while incidents open and resolve and 20
+//      changes per second arrive: RSS over time, export failures and drops counted by the agent, and
+//      once the Collector answers again, how long until every open incident was re-announced.
+//   2. A registry outage: the registry down and every pod failing to pull from it, at once: RSS peak,
+//      time until it is one root-cause incident explaining the pull failures, log records sent per
+//      second (flood control), and the number of incident metric series (bounded by the catalog).
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { FakeApiServer } from '../src/sim/apiserver.ts';
+import { OtlpReceiver } from '../test/support/otlp-receiver.ts';
+
+const { values } = parseArgs({ options: { pods: { type: 'string', default: '20000' }, 'outage-minutes': { type: 'string', default: '3' } } });
+const PODS = Number(values.pods);
+const OUTAGE_MS = Number(values['outage-minutes']) * 60_000;
+const here = (f: string): string => fileURLToPath(new URL(f, import.meta.url));
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+const mib = (kb: number): number => Math.round(kb / 1024);
+
+const api = spawn(process.execPath, ['--max-old-space-size=8192', here('./apiserver-child.ts'), String(PODS)], { stdio: ['pipe', 'pipe', 'inherit'] });
+const apiOut = createInterface({ input: api.stdout })[Symbol.asyncIterator]();
+async function expectLine(prefix: string): Promise<string[]> {
+  for (;;) {
+    const r = await apiOut.next();
+    if (r.done) throw new Error(`fake API server ended before "${prefix}"`);
+    if (String(r.value).startsWith(`${prefix} `)) return String(r.value).split(' ').slice(1);
+  }
+}
+const [url = ''] = await expectLine('url');
+const dir = mkdtempSync(join(tmpdir(), 'sentinel-faults-'));
+writeFileSync(join(dir, 'kubeconfig'), new FakeApiServer().kubeconfig(url));
+const rx = new OtlpReceiver();
+const rxUrl = await rx.start();
+const agent = spawn(process.execPath, [here('../bin/sentinel-agent.js'), 'watch', '--kubeconfig', join(dir, 'kubeconfig'), '--listen', '127.0.0.1:0', '--prometheus', '--log-level', 'info'], {
+  stdio: ['ignore', 'ignore', 'pipe'],
+  env: { ...process.env, OTEL_EXPORTER_OTLP_ENDPOINT: rxUrl, OTEL_METRIC_EXPORT_INTERVAL: '5000', MALLOC_MMAP_THRESHOLD_: '131072', MALLOC_TRIM_THRESHOLD_: '131072' },
+});
+let log = '';
+agent.stderr?.on('data', (d: Buffer) => {
+  if (log.length < 1_000_000) log += d.toString();
+});
+const status = (): { rss: number; hwm: number } => {
+  const s = readFileSync(`/proc/${agent.pid}/status`, 'utf8');
+  return { rss: Number(/VmRSS:\s+(\d+)/.exec(s)?.[1] ?? 0), hwm: Number(/VmHWM:\s+(\d+)/.exec(s)?.[1] ?? 0) };
+};
+let base = '';
+while (!base) {
+  await sleep(200);
+  base = /"msg":"serving","url":"(http:[^"]+)"/.exec(log)?.[1] ?? '';
+}
+while ((await fetch(`${base}/readyz`)).status !== 200) await sleep(200);
+await sleep(5000);
+const open = async (): Promise<{ id: string; reason: string; attributes: Record<string, unknown> }[]> => ((await (await fetch(`${base}/incidents`)).json()) as { incidents: { id: string; reason: string; attributes: Record<string, unknown> }[] }).incidents;
+/** A counter from the agent's /metrics (Prometheus text), summed over its series. */
+const counter = async (name: string): Promise<number> => {
+  const text = await (await fetch(`${base}/metrics`)).text();
+  let n = 0;
+  for (const line of text.split('\n')) if (line.startsWith(name)) n += Number(line.slice(line.lastIndexOf(' ') + 1)) || 0;
+  return n;
+};
+const rssReady = status().rss;
+console.log(`ready: ${PODS} pods, RSS ${mib(rssReady)} MiB, ${(await open()).length} open incidents`);
+
+// 1. The Collector down.
+rx.respond.logs = { status: 503, headers: { 'Retry-After': '1' } };
+rx.respond.metrics = { status: 503, headers: { 'Retry-After': '1' } };
+api.stdin?.write('churn 20\n');
+const samples: { t: number; rss: number }[] = [];
+const t0 = Date.now();
+let k = 0;
+console.log(`collector down for ${OUTAGE_MS / 60_000} min; a pod breaks every 2 s; 20 changes/s`);
+while (Date.now() - t0 < OUTAGE_MS) {
+  api.stdin?.write(`break ${(k++ * 4099 + 11) % PODS}\n`);
+  await sleep(2000);
+  if (k % 5 === 0) samples.push({ t: (Date.now() - t0) / 60_000, rss: status().rss });
+}
+const openAtEnd = await open();
+const failures = await counter('sentinel_agent_export_failures');
+const dropped = await counter('sentinel_agent_export_dropped');
+const rssOutage = samples.map((s) => s.rss);
+const warm = samples.slice(Math.floor(samples.length / 3));
+const n = warm.length;
+const mx = warm.reduce((a, s) => a + s.t, 0) / n;
+const my = warm.reduce((a, s) => a + s.rss, 0) / n;
+const slope = warm.reduce((a, s) => a + (s.t - mx) * (s.rss - my), 0) / Math.max(1e-9, warm.reduce((a, s) => a + (s.t - mx) ** 2, 0)) / 1024;
+console.log(`during the outage: RSS ${mib(Math.min(...rssOutage))}–${mib(Math.max(...rssOutage))} MiB (slope after warm-up ${slope.toFixed(2)} MiB/min); export failures ${failures}, dropped ${dropped}; ${openAtEnd.length} incidents open`);
+// The Collector back: every open incident must be announced again.
+rx.respond.logs = { status: 200 };
+rx.respond.metrics = { status: 200 };
+const back = Date.now();
+const receivedBefore = rx.logRecords().length;
+let recoveredMs = NaN;
+while (Date.now() - back < 120_000) {
+  const seen = new Set(rx.logRecords().slice(receivedBefore).filter((r) => r.eventName === 'mcp_runtime.health.incident.opened').map((r) => r.attributes['incident.id']));
+  if (openAtEnd.every((i) => seen.has(i.id))) {
+    recoveredMs = Date.now() - back;
+    break;
+  }
+  await sleep(100);
+}
+console.log(`collector back: all ${openAtEnd.length} open incidents re-announced after ${Number.isNaN(recoveredMs) ? 'NOT within 120 s' : `${recoveredMs} ms`}`);
+api.stdin?.write('churn 0\n');
+await sleep(3000);
+
+// 2. The flood.
+const hwmBefore = status().hwm;
+const recordsBefore = rx.logRecords().length;
+api.stdin?.write(`flood ${PODS}\n`);
+const [count = '0', at = '0'] = await expectLine('flooded');
+let rootMs = NaN;
+let root: { attributes: Record<string, unknown> } | undefined;
+const rssFlood: number[] = [];
+while (Date.now() - Number(at) < 90_000) {
+  rssFlood.push(status().rss);
+  const inc = await open();
+  root = inc.find((i) => i.reason === 'RegistryUnavailable');
+  if (Number.isNaN(rootMs) && root && Number(root.attributes.explains ?? 0) >= Number(count)) rootMs = Date.now() - Number(at);
+  if (!Number.isNaN(rootMs) && Date.now() - Number(at) > 60_000) break;
+  await sleep(1000);
+}
+const floodRecords = rx.logRecords().slice(recordsBefore);
+const secs = (Date.now() - Number(at)) / 1000;
+const inc = await open();
+const series = rx.latest('mcp_runtime.health.incidents').size;
+const suppressed = floodRecords.filter((r) => r.eventName === 'mcp_runtime.health.incident.suppressed').length;
+console.log(
+  `flood: ${count} pods failing to pull at once → ${inc.length} open incidents; the registry outage explains ${String(root?.attributes.explains ?? 0)} of them (after ${Number.isNaN(rootMs) ? 'never' : `${rootMs} ms`})`,
+);
+console.log(`flood: RSS ${mib(Math.max(...rssFlood))} MiB at most (peak before the flood ${mib(hwmBefore)}, after ${mib(status().hwm)}); ${floodRecords.length} log records in ${secs.toFixed(0)} s (${(floodRecords.length / secs).toFixed(0)}/s), ${suppressed} suppression summaries; ${series} incident metric series`);
+agent.kill('SIGTERM');
+api.stdin?.write('stop\n');
+await rx.stop();
+await sleep(1000);
+process.exit(0);
