@@ -63,6 +63,22 @@ rl.on('line', (line) => {
     }
     api.apply(...broken);
     process.stdout.write(`flooded ${count} ${Date.now()}\n`);
+  } else if (cmd === 'fault') {
+    // fault <JSON of a Fault>: injected for the next matching requests.
+    api.fault(JSON.parse(line.trim().slice('fault '.length)) as Parameters<FakeApiServer['fault']>[0]);
+  } else if (cmd === 'clear') {
+    api.clearFaults();
+  } else if (cmd === 'drop') {
+    api.dropWatches();
+  } else if (cmd === 'compact') {
+    api.compact();
+  } else if (cmd === 'heal') {
+    // heal I: pod I healthy again (as generated).
+    api.apply(structuredClone(podObjs[Number(arg)]) as Raw);
+  } else if (cmd === 'pause') {
+    void api.pause().then(() => process.stdout.write(`paused ${Date.now()}\n`));
+  } else if (cmd === 'resume') {
+    void api.resume().then(() => process.stdout.write(`resumed ${Date.now()}\n`));
   } else if (cmd === 'stats') {
     const lists = api.requests.filter((r) => !r.query.watch && /\/(pods|replicasets|deployments|services|endpointslices|ingresses|configmaps|mcpservers|certificates|certificaterequests)$/.test(r.path)).length;
     const watches = api.requests.filter((r) => r.query.watch).length;

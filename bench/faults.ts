@@ -2,6 +2,8 @@
 // incident flood, measured (issue: reliability under faults). Real agent, real HTTP, separate
 // processes: the fake API server with a generated cluster, the agent as a user runs it (the image's
 // settings), an OTLP receiver standing in for the Collector.
+//   0. API server faults at full length (500s on LIST and WATCH for 30 s, a relist storm, the API
+//      server gone for 2 minutes): how long after each until the agent shows a change made meanwhile.
 //   1. Collector down (503 with Retry-After) for M minutes while incidents open and resolve and 20
 //      changes per second arrive: RSS over time, export failures and drops counted by the agent, and
 //      once the Collector answers again, how long until every open incident was re-announced.
@@ -68,6 +70,65 @@ const counter = async (name: string): Promise<number> => {
 };
 const rssReady = status().rss;
 console.log(`ready: ${PODS} pods, RSS ${mib(rssReady)} MiB, ${(await open()).length} open incidents`);
+
+// 0. API server faults, at full length: recovery = the fault ends → the change made during it is an
+// incident on /incidents.
+const brokenName = async (i: number): Promise<string> => {
+  api.stdin?.write(`break ${i}\n`);
+  const [, , name = ''] = await expectLine('broken');
+  return name;
+};
+const incidentFor = async (name: string, limitMs = 120_000): Promise<number> => {
+  const from = Date.now();
+  while (Date.now() - from < limitMs) {
+    const doc = (await (await fetch(`${base}/incidents`)).json()) as { incidents: { object: { name: string } }[] };
+    if (doc.incidents.some((x) => x.object.name === name)) return Date.now() - from;
+    await sleep(50);
+  }
+  return NaN;
+};
+const readyz = async (): Promise<string> => {
+  const r = (await (await fetch(`${base}/readyz`)).json()) as { sources: Record<string, string> };
+  return r.sources.Pod ?? '';
+};
+const ms = (n: number): string => (Number.isNaN(n) ? 'NOT within 120 s' : `${n} ms`);
+{
+  api.stdin?.write(`fault ${JSON.stringify({ status: 500, times: 1_000_000 })}\n`);
+  api.stdin?.write('drop\n');
+  const name = await brokenName(101);
+  await sleep(15_000);
+  const during = await readyz();
+  const alive = (await fetch(`${base}/healthz`)).status;
+  await sleep(15_000);
+  api.stdin?.write('clear\n');
+  console.log(`500s on every LIST and WATCH for 30 s: /healthz ${alive}, /readyz said "${during.slice(0, 80)}"; recovered (the change made meanwhile on /incidents) ${ms(await incidentFor(name))} after the fault ended`);
+}
+{
+  api.stdin?.write('compact\n');
+  api.stdin?.write(`fault ${JSON.stringify({ watch: true, status: 410, times: 40 })}\n`);
+  api.stdin?.write('stats\n');
+  const [lists0 = '0'] = await expectLine('stats');
+  api.stdin?.write('drop\n');
+  const t = Date.now();
+  const name = await brokenName(202);
+  const took = await incidentFor(name);
+  api.stdin?.write('stats\n');
+  const [lists1 = '0'] = await expectLine('stats');
+  console.log(`relist storm (history compacted, 40 watches answered 410 in a row): the change made meanwhile on /incidents ${ms(took)} after it started (${Date.now() - t} ms in all), ${Number(lists1) - Number(lists0)} LIST requests`);
+}
+{
+  api.stdin?.write('pause\n');
+  await expectLine('paused');
+  await sleep(60_000);
+  const alive = (await fetch(`${base}/healthz`)).status;
+  const during = await readyz();
+  await sleep(60_000);
+  // Made "during" the outage from the agent's point of view: it can only learn of it after.
+  const name = await brokenName(303);
+  api.stdin?.write('resume\n');
+  await expectLine('resumed');
+  console.log(`API server gone for 2 min: /healthz ${alive}, /readyz said "${during.slice(0, 80)}"; recovered ${ms(await incidentFor(name))} after it came back; RSS ${mib(status().rss)} MiB`);
+}
 
 // 1. The Collector down.
 rx.respond.logs = { status: 503, headers: { 'Retry-After': '1' } };
