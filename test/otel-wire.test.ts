@@ -139,6 +139,26 @@ describe('Collector outages', () => {
     expect(logs.some((l) => l.includes('open incidents announced again'))).toBe(true);
   });
 
+  it('a very slow Collector: exports time out and are counted, detection is not slowed, then re-announced', async () => {
+    const { api, rx, w } = await setup('http/protobuf', [...healthyPlatform(), healed()], { OTEL_EXPORTER_OTLP_TIMEOUT: '300' });
+    rx.respond.logs = { status: 200, delayMs: 3000 };
+    rx.respond.metrics = { status: 200, delayMs: 3000 };
+    const t0 = Date.now();
+    api.apply(crashing());
+    const incidents = async (): Promise<{ object: { name: string } }[]> => ((await (await fetch(`${w.url}/incidents`)).json()) as { incidents: { object: { name: string } }[] }).incidents;
+    await waitFor('incident on /incidents', async () => (await incidents()).some((i) => i.object.name === 'web-1'));
+    expect(Date.now() - t0).toBeLessThan(2000); // the slow sink does not hold up the evaluation
+    await waitFor('timed-out export counted', () => (w.telemetry?.exportStats().logs.failedExports ?? 0) > 0, 15_000);
+    expect((await fetch(`${w.url}/healthz`)).status).toBe(200);
+    // Prompt again: what timed out (received or not, the agent cannot know) is announced again.
+    await new Promise((r) => setTimeout(r, 3500));
+    const before = rx.logRecords().length;
+    rx.respond.logs = { status: 200 };
+    rx.respond.metrics = { status: 200 };
+    api.apply(pod('other-1', { ns: 'apps', ready: false, containers: [{ name: 'o', ready: false, state: waiting('CreateContainerConfigError', 'missing key') }] }));
+    await waitFor('re-announced', () => rx.logRecords().slice(before).find((r) => r.attributes['k8s.object.name'] === 'web-1' && r.eventName === 'mcp_runtime.health.incident.opened'), 15_000);
+  });
+
   it('a 400 is logged as a failure and not retried', async () => {
     const { api, rx, w, logs } = await setup('http/json', [...healthyPlatform(), healed()]);
     rx.respond.logs = { status: 400, body: '{"code":3,"message":"bad request"}' };

@@ -256,6 +256,26 @@ describe('watch under API faults', () => {
     expect(pods?.stats.malformed).toBeGreaterThanOrEqual(2);
   });
 
+  it('a relist storm: every Pod watch answered 410 six times in a row (in-stream and HTTP), a deletion missed meanwhile', async () => {
+    const h = await harness([...healthyPlatform(), crashing(), crashing('web-2')]);
+    await waitFor('two incidents', async () => (await h.incidents()).length === 2);
+    h.api.compact();
+    for (let i = 0; i < 3; i++) {
+      h.api.fault({ watch: true, kind: 'Pod', status: 410, inStream: true });
+      h.api.fault({ watch: true, kind: 'Pod', status: 410 });
+    }
+    h.api.deleteSilently('Pod', 'apps', 'web-2');
+    h.api.dropWatches();
+    await waitFor('six relists', () => (h.w.agent.reflectorStats().find((r) => r.kind === 'Pod')?.stats.relists ?? 0) >= 6, 10_000);
+    await waitFor('the deleted pod resolved, the other still open', async () => {
+      const open = await h.incidents();
+      return open.length === 1 && open[0]?.object.name === 'web-1';
+    });
+    await waitFor('ready', async () => (await fetch(`${h.w.url}/readyz`)).status === 200);
+    expect((await fetch(`${h.w.url}/healthz`)).status).toBe(200);
+    expect(h.transitions.filter((t) => t.type === 'resolved').map((t) => t.incident.object.name)).toEqual(['web-2']);
+  });
+
   it('410 as an HTTP status on watch also relists', async () => {
     const h = await harness([...healthyPlatform(), crashing()]);
     await waitFor('incident', async () => (await h.incidents()).length === 1);

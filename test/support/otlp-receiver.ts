@@ -179,7 +179,7 @@ function flatAttrs(list: unknown): Record<string, string | number | boolean> {
 export class OtlpReceiver {
   readonly received: Received[] = [];
   /** The answer per signal; default 200. */
-  respond: Record<'logs' | 'metrics', { status: number; headers?: Record<string, string>; body?: string }> = {
+  respond: Record<'logs' | 'metrics', { status: number; headers?: Record<string, string>; body?: string; /** answer this late (a slow Collector) */ delayMs?: number }> = {
     logs: { status: 200 },
     metrics: { status: 200 },
   };
@@ -206,8 +206,13 @@ export class OtlpReceiver {
         // As the Collector answers: in the request's encoding. A protobuf Export*ServiceResponse with
         // no partial_success is zero bytes; a google.rpc.Status for an error carries code 14 (field 1).
         const proto = !String(req.headers['content-type'] ?? '').includes('json');
-        res.writeHead(answer.status, { 'Content-Type': proto ? 'application/x-protobuf' : 'application/json', ...answer.headers });
-        res.end(answer.body ?? (proto ? (answer.status === 200 ? Buffer.alloc(0) : Buffer.from([0x08, 14])) : answer.status === 200 ? '{}' : '{"code":14,"message":"unavailable"}'));
+        const reply = (): void => {
+          if (res.destroyed) return;
+          res.writeHead(answer.status, { 'Content-Type': proto ? 'application/x-protobuf' : 'application/json', ...answer.headers });
+          res.end(answer.body ?? (proto ? (answer.status === 200 ? Buffer.alloc(0) : Buffer.from([0x08, 14])) : answer.status === 200 ? '{}' : '{"code":14,"message":"unavailable"}'));
+        };
+        if (answer.delayMs) setTimeout(reply, answer.delayMs);
+        else reply();
       });
     });
     await new Promise<void>((r) => this.server?.listen(0, '127.0.0.1', r));
