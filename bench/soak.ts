@@ -23,7 +23,8 @@ writeFileSync(join(dir, 'kubeconfig'), new FakeApiServer().kubeconfig(url));
 // RSS from /proc; the heap from the agent's /healthz.
 const agent = spawn(process.execPath, [here('../bin/sentinel-agent.js'), 'watch', '--kubeconfig', join(dir, 'kubeconfig'), '--listen', '127.0.0.1:0', '--log-level', 'info'], {
   stdio: ['ignore', 'ignore', 'pipe'],
-  env: { ...process.env, OTEL_SDK_DISABLED: 'true' },
+  // The container image's malloc settings (Dockerfile).
+  env: { ...process.env, OTEL_SDK_DISABLED: 'true', MALLOC_MMAP_THRESHOLD_: '131072', MALLOC_TRIM_THRESHOLD_: '131072' },
 });
 let log = '';
 agent.stderr?.on('data', (d: Buffer) => {
