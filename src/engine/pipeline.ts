@@ -59,9 +59,11 @@ export class Pipeline {
   upsert(obj: AnyObj): void {
     const prev = this.store.get(obj.kind, obj.meta.namespace, obj.meta.name);
     if (prev) affectedKeys(this.store, prev, this.dirty);
-    if (!prev || structural(prev, obj)) this.structure++;
+    const changed = !prev || structural(prev, obj);
+    if (changed) this.structure++;
     this.store.upsert(obj);
-    affectedKeys(this.store, obj, this.dirty);
+    // A status update relates to the same objects as the version it replaces: already marked.
+    if (changed) affectedKeys(this.store, obj, this.dirty);
   }
 
   remove(obj: AnyObj): void {
@@ -112,7 +114,8 @@ export class Pipeline {
   }
 }
 
-/** Whether an update changes how the object relates to others (not just its status). */
+/** Whether an update changes how the object relates to others (not just its status): everything
+ *  affectedKeys reads of the object itself. */
 function structural(prev: AnyObj, next: AnyObj): boolean {
   if (!sameMap(prev.meta.labels, next.meta.labels)) return true;
   if (prev.meta.owners !== next.meta.owners) {
@@ -128,6 +131,7 @@ function structural(prev: AnyObj, next: AnyObj): boolean {
   if (prev.kind === 'Service' && next.kind === 'Service') return !sameMap(prev.selector, next.selector);
   if (prev.kind === 'Deployment' && next.kind === 'Deployment') return !sameMap(prev.selector, next.selector);
   if (prev.kind === 'EndpointSlice' && next.kind === 'EndpointSlice') return prev.serviceName !== next.serviceName;
+  if (prev.kind === 'Ingress' && next.kind === 'Ingress') return prev.className !== next.className;
   return false;
 }
 
