@@ -11,31 +11,24 @@
 //      time until it is one root-cause incident explaining the pull failures, log records sent per
 //      second (flood control), and the number of incident metric series (bounded by the catalog).
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { FakeApiServer } from '../src/sim/apiserver.ts';
 import { OtlpReceiver } from '../test/support/otlp-receiver.ts';
+import { lines, next, rss, sleep } from './watch.ts';
 
 const { values } = parseArgs({ options: { pods: { type: 'string', default: '20000' }, 'outage-minutes': { type: 'string', default: '3' } } });
 const PODS = Number(values.pods);
 const OUTAGE_MS = Number(values['outage-minutes']) * 60_000;
 const here = (f: string): string => fileURLToPath(new URL(f, import.meta.url));
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-const mib = (kb: number): number => Math.round(kb / 1024);
+const mib = (n: number): number => Math.round(n);
 
 const api = spawn(process.execPath, ['--max-old-space-size=8192', here('./apiserver-child.ts'), String(PODS)], { stdio: ['pipe', 'pipe', 'inherit'] });
-const apiOut = createInterface({ input: api.stdout })[Symbol.asyncIterator]();
-async function expectLine(prefix: string): Promise<string[]> {
-  for (;;) {
-    const r = await apiOut.next();
-    if (r.done) throw new Error(`fake API server ended before "${prefix}"`);
-    if (String(r.value).startsWith(`${prefix} `)) return String(r.value).split(' ').slice(1);
-  }
-}
+const apiOut = lines(api);
+const expectLine = (prefix: string): Promise<string[]> => next(apiOut, prefix);
 const [url = ''] = await expectLine('url');
 const dir = mkdtempSync(join(tmpdir(), 'sentinel-faults-'));
 writeFileSync(join(dir, 'kubeconfig'), new FakeApiServer().kubeconfig(url));
@@ -49,10 +42,7 @@ let log = '';
 agent.stderr?.on('data', (d: Buffer) => {
   if (log.length < 1_000_000) log += d.toString();
 });
-const status = (): { rss: number; hwm: number } => {
-  const s = readFileSync(`/proc/${agent.pid}/status`, 'utf8');
-  return { rss: Number(/VmRSS:\s+(\d+)/.exec(s)?.[1] ?? 0), hwm: Number(/VmHWM:\s+(\d+)/.exec(s)?.[1] ?? 0) };
-};
+const status = (): { rss: number; hwm: number } => rss(agent.pid ?? 0);
 let base = '';
 while (!base) {
   await sleep(200);
@@ -151,7 +141,7 @@ const warm = samples.slice(Math.floor(samples.length / 3));
 const n = warm.length;
 const mx = warm.reduce((a, s) => a + s.t, 0) / n;
 const my = warm.reduce((a, s) => a + s.rss, 0) / n;
-const slope = warm.reduce((a, s) => a + (s.t - mx) * (s.rss - my), 0) / Math.max(1e-9, warm.reduce((a, s) => a + (s.t - mx) ** 2, 0)) / 1024;
+const slope = warm.reduce((a, s) => a + (s.t - mx) * (s.rss - my), 0) / Math.max(1e-9, warm.reduce((a, s) => a + (s.t - mx) ** 2, 0));
 console.log(`during the outage: RSS ${mib(Math.min(...rssOutage))}–${mib(Math.max(...rssOutage))} MiB (slope after warm-up ${slope.toFixed(2)} MiB/min); export failures ${failures}, dropped ${dropped}; ${openAtEnd.length} incidents open`);
 // The Collector back: every open incident must be announced again.
 rx.respond.logs = { status: 200 };

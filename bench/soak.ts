@@ -2,18 +2,18 @@
 // minutes against the real agent (separate processes, real HTTP) and print its RSS and heap over time
 // with their slope after warm-up (target: no growth). Not part of the tests.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { FakeApiServer } from '../src/sim/apiserver.ts';
+import { rss, sleep } from './watch.ts';
 
 const { values } = parseArgs({ options: { minutes: { type: 'string', default: '10' }, pods: { type: 'string', default: '5000' }, rate: { type: 'string', default: '200' } } });
 const minutes = Number(values.minutes);
 const here = (f: string): string => fileURLToPath(new URL(f, import.meta.url));
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 const api = spawn(process.execPath, [here('./apiserver-child.ts'), String(values.pods)], { stdio: ['pipe', 'pipe', 'inherit'] });
 const out = createInterface({ input: api.stdout })[Symbol.asyncIterator]();
@@ -30,7 +30,7 @@ let log = '';
 agent.stderr?.on('data', (d: Buffer) => {
   if (log.length < 100_000) log += d.toString();
 });
-const rss = (): number => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${agent.pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
+const rssNow = (): number => rss(agent.pid ?? 0).rss;
 let base = '';
 while (!base) {
   await sleep(200);
@@ -45,7 +45,7 @@ console.log(`soak: ${values.pods} pods, ${values.rate} changes/s, ${minutes} min
 console.log('minute  RSS MiB  heap MiB');
 while (Date.now() - t0 < minutes * 60_000) {
   await sleep(Math.min(15_000, minutes * 60_000));
-  const s = { t: (Date.now() - t0) / 60_000, rss: rss(), heap: await heap() };
+  const s = { t: (Date.now() - t0) / 60_000, rss: rssNow(), heap: await heap() };
   samples.push(s);
   console.log(`${s.t.toFixed(1).padStart(6)}  ${s.rss.toFixed(1).padStart(7)}  ${String(s.heap).padStart(8)}`);
 }

@@ -28,18 +28,20 @@ export interface WatchBench {
   baseline: { readyMs: number; peakRssMiB: number; steadyRssMiB: number; objects: number };
 }
 
-function rss(pid: number): { rss: number; hwm: number } {
+/** A process's RSS and peak RSS (VmHWM), MiB. */
+export function rss(pid: number): { rss: number; hwm: number } {
   const s = readFileSync(`/proc/${pid}/status`, 'utf8');
   const kb = (k: string): number => Number(new RegExp(`${k}:\\s+(\\d+)`).exec(s)?.[1] ?? 0);
   return { rss: kb('VmRSS') / 1024, hwm: kb('VmHWM') / 1024 };
 }
 
-function lines(p: ChildProcess): AsyncIterator<string> {
+export function lines(p: ChildProcess): AsyncIterator<string> {
   if (!p.stdout) throw new Error('no stdout');
   return createInterface({ input: p.stdout })[Symbol.asyncIterator]();
 }
 
-async function next(it: AsyncIterator<string>, prefix: string): Promise<string[]> {
+/** The words after `prefix` of the next line that starts with it. */
+export async function next(it: AsyncIterator<string>, prefix: string): Promise<string[]> {
   for (;;) {
     const r = await it.next();
     if (r.done) throw new Error(`child ended before "${prefix}"`);
@@ -47,7 +49,7 @@ async function next(it: AsyncIterator<string>, prefix: string): Promise<string[]
   }
 }
 
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 function pct(xs: number[], p: number): number {
   const s = [...xs].sort((a, b) => a - b);

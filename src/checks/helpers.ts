@@ -2,9 +2,11 @@
 // False; an omitted replicas count is 1 (done in normalize); image references follow the
 // distribution reference grammar (docker.io is the implicit host).
 
-import type { ClusterView } from '../kube/store.ts';
+import { selects, type ClusterView } from '../kube/store.ts';
 import type { AnyObj, Condition, ContainerStatus, Deployment, MCPServer, ObjectRef, Pod } from '../kube/types.ts';
 import { refOf } from '../kube/types.ts';
+
+export { selects };
 
 export function condition(o: { conditions: readonly Condition[] }, type: string): Condition | undefined {
   return o.conditions.find((c) => c.type === type);
@@ -13,10 +15,6 @@ export function condition(o: { conditions: readonly Condition[] }, type: string)
 export function isTrue(o: { conditions: readonly Condition[] }, type: string): boolean {
   return condition(o, type)?.status === 'True';
 }
-
-import { selects } from '../kube/store.ts';
-
-export { selects };
 
 export function selectorString(selector: Readonly<Record<string, string>>): string {
   return Object.entries(selector)

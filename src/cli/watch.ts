@@ -177,7 +177,8 @@ export async function startWatch(cfg: AgentConfig, client: KubeClient, log: Logg
 }
 
 export async function watch(flags: WatchFlags, io: IO): Promise<number> {
-  applyMemoryMode(memoryMode(io.env));
+  const mode = memoryMode(io.env);
+  applyMemoryMode(mode);
   const level = parseLogLevel(flags.logLevel);
   const cfg = configFromFlags(flags, io);
   try {
@@ -194,13 +195,13 @@ export async function watch(flags: WatchFlags, io: IO): Promise<number> {
   log('info', 'starting', { server: client.server, context: client.contextName });
   const running = await startWatch(cfg, client, log, { telemetryEnv: io.env, prometheus: flags.prometheus === true });
   // Bounded while syncing, collected once synced and judged (see agent/memory.ts).
-  const unbound = boundSyncHeap(memoryMode(io.env));
+  const unbound = boundSyncHeap(mode);
   const settle = setInterval(() => {
     if (!running.agent.ready()) return;
     clearInterval(settle);
     unbound();
     const before = process.memoryUsage().rss;
-    settleMemory(memoryMode(io.env));
+    settleMemory(mode);
     const m = process.memoryUsage();
     const mib = (n: number): number => Math.round(n / 1048576);
     log('info', 'initial sync done', { rssMiB: mib(before), after: { rssMiB: mib(m.rss), heapTotalMiB: mib(m.heapTotal), heapUsedMiB: mib(m.heapUsed), externalMiB: mib(m.external) } });

@@ -238,7 +238,8 @@ function sameFindings(a: readonly Finding[] | undefined, b: readonly Finding[]):
   return true;
 }
 
-function sameRecord(a: object | undefined, b: object | undefined): boolean {
+/** Shallow equality of two records (labels, selectors, attributes): same keys, identical values. */
+export function sameRecord(a: object | undefined, b: object | undefined): boolean {
   if (a === b) return true;
   if (!a || !b) return false;
   const ka = Object.keys(a);

@@ -31,18 +31,19 @@ export interface Evaluation {
 
 export const AGENT_REF: ObjectRef = { apiVersion: 'sentinel-agent/v1', kind: 'Agent', name: 'sentinel-agent' };
 
-const selected = new WeakMap<readonly Check[], WeakMap<CheckConfig, { run: Check[]; disabled: Check[] }>>();
+type Selection = { readonly run: readonly Check[]; readonly disabled: readonly Check[] };
+const selected = new WeakMap<readonly Check[], WeakMap<CheckConfig, Selection>>();
 
 /** The checks that run under a config, and those it disables (computed once per config). */
-export function selectChecks(all: readonly Check[], config: CheckConfig): { run: Check[]; disabled: Check[] } {
+export function selectChecks(all: readonly Check[], config: CheckConfig): Selection {
   let m = selected.get(all);
   if (!m) selected.set(all, (m = new WeakMap()));
   let hit = m.get(config);
   if (!hit) m.set(config, (hit = partitionChecks(all, config)));
-  return { run: [...hit.run], disabled: [...hit.disabled] };
+  return hit;
 }
 
-function partitionChecks(all: readonly Check[], config: CheckConfig): { run: Check[]; disabled: Check[] } {
+function partitionChecks(all: readonly Check[], config: CheckConfig): Selection {
   const run: Check[] = [];
   const disabled: Check[] = [];
   for (const c of all) {

@@ -9,7 +9,7 @@ import type { AnyObj } from '../kube/types.ts';
 import { objKey } from '../kube/types.ts';
 import type { Check, Finding } from '../checks/types.ts';
 import type { CheckConfig } from '../checks/config.ts';
-import { ContinuousEvaluator, type PassStats } from './continuous.ts';
+import { ContinuousEvaluator, sameRecord, type PassStats } from './continuous.ts';
 import { affectedKeys } from './dependents.ts';
 import { toCandidates, type Candidate, type Incident } from './incidents.ts';
 import { IncidentTracker, type Transition } from './tracker.ts';
@@ -117,7 +117,7 @@ export class Pipeline {
 /** Whether an update changes how the object relates to others (not just its status): everything
  *  affectedKeys reads of the object itself. */
 function structural(prev: AnyObj, next: AnyObj): boolean {
-  if (!sameMap(prev.meta.labels, next.meta.labels)) return true;
+  if (!sameRecord(prev.meta.labels, next.meta.labels)) return true;
   if (prev.meta.owners !== next.meta.owners) {
     const a = prev.meta.owners;
     const b = next.meta.owners;
@@ -128,18 +128,10 @@ function structural(prev: AnyObj, next: AnyObj): boolean {
       if (!x || !y || x.kind !== y.kind || x.name !== y.name || x.uid !== y.uid) return true;
     }
   }
-  if (prev.kind === 'Service' && next.kind === 'Service') return !sameMap(prev.selector, next.selector);
-  if (prev.kind === 'Deployment' && next.kind === 'Deployment') return !sameMap(prev.selector, next.selector);
+  if (prev.kind === 'Service' && next.kind === 'Service') return !sameRecord(prev.selector, next.selector);
+  if (prev.kind === 'Deployment' && next.kind === 'Deployment') return !sameRecord(prev.selector, next.selector);
   if (prev.kind === 'EndpointSlice' && next.kind === 'EndpointSlice') return prev.serviceName !== next.serviceName;
   if (prev.kind === 'Ingress' && next.kind === 'Ingress') return prev.className !== next.className;
   return false;
 }
 
-function sameMap(a: Readonly<Record<string, string>> | undefined, b: Readonly<Record<string, string>> | undefined): boolean {
-  if (a === b) return true;
-  if (!a || !b) return false;
-  const ka = Object.keys(a);
-  if (ka.length !== Object.keys(b).length) return false;
-  for (const k of ka) if (a[k] !== b[k]) return false;
-  return true;
-}

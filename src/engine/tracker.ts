@@ -87,11 +87,12 @@ export class IncidentTracker {
     for (const e of this.entries.values()) if (e.state === 'open') open.push(e.candidate);
     assignRootCauses(open);
     for (const e of opening) out.push({ type: 'opened', incident: e.candidate.incident, at: now });
+    const opened = new Set(opening);
     for (const e of this.entries.values()) {
       if (e.state !== 'open') continue;
       const inc = e.candidate.incident;
       if (!inc.since) inc.since = rfc3339(e.candidate.sinceMs ?? e.firstSeen);
-      if (e.openedAt === now && opening.includes(e)) continue;
+      if (opened.has(e)) continue;
       const last = this.lastAnnounced.get(inc.id);
       if (!last || (last.sev === inc.severity && last.root === inc.rootCauseId)) continue;
       const changed: ('severity' | 'rootCause')[] = [];
