@@ -1,39 +1,76 @@
-// B5: memory per object by kind after projection, measured as heap growth of the store when it holds
-// N objects of one kind (run with --expose-gc; `npm run bench` does).
+// B5: memory per object by kind after projection, as heap growth per object (run with --expose-gc;
+// `npm run bench` does). Each figure is measured in a fresh process, so the tables normalize shares
+// strings, label maps and owner lists through start empty:
+// - alone: a store holding only that kind. The kind pays for every shared entry it creates, even
+//   those that, in a cluster, the kinds around it would share (a Deployment's uid is also its
+//   ReplicaSets' owner reference; an MCPServer's `app` label map is also its Deployment's, Service's
+//   and Ingress's).
+// - in the cluster: the growth when that kind is added to a store already holding every other kind
+//   of the same cluster, as the agent holds them. This is what one more object of the kind costs.
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { generateCluster } from './generate.ts';
 import { normalize } from '../src/kube/normalize.ts';
 import { ObjectStore } from '../src/kube/store.ts';
-import type { KindName } from '../src/kube/kinds.ts';
 
-export function bytesPerObject(pods = 20_000): Record<string, number> {
+export interface KindBytes {
+  alone: number;
+  inCluster: number;
+}
+
+function heapAfterGc(): number {
   const gc = (globalThis as { gc?: () => void }).gc;
   if (!gc) throw new Error('run with --expose-gc');
-  const items = generateCluster(pods);
-  const byKind = new Map<string, string[]>();
-  for (const i of items) {
+  gc();
+  gc();
+  return process.memoryUsage().heapUsed;
+}
+
+/** One measurement in this process (which must be fresh). */
+function measure(pods: number, kind: string, mode: 'alone' | 'inCluster'): number {
+  const texts = new Map<string, string[]>();
+  for (const i of generateCluster(pods)) {
     const k = i.kind as string;
-    const l = byKind.get(k) ?? [];
+    const l = texts.get(k) ?? [];
     l.push(JSON.stringify(i));
-    byKind.set(k, l);
+    texts.set(k, l);
   }
-  items.length = 0;
-  const out: Record<string, number> = {};
-  for (const [kind, texts] of byKind) {
-    gc();
-    gc();
-    const before = process.memoryUsage().heapUsed;
-    const store = new ObjectStore();
-    for (const t of texts) {
+  const mine = texts.get(kind);
+  if (!mine) throw new Error(`the generated cluster has no ${kind}`);
+  const store = new ObjectStore();
+  const load = (list: string[]): void => {
+    for (const t of list) {
       const o = normalize(JSON.parse(t) as unknown).obj;
       if (o) store.upsert(o);
     }
-    gc();
-    gc();
-    const after = process.memoryUsage().heapUsed;
-    out[kind] = Math.round((after - before) / texts.length);
-    store.replaceKind(kind as KindName, []);
+  };
+  if (mode === 'inCluster') for (const [k, list] of texts) if (k !== kind) load(list);
+  const before = heapAfterGc();
+  load(mine);
+  const after = heapAfterGc();
+  if (store.size() === 0) throw new Error('nothing stored');
+  return Math.round((after - before) / mine.length);
+}
+
+/** Every kind of the generated cluster, each figure from its own child process. */
+export function bytesPerObject(pods = 20_000): Record<string, KindBytes> {
+  const self = fileURLToPath(import.meta.url);
+  const kinds = [...new Set(generateCluster(Math.min(pods, 100)).map((i) => i.kind as string))];
+  const out: Record<string, KindBytes> = {};
+  for (const kind of kinds) {
+    const one = (mode: string): number => {
+      const r = spawnSync(process.execPath, ['--expose-gc', self, String(pods), kind, mode], { encoding: 'utf8' });
+      const n = Number(r.stdout.trim());
+      if (r.status !== 0 || !Number.isFinite(n)) throw new Error(`B5 ${kind} ${mode} failed: ${r.stderr.trim().slice(-500)}`);
+      return n;
+    };
+    out[kind] = { alone: one('alone'), inCluster: one('inCluster') };
   }
   return out;
 }
 
-if (process.argv[1]?.endsWith('memory.ts')) console.log(bytesPerObject());
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const [pods, kind, mode] = process.argv.slice(2);
+  if (kind && (mode === 'alone' || mode === 'inCluster')) console.log(measure(Number(pods), kind, mode));
+  else console.log(bytesPerObject(Number(pods ?? 20_000)));
+}

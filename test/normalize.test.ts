@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { normalize } from '../src/kube/normalize.ts';
-import { certificate, configMap, deployment, pod, running, terminated } from './support/objects.ts';
+import { certificate, configMap, deployment, endpointSlice, ingress, pod, replicaSet, running, service, terminated, uid } from './support/objects.ts';
 
 describe('normalize', () => {
   it('drops managedFields, env and ConfigMap values; keeps what the checks read', () => {
@@ -37,6 +37,42 @@ describe('normalize', () => {
     expect(bad.containers).not.toBe(a.containers);
     expect(bad.containers[0]?.ready).toBe(false);
     expect(bad.containers[1]).toBe(a.containers[1]);
+  });
+
+  it('objects other than pods keep the labels checks read, and share them and their owner list with their siblings', () => {
+    const labels = { app: 'weather', 'app.kubernetes.io/managed-by': 'mcp-runtime', 'mcpruntime.org/rollout-track': 'stable', team: 'acme' };
+    const owner = { kind: 'MCPServer', name: 'weather' };
+    const d = normalize(deployment('weather', { labels, owner })).obj;
+    const s = normalize(service('weather', { labels, owner })).obj;
+    const i = normalize(ingress('weather', { labels: { ...labels, team: 'other' }, owner })).obj;
+    const rs = normalize(replicaSet('weather-7d9f8b6c5d', 'weather', { labels: { ...labels, 'pod-template-hash': '7d9f8b6c5d' } })).obj;
+    if (d?.kind !== 'Deployment' || s?.kind !== 'Service' || i?.kind !== 'Ingress' || rs?.kind !== 'ReplicaSet') throw new Error('wrong kinds');
+    // serverOf reads `app` and `mcpruntime.org/server`; nothing else reads the labels of these kinds.
+    expect(d.meta.labels).toEqual({ app: 'weather' });
+    expect(s.meta.labels).toBe(d.meta.labels);
+    expect(i.meta.labels).toBe(d.meta.labels);
+    expect(rs.meta.labels).toBe(d.meta.labels);
+    // One owner list for everything the MCPServer owns; a ReplicaSet's names its Deployment.
+    expect(d.meta.owners).toEqual([{ kind: 'MCPServer', name: 'weather', uid: uid('MCPServer', 'mcp-servers', 'weather') }]);
+    expect(s.meta.owners).toBe(d.meta.owners);
+    expect(i.meta.owners).toBe(d.meta.owners);
+    expect(rs.meta.owners).toEqual([{ kind: 'Deployment', name: 'weather', uid: uid('Deployment', 'mcp-servers', 'weather') }]);
+    // A ReplicaSet is only a link in the ownership chain.
+    expect(Object.keys(rs).sort()).toEqual(['kind', 'meta']);
+    // The same uid with another name (a hand-made dump) is not taken for the shared list.
+    const raw = configMap('weather-gateway-policy', { owner, data: {} });
+    ((raw.metadata as { ownerReferences: { name: string }[] }).ownerReferences[0] as { name: string }).name = 'other';
+    const cm = normalize(raw).obj;
+    expect(cm?.meta.owners).toEqual([{ kind: 'MCPServer', name: 'other', uid: uid('MCPServer', 'mcp-servers', 'weather') }]);
+    expect(cm?.meta.owners).not.toBe(d.meta.owners);
+    // Pods keep every label: Service and Deployment selectors match them.
+    const p = normalize(pod('weather-7d9f8b6c5d-x2x9q', { labels: { ...labels, 'pod-template-hash': '7d9f8b6c5d' }, containers: [{ name: 'weather', state: running(-9) }] })).obj;
+    expect(p?.meta.labels).toEqual({ ...labels, 'pod-template-hash': '7d9f8b6c5d' });
+    // A slice's Service is its own field; its labels (the Service's, copied) are not kept.
+    const sl = normalize(endpointSlice('weather', { ready: 1 })).obj;
+    if (sl?.kind !== 'EndpointSlice') throw new Error('not a slice');
+    expect(sl.serviceName).toBe('weather');
+    expect(sl.meta.labels).toEqual({});
   });
 
   it('a Deployment keeps the details of conditions that are not True, and of ReplicaFailure', () => {

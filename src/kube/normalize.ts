@@ -67,7 +67,8 @@ const UNKNOWN_STATE: ContainerState = Object.freeze({ state: 'unknown' as const 
 const RUNNING: ContainerState = Object.freeze({ state: 'running' as const });
 /** A pod that is scheduled: nothing reads when, so every such pod shares this condition. */
 const SCHEDULED: Condition = Object.freeze({ type: 'PodScheduled', status: 'True' as const });
-const NO_CONDITIONS: readonly Condition[] = Object.freeze([]);
+/** The empty list every empty list of a projection is. */
+const NONE: readonly never[] = Object.freeze([]);
 
 // Lists made only of shared members (a healthy pod's conditions, its healthy containers' statuses)
 // are shared too: every healthy pod of a family then holds the same two arrays.
@@ -98,7 +99,7 @@ function trueCondition(type: string): Condition {
 
 /** The list, or the shared list with the same members when all of them are shared. */
 function shareList<T extends object>(list: T[]): readonly T[] {
-  if (list.length === 0) return NO_CONDITIONS as readonly T[];
+  if (list.length === 0) return NONE;
   let key = '';
   for (const o of list) {
     const id = sharedIds.get(o);
@@ -113,18 +114,11 @@ function shareList<T extends object>(list: T[]): readonly T[] {
   return out;
 }
 
-const nameLists = new Map<string, readonly string[]>();
-
-/** A list of names (a pod template's containers), shared with every identical one. */
-function shareNames(list: string[]): readonly string[] {
-  if (list.length === 0) return NO_CONDITIONS as unknown as readonly string[];
-  const key = list.join('\u0000');
-  const hit = nameLists.get(key);
-  if (hit) return hit;
-  if (nameLists.size >= MAX_INTERNED / 4) nameLists.clear();
-  const out = Object.freeze(list.map(intern));
-  nameLists.set(key, out);
-  return out;
+/** A list of names (a pod template's containers): each name interned (the first is usually the
+ *  MCPServer's own name), the list exactly sized. Not shared: the server-named container makes
+ *  nearly every list unique, and a cache entry would cost more than the list. */
+function names(list: string[]): readonly string[] {
+  return list.length === 0 ? NONE : list.map(intern);
 }
 
 /** A container status with nothing of its own (running or unknown, no last state) is shared by every
@@ -142,32 +136,38 @@ function shareStatus(c: ContainerStatus): ContainerStatus {
 
 /** An array whose backing store is exactly its length (arrays grown by push keep spare capacity). */
 function exact<T>(a: T[]): readonly T[] {
-  return a.length === 0 ? (NO_CONDITIONS as readonly T[]) : a.slice();
+  return a.length === 0 ? NONE : a.slice();
 }
-const NO_OWNERS: readonly OwnerRef[] = Object.freeze([]);
+/** Single-owner lists by the owner's uid (interned, so the key costs nothing). */
 const ownerLists = new Map<string, readonly OwnerRef[]>();
 
-function freezeOwners(list: OwnerRef[]): readonly OwnerRef[] {
-  return list.length === 0 ? NO_OWNERS : list;
-}
-
-/** Owner reference lists, shared: every pod of a ReplicaSet has the same one. */
+/**
+ * Owner reference lists, shared: every pod of a ReplicaSet has the same one, and so do an
+ * MCPServer's Deployment, Service, Ingress, ConfigMap and Certificate. Only single-owner lists with a
+ * uid are shared (nearly all of them); a hit is used only when every field matches.
+ */
 function shareOwners(list: OwnerRef[]): readonly OwnerRef[] {
-  if (list.length === 0) return NO_OWNERS;
-  let key = '';
-  for (const o of list) key += `${o.apiVersion}\u0000${o.kind}\u0000${o.name}\u0000${o.uid ?? ''}\u0000${o.controller ? 1 : 0}\u0001`;
-  const hit = ownerLists.get(key);
-  if (hit) return hit;
+  if (list.length === 0) return NONE;
+  const only = list[0];
+  if (list.length > 1 || only?.uid === undefined) return list.slice();
+  const hit = ownerLists.get(only.uid);
+  const h = hit?.[0];
+  if (h && h.kind === only.kind && h.name === only.name) return hit;
   if (ownerLists.size >= MAX_INTERNED / 4) ownerLists.clear();
-  const frozen = Object.freeze(list.map((o) => Object.freeze(o)));
-  ownerLists.set(key, frozen);
+  const frozen = Object.freeze([Object.freeze(only)]);
+  ownerLists.set(only.uid, frozen);
   return frozen;
 }
+
+/** Label keys read from objects other than pods (whose labels Service and Deployment selectors
+ *  match, so pods keep them all): the MCPServer an object belongs to. (A slice's Service, from
+ *  `kubernetes.io/service-name`, is kept as its own field.) */
+const KEPT_LABELS: readonly string[] = ['app', 'mcpruntime.org/server'];
+
 
 /** Condition types the checks read, per kind (the others are not kept). */
 const KEPT_CONDITIONS: Partial<Record<KindName, ReadonlySet<string>>> = {
   Pod: new Set(['Ready', 'PodScheduled']),
-  ReplicaSet: new Set(['ReplicaFailure']),
   Deployment: new Set(['Available', 'Progressing', 'ReplicaFailure']),
   Certificate: new Set(['Ready', 'Issuing']),
   CertificateRequest: new Set(['Ready', 'Denied', 'InvalidRequest']),
@@ -273,13 +273,26 @@ class Reader {
     return share ? shareRecord(out) : out;
   }
 
-  strs(v: unknown, path: string): string[] {
+  /** The labels of an object other than a pod: the kept keys only, shared with every identical map
+   *  (an MCPServer's Deployment, ReplicaSets, Service and Ingress all carry the same `app`). */
+  keptLabels(v: unknown, path: string): Readonly<Record<string, string>> {
+    const r = this.rec(v, path);
+    if (!r) return EMPTY;
+    let kept: Record<string, string> | undefined;
+    for (const k of KEPT_LABELS) {
+      const s = Object.hasOwn(r, k) ? this.str(r[k], `${path}.${k}`) : undefined;
+      if (s !== undefined) (kept ??= {})[k] = s;
+    }
+    return kept ? shareRecord(kept) : EMPTY;
+  }
+
+  strs(v: unknown, path: string): readonly string[] {
     const out: string[] = [];
     this.arr(v, path).forEach((e, i) => {
       const s = this.str(e, `${path}[${i}]`);
       if (s !== undefined) out.push(s);
     });
-    return out;
+    return exact(out);
   }
 
   conditions(v: unknown, path: string, kind?: KindName): readonly Condition[] {
@@ -341,13 +354,15 @@ export function normalize(raw: unknown, fallback?: { kind?: string; apiVersion?:
   return { obj, notes: r.notes };
 }
 
-/** Kinds the operator names after their MCPServer, and kinds that own other watched objects. */
+/** Kinds the operator names after their MCPServer, and kinds that own other watched objects (their
+ *  names and uids are in their children's owner references, which are interned). */
 const NAMED_AFTER_SERVER: ReadonlySet<KindName> = new Set(['MCPServer', 'Deployment', 'Service', 'Ingress', 'Certificate']);
-const OWNERS: ReadonlySet<KindName> = new Set(['MCPServer', 'Deployment', 'Certificate']);
+const OWNERS: ReadonlySet<KindName> = new Set(['MCPServer', 'Deployment', 'ReplicaSet', 'Certificate']);
 
 function readMeta(r: Reader, o: Rec, apiVersion: string, kind: KindName): Meta | undefined {
-  // Pods come in families (a ReplicaSet's pods share labels and owner): share those, not the rest.
-  const share = kind === 'Pod';
+  // Pods come in families (a ReplicaSet's pods share labels and owner): share their label maps.
+  // Other kinds keep only the label keys checks read, shared.
+  const isPod = kind === 'Pod';
   const m = r.rec(o.metadata, 'metadata') ?? {};
   const name = r.str(m.name, 'metadata.name');
   if (!name) return undefined;
@@ -358,13 +373,12 @@ function readMeta(r: Reader, o: Rec, apiVersion: string, kind: KindName): Meta |
   const meta: Meta = {
     apiVersion: intern(apiVersion),
     namespace: intern(r.str(m.namespace, 'metadata.namespace') || 'default'),
-    name: NAMED_AFTER_SERVER.has(kind) ? intern(name) : name,
+    name: NAMED_AFTER_SERVER.has(kind) || OWNERS.has(kind) ? intern(name) : name,
     uid: uid !== undefined && OWNERS.has(kind) ? intern(uid) : uid,
-    generation: r.num(m.generation, 'metadata.generation'),
     creationTimestamp: r.time(m.creationTimestamp, 'metadata.creationTimestamp'),
     deletionTimestamp: r.time(m.deletionTimestamp, 'metadata.deletionTimestamp'),
-    labels: r.strMap(m.labels, 'metadata.labels', share),
-    owners: (share ? shareOwners : freezeOwners)(r.recs(m.ownerReferences, 'metadata.ownerReferences').flatMap((ref, i): OwnerRef[] => {
+    labels: isPod ? r.strMap(m.labels, 'metadata.labels', true) : r.keptLabels(m.labels, 'metadata.labels'),
+    owners: shareOwners(r.recs(m.ownerReferences, 'metadata.ownerReferences').flatMap((ref, i): OwnerRef[] => {
       const p = `metadata.ownerReferences[${i}]`;
       const kind = r.str(ref.kind, `${p}.kind`);
       const oname = r.str(ref.name, `${p}.name`);
@@ -373,11 +387,9 @@ function readMeta(r: Reader, o: Rec, apiVersion: string, kind: KindName): Meta |
       // Every field in the literal (absent ones undefined): a property added later would move the
       // object's properties out of line, 40 bytes more per object. Same below.
       const out: OwnerRef = {
-        apiVersion: intern(r.str(ref.apiVersion, `${p}.apiVersion`) ?? ''),
         kind: intern(kind),
         name: intern(oname),
         uid: uid ? intern(uid) : undefined,
-        controller: r.bool(ref.controller, `${p}.controller`) ?? false,
       };
       return [out];
     })),
@@ -390,13 +402,13 @@ function project(r: Reader, kind: KindName, meta: Meta, spec: Rec, status: Rec, 
     case 'Pod':
       return pod(r, meta, spec, status);
     case 'ReplicaSet':
-      return replicaSet(r, meta, spec, status);
+      return replicaSet(meta);
     case 'Deployment':
       return deployment(r, meta, spec, status);
     case 'Service':
       return service(r, meta, spec);
     case 'EndpointSlice':
-      return endpointSlice(r, meta, o);
+      return endpointSlice(r, meta, o, r.rec(r.rec(o.metadata, 'metadata')?.labels, 'metadata.labels'));
     case 'Endpoints':
       return endpoints(r, meta, o);
     case 'Ingress':
@@ -478,15 +490,10 @@ function pod(r: Reader, meta: Meta, spec: Rec, status: Rec): Pod {
   };
 }
 
-function replicaSet(r: Reader, meta: Meta, spec: Rec, status: Rec): ReplicaSet {
-  return {
-    kind: 'ReplicaSet',
-    meta,
-    replicas: r.num(spec.replicas, 'spec.replicas') ?? 1,
-    readyReplicas: r.num(status.readyReplicas, 'status.readyReplicas') ?? 0,
-    availableReplicas: r.num(status.availableReplicas, 'status.availableReplicas') ?? 0,
-    conditions: r.conditions(status.conditions, 'status.conditions', 'ReplicaSet'),
-  };
+/** A ReplicaSet is a link in the ownership chain Pod → ReplicaSet → Deployment; no check reads its
+ *  replica counts or conditions (the Deployment's say the same, and are what checks judge). */
+function replicaSet(meta: Meta): ReplicaSet {
+  return { kind: 'ReplicaSet', meta };
 }
 
 function deployment(r: Reader, meta: Meta, spec: Rec, status: Rec): Deployment {
@@ -504,7 +511,6 @@ function deployment(r: Reader, meta: Meta, spec: Rec, status: Rec): Deployment {
     meta,
     // An omitted spec.replicas means 1 (API default).
     replicas: r.num(spec.replicas, 'spec.replicas') ?? 1,
-    paused: r.bool(spec.paused, 'spec.paused') ?? false,
     selector: r.strMap(selector?.matchLabels, 'spec.selector.matchLabels'),
     statusReplicas: r.num(status.replicas, 'status.replicas') ?? 0,
     readyReplicas: r.num(status.readyReplicas, 'status.readyReplicas') ?? 0,
@@ -512,8 +518,7 @@ function deployment(r: Reader, meta: Meta, spec: Rec, status: Rec): Deployment {
     unavailableReplicas: r.num(status.unavailableReplicas, 'status.unavailableReplicas') ?? 0,
     updatedReplicas: r.num(status.updatedReplicas, 'status.updatedReplicas') ?? 0,
     conditions: r.conditions(status.conditions, 'status.conditions', 'Deployment'),
-    templateContainers: shareNames(templateContainers),
-    observedGeneration: r.num(status.observedGeneration, 'status.observedGeneration'),
+    templateContainers: names(templateContainers),
   };
   return out;
 }
@@ -526,7 +531,7 @@ function service(r: Reader, meta: Meta, spec: Rec): Service {
     type: r.str(spec.type, 'spec.type') ?? 'ClusterIP',
     selector: Object.keys(sel).length > 0 ? sel : undefined,
     clusterIP: r.str(spec.clusterIP, 'spec.clusterIP') || undefined,
-    ports: r.recs(spec.ports, 'spec.ports').flatMap((p, i) => {
+    ports: exact(r.recs(spec.ports, 'spec.ports').flatMap((p, i) => {
       const port = r.num(p.port, `spec.ports[${i}].port`);
       if (port === undefined) return [];
       const e: { name?: string; port: number; nodePort?: number } = { port };
@@ -535,12 +540,12 @@ function service(r: Reader, meta: Meta, spec: Rec): Service {
       const np = r.num(p.nodePort, `spec.ports[${i}].nodePort`);
       if (np !== undefined) e.nodePort = np;
       return [e];
-    }),
+    })),
   };
   return out;
 }
 
-function endpointSlice(r: Reader, meta: Meta, o: Rec): EndpointSlice {
+function endpointSlice(r: Reader, meta: Meta, o: Rec, labels: Rec | undefined): EndpointSlice {
   let ready = 0;
   let notReady = 0;
   r.recs(o.endpoints, 'endpoints').forEach((e, i) => {
@@ -550,7 +555,9 @@ function endpointSlice(r: Reader, meta: Meta, o: Rec): EndpointSlice {
     if (isReady) ready++;
     else notReady++;
   });
-  return { kind: 'EndpointSlice', meta, serviceName: meta.labels['kubernetes.io/service-name'] || undefined, ready, notReady };
+  // The Service's name is interned: the Service holds the same string.
+  const service = r.str(labels?.['kubernetes.io/service-name'], 'metadata.labels.kubernetes.io/service-name');
+  return { kind: 'EndpointSlice', meta, serviceName: service ? intern(service) : undefined, ready, notReady };
 }
 
 function endpoints(r: Reader, meta: Meta, o: Rec): Endpoints {
@@ -584,10 +591,10 @@ function ingress(r: Reader, meta: Meta, spec: Rec, status: Rec, o: Rec): Ingress
     );
   });
   const lb = r.rec(status.loadBalancer, 'status.loadBalancer');
-  const loadBalancer = r.recs(lb?.ingress, 'status.loadBalancer.ingress').flatMap((e, i) => {
+  const loadBalancer = exact(r.recs(lb?.ingress, 'status.loadBalancer.ingress').flatMap((e, i) => {
     const a = r.str(e.ip, `status.loadBalancer.ingress[${i}].ip`) || r.str(e.hostname, `status.loadBalancer.ingress[${i}].hostname`);
     return a ? [a] : [];
-  });
+  }));
   const out: Ingress = {
     kind: 'Ingress',
     meta,

@@ -62,7 +62,9 @@ function members<T>(m: Map<string, Members<T>>, k: string): readonly T[] {
 export class ObjectStore implements ClusterView {
   private readonly byKind = new Map<KindName, Map<string, Bucket>>(); // kind → namespace → name → obj
   private readonly owners = new Map<string, Members<AnyObj>>(); // owner uid (or kind/ns/name) → owned objects
-  private readonly slices = new Map<string, Members<EndpointSlice>>(); // ns/service → slices
+  // namespace → service → slices (nested: the service name is the slice's interned string, so an
+  // entry adds no key of its own)
+  private readonly slices = new Map<string, Map<string, Members<EndpointSlice>>>();
   private readonly sources = new Map<KindName, SourceState>();
   private readonly counts = new Map<KindName, number>();
   /** Per namespace: label map → the Services selecting it. Pods of one family share one label map
@@ -172,7 +174,8 @@ export class ObjectStore implements ClusterView {
   }
 
   slicesFor(namespace: string, service: string): readonly EndpointSlice[] {
-    return members(this.slices, `${namespace}/${service}`);
+    const m = this.slices.get(namespace);
+    return m ? members(m, service) : [];
   }
 
   private nsMap(kind: KindName): Map<string, Bucket> {
@@ -190,13 +193,23 @@ export class ObjectStore implements ClusterView {
   private index(o: AnyObj): void {
     if (o.kind === 'Service') this.selecting.delete(o.meta.namespace);
     for (const ref of o.meta.owners) addMember(this.owners, this.ownerKey(o, ref), o);
-    if (o.kind === 'EndpointSlice' && o.serviceName) addMember(this.slices, `${o.meta.namespace}/${o.serviceName}`, o);
+    if (o.kind === 'EndpointSlice' && o.serviceName) {
+      let m = this.slices.get(o.meta.namespace);
+      if (!m) this.slices.set(o.meta.namespace, (m = new Map()));
+      addMember(m, o.serviceName, o);
+    }
   }
 
   private unindex(o: AnyObj): void {
     if (o.kind === 'Service') this.selecting.delete(o.meta.namespace);
     for (const ref of o.meta.owners) removeMember(this.owners, this.ownerKey(o, ref), o);
-    if (o.kind === 'EndpointSlice' && o.serviceName) removeMember(this.slices, `${o.meta.namespace}/${o.serviceName}`, o);
+    if (o.kind === 'EndpointSlice' && o.serviceName) {
+      const m = this.slices.get(o.meta.namespace);
+      if (m) {
+        removeMember(m, o.serviceName, o);
+        if (m.size === 0) this.slices.delete(o.meta.namespace);
+      }
+    }
   }
 }
 

@@ -12,12 +12,11 @@ export interface ObjectRef {
   uid?: string;
 }
 
+/** An owner reference: what the ownership walk reads (kind, name, uid). */
 export interface OwnerRef {
-  apiVersion: string;
   kind: string;
   name: string;
   uid?: string;
-  controller: boolean;
 }
 
 export type ConditionStatus = 'True' | 'False' | 'Unknown';
@@ -36,7 +35,6 @@ export interface Meta {
   namespace: string;
   name: string;
   uid?: string;
-  generation?: number;
   creationTimestamp?: number;
   deletionTimestamp?: number;
   labels: Readonly<Record<string, string>>;
@@ -75,13 +73,10 @@ export interface Pod {
   containers: readonly ContainerStatus[];
 }
 
+/** Only a link between a pod and its Deployment: no check reads its replica counts or conditions. */
 export interface ReplicaSet {
   kind: 'ReplicaSet';
   meta: Meta;
-  replicas: number;
-  readyReplicas: number;
-  availableReplicas: number;
-  conditions: readonly Condition[];
 }
 
 export interface Deployment {
@@ -89,14 +84,12 @@ export interface Deployment {
   meta: Meta;
   /** spec.replicas, defaulted to 1 when omitted (API default). */
   replicas: number;
-  paused: boolean;
   selector: Readonly<Record<string, string>>;
   statusReplicas: number;
   readyReplicas: number;
   availableReplicas: number;
   unavailableReplicas: number;
   updatedReplicas: number;
-  observedGeneration?: number;
   conditions: readonly Condition[];
   /** Container names of the pod template, for sidecar checks. */
   templateContainers: readonly string[];
