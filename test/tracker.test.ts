@@ -95,4 +95,51 @@ describe('IncidentTracker', () => {
     t.update([cand('a'), cand('b', { severity: 'warning' })], 0, always);
     expect(types(t.announceAll(5 * S))).toEqual(['opened a', 'opened b']);
   });
+  it('fed the change alone (updateDelta), it emits what a whole feed emits: holds, graces, root causes across objects', () => {
+    const whole = new IncidentTracker({ holdMs: 60 * S });
+    const delta = new IncidentTracker({ holdMs: 60 * S });
+    // Each tracker gets candidates of its own: root causes are written into them.
+    const pull = (id: string): Candidate => {
+      const c = cand(id, { reason: 'RegistryPullFailed', layer: 1, graceMs: 30 * S, scope: [`Pod/ns/${id}`, 'Deployment/ns/d'] });
+      c.incident.attributes['registry.failure'] = 'connection_refused';
+      return c;
+    };
+    const objects = (): Record<'registry' | 'dep' | 'p1' | 'p2', Candidate> => ({
+      registry: cand('registry', { reason: 'RegistryUnavailable', layer: 0, kind: 'Service' }),
+      dep: cand('d', { reason: 'DeploymentUnavailable', kind: 'Deployment', layer: 3 }),
+      p1: pull('p1'),
+      p2: pull('p2'),
+    });
+    const w = objects();
+    const d = objects();
+    type Name = keyof typeof w;
+    // Steps: what is current, what appeared and what went since the step before.
+    const steps: { at: number; current: Name[]; added: Name[]; removed: Name[] }[] = [
+      { at: 10 * S, current: ['dep', 'p1', 'p2'], added: ['p2'], removed: [] },
+      { at: 30 * S, current: ['dep', 'p1', 'p2'], added: [], removed: [] }, // p1's grace ends: it opens and explains d
+      { at: 40 * S, current: ['dep', 'p1', 'p2', 'registry'], added: ['registry'], removed: [] }, // the registry explains both pulls, and so d
+      { at: 45 * S, current: ['dep', 'p2', 'registry'], added: [], removed: ['p1'] }, // p1 held
+      { at: 105 * S, current: ['dep', 'p2', 'registry'], added: [], removed: [] }, // p1's hold ends
+      { at: 110 * S, current: ['dep', 'p2'], added: [], removed: ['registry'] },
+      { at: 170 * S, current: ['dep', 'p2'], added: [], removed: [] },
+    ];
+    const view = (ts: Transition[]): string[] => ts.map((t) => `${t.type} ${t.incident.id} root=${t.incident.rootCauseId ?? '-'} explains=${t.incident.attributes.explains ?? 0}`);
+    expect(view(delta.update([d.dep, d.p1], 0, always))).toEqual(view(whole.update([w.dep, w.p1], 0, always)));
+    const log: string[] = [];
+    for (const s of steps) {
+      const a = delta.updateDelta(s.added.map((n) => d[n]), s.removed.map((n) => d[n]), s.at, always);
+      if (!a) throw new Error(`no delta at ${s.at}`);
+      const got = view(a);
+      expect(got, `at ${s.at / S} s`).toEqual(view(whole.update(s.current.map((n) => w[n]), s.at, always)));
+      log.push(...got.map((g) => `${s.at / S}s ${g}`));
+      expect(delta.open().map((i) => `${i.id} ${i.rootCauseId ?? '-'}`)).toEqual(whole.open().map((i) => `${i.id} ${i.rootCauseId ?? '-'}`));
+      expect(delta.nextDeadline()).toEqual(whole.nextDeadline());
+    }
+    expect(log).toContain('40s opened registry root=- explains=3');
+    expect(log).toContain('105s resolved p1 root=registry explains=0');
+    // Two findings with one identity: only a whole feed decides which one wins.
+    expect(delta.updateDelta([cand('d', { reason: 'DeploymentUnavailable', kind: 'Deployment', layer: 3, severity: 'warning' })], [], 180 * S, always)).toBeUndefined();
+    expect(log).toContain('30s opened p1 root=- explains=1');
+    expect(delta.open().map((i) => i.id)).toEqual(whole.open().map((i) => i.id));
+  });
 });

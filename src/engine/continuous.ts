@@ -57,6 +57,12 @@ function findingKey(f: Finding): string {
   return keyOf(f.object.kind, f.object.namespace, f.object.name);
 }
 
+/** The findings that appeared and went away since the last look (a replaced finding is both). */
+export interface FindingChanges {
+  added: Finding[];
+  removed: Finding[];
+}
+
 export interface PassStats {
   kind: 'full' | 'incremental';
   checksRun: number;
@@ -72,6 +78,8 @@ export class ContinuousEvaluator {
   private skippedNow: Skipped[] = [];
   private versionNow = 0;
   private cached: Finding[] | undefined;
+  /** Since the last takeChanges; undefined after a full pass (everything may have changed). */
+  private changes: FindingChanges | undefined;
   private readonly checks: readonly Check[];
 
   constructor(checks: readonly Check[]) {
@@ -96,6 +104,7 @@ export class ContinuousEvaluator {
     }
     this.skippedNow = ev.skipped;
     this.bump();
+    this.changes = undefined;
     return { kind: 'full', checksRun: this.checks.length, roots: -1, ms: performance.now() - t0 };
   }
 
@@ -133,7 +142,9 @@ export class ContinuousEvaluator {
       if (checkSkip(view, check)) continue;
       if (!check.roots) {
         const r = runCheck(check, view, opts);
-        if (!sameFindings(this.whole.get(check.id), r.findings)) {
+        const old = this.whole.get(check.id);
+        if (!sameFindings(old, r.findings)) {
+          this.replaced(old, r.findings);
           this.whole.set(check.id, r.findings);
           changed = true;
         }
@@ -146,11 +157,18 @@ export class ContinuousEvaluator {
       checksRun++;
       roots += keys.length;
       if (r.failed) {
+        this.replaced(this.whole.get(check.id), r.findings);
         this.whole.set(check.id, r.findings);
         changed = true;
         continue;
       }
-      if (this.whole.delete(check.id)) changed = true; // it had failed before and works again
+      const failedBefore = this.whole.get(check.id);
+      if (failedBefore) {
+        // It had failed before and works again.
+        this.replaced(failedBefore, []);
+        this.whole.delete(check.id);
+        changed = true;
+      }
       let m = this.perObject.get(check.id);
       if (!m) this.perObject.set(check.id, (m = new Map()));
       const fresh = new Map<string, Finding[]>();
@@ -165,10 +183,12 @@ export class ContinuousEvaluator {
         const old = m.get(k);
         if (l.length === 0) {
           if (old) {
+            this.replaced(old, l);
             m.delete(k);
             changed = true;
           }
         } else if (!sameFindings(old, l)) {
+          this.replaced(old, l);
           m.set(k, l);
           changed = true;
         }
@@ -190,6 +210,20 @@ export class ContinuousEvaluator {
     for (const l of this.whole.values()) for (const f of l) out.push(f);
     this.cached = out;
     return out;
+  }
+
+  /** What changed since the last call (and starts over), or undefined when a full pass replaced
+   *  the findings wholesale since. */
+  takeChanges(): FindingChanges | undefined {
+    const c = this.changes;
+    this.changes = { added: [], removed: [] };
+    return c;
+  }
+
+  private replaced(old: readonly Finding[] | undefined, now: readonly Finding[]): void {
+    if (!this.changes) return;
+    if (old) for (const f of old) this.changes.removed.push(f);
+    for (const f of now) this.changes.added.push(f);
   }
 
   private bump(): void {

@@ -192,6 +192,16 @@ export function isRipe(c: Candidate, now: number, firstSeen?: number): boolean {
   return now - since >= c.graceMs;
 }
 
+/** Reasons that explain incidents anywhere (not along ownership): a registry or operator outage. */
+export function isCrossRoot(reason: ReasonId): boolean {
+  return reason === 'RegistryUnavailable' || reason === 'OperatorUnavailable';
+}
+
+/** Reasons a cross root can explain: every pair explainsAcross accepts is (isCrossRoot, this). */
+export function isExplainedAcross(reason: ReasonId): boolean {
+  return reason === 'RegistryPullFailed' || reason === 'MCPServerPending';
+}
+
 /** Cross-object explanations that ownership does not express. */
 function explainsAcross(a: Incident, b: Incident): boolean {
   if (a.reason === 'RegistryUnavailable' && b.reason === 'RegistryPullFailed') {
@@ -235,7 +245,7 @@ export function assignRootCauses(cands: readonly Candidate[]): void {
   for (const a of cands) {
     for (const k of a.scope) for (const b of byObject.get(k) ?? []) if (a.layer < b.layer) offer(a, b);
   }
-  const crossRoots = cands.filter((c) => c.incident.reason === 'RegistryUnavailable' || c.incident.reason === 'OperatorUnavailable');
+  const crossRoots = cands.filter((c) => isCrossRoot(c.incident.reason));
   if (crossRoots.length > 0) for (const b of cands) for (const a of crossRoots) if (a.layer < b.layer && explainsAcross(a.incident, b.incident)) offer(a, b);
   const explained = new Map<Candidate, number>();
   for (const b of cands) {

@@ -9,9 +9,9 @@ import type { AnyObj } from '../kube/types.ts';
 import { objKey } from '../kube/types.ts';
 import type { Check, Finding } from '../checks/types.ts';
 import type { CheckConfig } from '../checks/config.ts';
-import { ContinuousEvaluator, sameRecord, type PassStats } from './continuous.ts';
+import { ContinuousEvaluator, sameRecord, type FindingChanges, type PassStats } from './continuous.ts';
 import { affectedKeys } from './dependents.ts';
-import { toCandidates, type Candidate, type Incident } from './incidents.ts';
+import { toCandidates, type Candidate, type Incident, type IncidentOptions } from './incidents.ts';
 import { IncidentTracker, type Transition } from './tracker.ts';
 
 export interface PipelineOptions {
@@ -29,6 +29,8 @@ export interface PassResult {
   transitions: Transition[];
   /** Whether the tracker was consulted (false: nothing changed and no deadline was reached). */
   tracked: boolean;
+  /** How: not at all, with the change alone, or with every current finding. */
+  path: 'skipped' | 'delta' | 'full';
 }
 
 export class Pipeline {
@@ -48,6 +50,8 @@ export class Pipeline {
   private trackedStructure = -1;
   /** The tracker's next hold or grace end (it changes only when the tracker is fed). */
   private deadline: number | undefined;
+  /** Whether the last whole feed had one finding per incident identity (see delta). */
+  private unique = false;
 
   constructor(opts: PipelineOptions, store = new ObjectStore()) {
     this.opts = opts;
@@ -101,16 +105,44 @@ export class Pipeline {
     const stats = this.needFull ? this.evaluator.full(this.store, eopts) : this.evaluator.incremental(this.store, this.dirty, eopts);
     this.needFull = false;
     this.dirty.clear();
+    const changes = this.evaluator.takeChanges();
     const deadline = this.deadline;
-    if (this.evaluator.version === this.trackedVersion && this.structure === this.trackedStructure && (deadline === undefined || now < deadline)) {
-      return { stats, transitions: [], tracked: false };
+    const due = deadline !== undefined && now >= deadline;
+    if (this.evaluator.version === this.trackedVersion && this.structure === this.trackedStructure && !due) {
+      return { stats, transitions: [], tracked: false, path: 'skipped' };
     }
     this.trackedVersion = this.evaluator.version;
+    const exists = this.opts.exists ?? (() => true);
+    // Only findings changed (or a hold or grace ends), and relations did not: feed the tracker the
+    // change alone.
+    let transitions = changes && this.unique && this.structure === this.trackedStructure ? this.delta(changes, now, exists) : undefined;
+    const path = transitions ? 'delta' : 'full';
+    if (!transitions) {
+      const findings = this.evaluator.findings();
+      const candidates = toCandidates(findings, this.store, this.incidentOptions(), { cache: this.candidates, generation: this.structure });
+      // Two findings with one identity (the worse wins): then only a whole feed decides.
+      this.unique = candidates.length === findings.length;
+      transitions = this.tracker.update(candidates, now, exists);
+    }
     this.trackedStructure = this.structure;
-    const candidates = toCandidates(this.evaluator.findings(), this.store, { clusterName: this.opts.clusterName, config: this.opts.config }, { cache: this.candidates, generation: this.structure });
-    const transitions = this.tracker.update(candidates, now, this.opts.exists ?? (() => true));
     this.deadline = this.tracker.nextDeadline();
-    return { stats, transitions, tracked: true };
+    return { stats, transitions, tracked: true, path };
+  }
+
+  private incidentOptions(): IncidentOptions {
+    return { clusterName: this.opts.clusterName, config: this.opts.config };
+  }
+
+  private delta(changes: FindingChanges, now: number, exists: (i: Incident) => boolean): Transition[] | undefined {
+    const removed: Candidate[] = [];
+    for (const f of changes.removed) {
+      const c = this.candidates.get(f);
+      if (!c) return undefined;
+      removed.push(c);
+    }
+    const added = toCandidates(changes.added, this.store, this.incidentOptions(), { cache: this.candidates, generation: this.structure });
+    if (added.length !== changes.added.length) return undefined;
+    return this.tracker.updateDelta(added, removed, now, exists);
   }
 }
 

@@ -4,7 +4,7 @@
 // hold period without the finding — at once when the object is gone. Pure: time comes in.
 
 import type { Candidate, Incident } from './incidents.ts';
-import { assignRootCauses, compareIncidents, isRipe, rfc3339 } from './incidents.ts';
+import { assignRootCauses, compareIncidents, isCrossRoot, isExplainedAcross, isRipe, rfc3339 } from './incidents.ts';
 
 export type TransitionType = 'opened' | 'updated' | 'resolved';
 
@@ -36,6 +36,17 @@ export class IncidentTracker {
   /** What was last announced per incident, to tell an update from a message-only change. */
   private readonly lastAnnounced = new Map<string, { sev: string; root: string | undefined }>();
   private readonly opts: TrackerOptions;
+  // The edges root causes follow, over open entries: by the key of their object, and by each key of
+  // their scope (an entry can explain entries whose key is in its scope), and across objects from a
+  // registry or operator outage to what it explains. A change reaches only its connected component
+  // (updateDelta).
+  private readonly byKey = new Map<string, Set<Entry>>();
+  private readonly byScope = new Map<string, Set<Entry>>();
+  private readonly crossRoots = new Set<Entry>();
+  private readonly explainedAcross = new Set<Entry>();
+  /** Hold and grace ends, earliest first. Lazy: an item whose entry has since gone, opened or
+   *  changed its deadline is dropped when it reaches the top. */
+  private readonly deadlines = new DeadlineHeap<Entry>();
 
   constructor(opts: TrackerOptions) {
     this.opts = opts;
@@ -87,8 +98,112 @@ export class IncidentTracker {
     for (const e of this.entries.values()) if (e.state === 'open') open.push(e.candidate);
     assignRootCauses(open);
     for (const e of opening) out.push({ type: 'opened', incident: e.candidate.incident, at: now });
-    const opened = new Set(opening);
+    this.announceChanges(this.entries.values(), new Set(opening), now, out);
+    this.byKey.clear();
+    this.byScope.clear();
+    this.crossRoots.clear();
+    this.explainedAcross.clear();
+    this.deadlines.clear();
     for (const e of this.entries.values()) {
+      if (e.state === 'open') this.index(e);
+      this.schedule(e);
+    }
+    return this.finish(out);
+  }
+
+  /**
+   * Feeds what changed since the last feed: the candidates of findings that appeared (or replaced
+   * one with the same identity) and of findings that went away. Same result as `update` with every
+   * current candidate, at a cost that follows the change, not the number of open incidents: only the
+   * connected component of the root-cause graph around the change (and around holds and graces
+   * ending now) is re-judged. Returns undefined, having changed nothing, when two findings have one
+   * identity (which one wins is decided over all): the caller then feeds everything through `update`.
+   */
+  updateDelta(added: readonly Candidate[], removed: readonly Candidate[], now: number, exists: (i: Incident) => boolean): Transition[] | undefined {
+    const leaving = new Set(removed);
+    const addedIds = new Set<string>();
+    for (const c of added) {
+      const id = c.incident.id;
+      if (addedIds.has(id)) return undefined;
+      addedIds.add(id);
+      const e = this.entries.get(id);
+      // Another finding with this identity is still there: which one wins is decided over all.
+      if (e && e.missingSince === undefined && !leaving.has(e.candidate)) return undefined;
+    }
+    const out: Transition[] = [];
+    const seeds: Entry[] = [];
+    const touched: Entry[] = [];
+    for (const c of added) {
+      const id = c.incident.id;
+      let e = this.entries.get(id);
+      if (!e) this.entries.set(id, (e = { candidate: c, firstSeen: now, state: 'pending' }));
+      else {
+        const open = e.state === 'open';
+        if (open) {
+          this.neighbors(e.candidate, seeds);
+          this.unindex(e);
+        }
+        e.candidate = c;
+        e.missingSince = undefined;
+        if (open) {
+          this.index(e);
+          seeds.push(e);
+        }
+      }
+      touched.push(e);
+    }
+    for (const r of removed) {
+      const id = r.incident.id;
+      if (addedIds.has(id)) continue;
+      const e = this.entries.get(id);
+      if (!e || e.candidate !== r) continue;
+      if (e.state === 'pending') {
+        this.entries.delete(id);
+        continue;
+      }
+      e.missingSince ??= now;
+      if (now - e.missingSince >= this.opts.holdMs || !exists(e.candidate.incident)) this.resolveHeld(e, now, seeds, out);
+      else this.schedule(e);
+    }
+    // Holds and graces that end now: held incidents resolve, pending findings become ripe.
+    for (let top = this.deadlines.peek(); top && top.t <= now; top = this.deadlines.peek()) {
+      this.deadlines.pop();
+      const e = top.item;
+      if (!this.scheduledAt(e, top.t)) continue;
+      if (e.state === 'open') this.resolveHeld(e, now, seeds, out);
+      else touched.push(e);
+    }
+    const opening: Entry[] = [];
+    for (const e of touched) {
+      if (e.state === 'pending' && this.entries.get(e.candidate.incident.id) === e && isRipe(e.candidate, now, e.firstSeen)) {
+        e.state = 'open';
+        e.openedAt = now;
+        this.index(e);
+        seeds.push(e);
+        opening.push(e);
+      } else this.schedule(e);
+    }
+    // The open entries connected to what changed: their root causes are recomputed; nothing else's
+    // can have moved.
+    const component = new Set<Entry>();
+    while (seeds.length > 0) {
+      const e = seeds.pop() as Entry;
+      if (component.has(e) || e.state !== 'open' || this.entries.get(e.candidate.incident.id) !== e) continue;
+      component.add(e);
+      this.neighbors(e.candidate, seeds);
+    }
+    const open: Candidate[] = [];
+    for (const e of component) open.push(e.candidate);
+    assignRootCauses(open);
+    for (const e of opening) out.push({ type: 'opened', incident: e.candidate.incident, at: now });
+    this.announceChanges(component, new Set(opening), now, out);
+    return this.finish(out);
+  }
+
+  /** Open entries: `since` filled in, and an 'updated' transition for each whose severity or root
+   *  cause differs from what was last announced (those just opened are announced as opened). */
+  private announceChanges(entries: Iterable<Entry>, opened: ReadonlySet<Entry>, now: number, out: Transition[]): void {
+    for (const e of entries) {
       if (e.state !== 'open') continue;
       const inc = e.candidate.incident;
       if (!inc.since) inc.since = rfc3339(e.candidate.sinceMs ?? e.firstSeen);
@@ -100,12 +215,77 @@ export class IncidentTracker {
       if (last.root !== inc.rootCauseId) changed.push('rootCause');
       out.push({ type: 'updated', incident: inc, at: now, changed });
     }
+  }
+
+  private finish(out: Transition[]): Transition[] {
     for (const t of out) {
       if (t.type === 'resolved') this.lastAnnounced.delete(t.incident.id);
       else this.lastAnnounced.set(t.incident.id, { sev: t.incident.severity, root: t.incident.rootCauseId });
     }
     // Causes before what they explain, so a reader meets the root first.
     return out.sort((a, b) => order(a.type) - order(b.type) || Number(a.incident.rootCauseId !== undefined) - Number(b.incident.rootCauseId !== undefined) || compareIncidents(a.incident, b.incident));
+  }
+
+  private index(e: Entry): void {
+    const c = e.candidate;
+    add(this.byKey, c.key, e);
+    for (const k of c.scope) add(this.byScope, k, e);
+    if (isCrossRoot(c.incident.reason)) this.crossRoots.add(e);
+    if (isExplainedAcross(c.incident.reason)) this.explainedAcross.add(e);
+  }
+
+  private unindex(e: Entry): void {
+    const c = e.candidate;
+    drop(this.byKey, c.key, e);
+    for (const k of c.scope) drop(this.byScope, k, e);
+    this.crossRoots.delete(e);
+    this.explainedAcross.delete(e);
+  }
+
+  /** Open entries adjacent to a candidate: those it can explain (their key in its scope, or across
+   *  objects) and those that can explain it (its key in their scope, or across objects). */
+  private neighbors(c: Candidate, out: Entry[]): void {
+    for (const k of c.scope) {
+      const s = this.byKey.get(k);
+      if (s) for (const e of s) out.push(e);
+    }
+    const s = this.byScope.get(c.key);
+    if (s) for (const e of s) out.push(e);
+    if (isCrossRoot(c.incident.reason)) for (const e of this.explainedAcross) out.push(e);
+    if (isExplainedAcross(c.incident.reason)) for (const e of this.crossRoots) out.push(e);
+  }
+
+  private resolveHeld(e: Entry, now: number, seeds: Entry[], out: Transition[]): void {
+    this.neighbors(e.candidate, seeds);
+    this.unindex(e);
+    this.entries.delete(e.candidate.incident.id);
+    const t: Transition = { type: 'resolved', incident: e.candidate.incident, at: now };
+    if (e.openedAt !== undefined) t.durationS = Math.round((now - e.openedAt) / 1000);
+    out.push(t);
+  }
+
+  private schedule(e: Entry): void {
+    const t = this.deadlineOf(e);
+    if (t === undefined) return;
+    this.deadlines.push(t, e);
+    // Stale items pile up as entries change; rebuild from the live entries now and then.
+    if (this.deadlines.size > 4 * this.entries.size + 64) {
+      this.deadlines.clear();
+      for (const x of this.entries.values()) {
+        const xt = this.deadlineOf(x);
+        if (xt !== undefined) this.deadlines.push(xt, x);
+      }
+    }
+  }
+
+  /** Whether a heap item is still the entry's deadline. */
+  private scheduledAt(e: Entry, t: number): boolean {
+    return this.entries.get(e.candidate.incident.id) === e && this.deadlineOf(e) === t;
+  }
+
+  private deadlineOf(e: Entry): number | undefined {
+    if (e.state === 'open') return e.missingSince !== undefined ? e.missingSince + this.opts.holdMs : undefined;
+    return e.candidate.urgent ? undefined : (e.candidate.sinceMs ?? e.firstSeen) + e.candidate.graceMs;
   }
 
   /** The open incidents now, sorted. */
@@ -124,15 +304,11 @@ export class IncidentTracker {
   /** The earliest time at which a pass could change something without any event: a held incident
    *  reaching the end of its hold, a pending finding reaching the end of its grace. */
   nextDeadline(): number | undefined {
-    let t: number | undefined;
-    const at = (x: number): void => {
-      if (t === undefined || x < t) t = x;
-    };
-    for (const e of this.entries.values()) {
-      if (e.state === 'open' && e.missingSince !== undefined) at(e.missingSince + this.opts.holdMs);
-      else if (e.state === 'pending' && !e.candidate.urgent) at((e.candidate.sinceMs ?? e.firstSeen) + e.candidate.graceMs);
+    for (let top = this.deadlines.peek(); top; top = this.deadlines.peek()) {
+      if (this.scheduledAt(top.item, top.t)) return top.t;
+      this.deadlines.pop();
     }
-    return t;
+    return undefined;
   }
 
   size(): { open: number; pending: number } {
@@ -142,6 +318,67 @@ export class IncidentTracker {
     else pending++;
     return { open, pending };
   }
+}
+
+/** A binary min-heap of (time, item). */
+class DeadlineHeap<T> {
+  private readonly a: { t: number; item: T }[] = [];
+
+  get size(): number {
+    return this.a.length;
+  }
+
+  clear(): void {
+    this.a.length = 0;
+  }
+
+  peek(): { t: number; item: T } | undefined {
+    return this.a[0];
+  }
+
+  push(t: number, item: T): void {
+    const a = this.a;
+    let i = a.length;
+    a.push({ t, item });
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      const up = a[p] as { t: number; item: T };
+      if (up.t <= t) break;
+      a[i] = up;
+      i = p;
+    }
+    a[i] = { t, item };
+  }
+
+  pop(): void {
+    const a = this.a;
+    const last = a.pop();
+    if (!last || a.length === 0) return;
+    let i = 0;
+    for (;;) {
+      const l = 2 * i + 1;
+      if (l >= a.length) break;
+      const r = l + 1;
+      const c = r < a.length && (a[r] as { t: number }).t < (a[l] as { t: number }).t ? r : l;
+      if ((a[c] as { t: number }).t >= last.t) break;
+      a[i] = a[c] as { t: number; item: T };
+      i = c;
+    }
+    a[i] = last;
+  }
+}
+
+function add(m: Map<string, Set<Entry>>, k: string, e: Entry): void {
+  const s = m.get(k);
+  if (s) s.add(e);
+  else m.set(k, new Set([e]));
+}
+
+function drop(m: Map<string, Set<Entry>>, k: string, e: Entry): void {
+  const s = m.get(k);
+  if (!s) return;
+  s.delete(e);
+  if (s.size === 0) m.delete(k);
 }
 
 function order(t: TransitionType): number {
