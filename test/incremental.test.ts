@@ -9,7 +9,7 @@ import type { AnyObj } from '../src/kube/types.ts';
 import { CHECKS } from '../src/checks/registry.ts';
 import { defaultCheckConfig } from '../src/checks/config.ts';
 import { ContinuousEvaluator } from '../src/engine/continuous.ts';
-import { affectedKeys } from '../src/engine/dependents.ts';
+import { affectedKeys, type DirtyMarks } from '../src/engine/dependents.ts';
 import { evaluate } from '../src/engine/evaluate.ts';
 import type { Finding } from '../src/checks/types.ts';
 import { Pipeline } from '../src/engine/pipeline.ts';
@@ -87,7 +87,7 @@ describe('incremental evaluation', () => {
       const ev = new ContinuousEvaluator(CHECKS);
       ev.full(store, opts);
       steps.forEach(({ changes }, step) => {
-        const dirty = new Set<string>();
+        const dirty: DirtyMarks = new Map();
         for (const c of changes) {
           if (Array.isArray(c)) {
             const [kind, ns, name] = c;
@@ -169,4 +169,30 @@ describe('the incremental pipeline', () => {
       if (statusOnly) expect(delta).toBeGreaterThan(10);
     });
   }
+});
+
+describe('events that change nothing kept', () => {
+  it('are not judged: the stored projection stays and the next pass has nothing to do', () => {
+    const pipe = new Pipeline({ checks: CHECKS, clusterName: 'c', config: defaultCheckConfig(), inScope: () => true, holdMs: 60_000 });
+    for (const k of KIND_NAMES) pipe.store.setSource(k, { status: 'synced', coverage: 'cluster' });
+    const objs = [...healthyPlatform(), ...healthyServer('a', { gateway: true })];
+    for (const r of objs) pipe.upsert(norm(r));
+    pipe.pass(T0);
+    const p = objs.find((o) => o.kind === 'Pod') as Raw;
+    const stored = pipe.store.get('Pod', (p.metadata as Raw).namespace as string, (p.metadata as Raw).name as string);
+    // The same pod with a new resourceVersion and managedFields write: nothing a check reads.
+    const again = structuredClone(p);
+    (again.metadata as Raw).resourceVersion = '999999';
+    (again.metadata as Raw).managedFields = [];
+    expect(pipe.upsert(norm(again))).toBe(false);
+    expect(pipe.store.get('Pod', stored?.meta.namespace ?? '', stored?.meta.name ?? '')).toBe(stored);
+    expect(pipe.pass(T0 + 1000).stats.checksRun).toBe(2); // the two singleton checks only
+    // A restart count moving is kept (health unchanged): judged again, still nothing to report.
+    const restarted = structuredClone(p);
+    for (const c of (restarted.status as Raw).containerStatuses as Raw[]) c.restartCount = 3;
+    expect(pipe.upsert(norm(restarted))).toBe(true);
+    const r = pipe.pass(T0 + 2000);
+    expect(r.stats.checksRun).toBeGreaterThan(2);
+    expect(r.transitions).toEqual([]);
+  });
 });

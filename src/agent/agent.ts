@@ -203,8 +203,7 @@ export class Agent {
     },
     upsert: (obj: AnyObj): void => {
       this.stats.events++;
-      this.pipeline.upsert(obj);
-      this.schedule();
+      if (this.pipeline.upsert(obj)) this.schedule();
     },
     remove: (obj: AnyObj): void => {
       this.stats.events++;

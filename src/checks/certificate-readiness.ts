@@ -22,6 +22,7 @@ function remainingText(ms: number): string {
 export const certificateReadiness: Check = {
   id: 'certificate-readiness',
   roots: 'Certificate',
+  reads: [],
   description: 'cert-manager Certificates that are not Ready, expired, or close to expiry without renewal.',
   needs: ['Certificate'],
   reasons: ['CertificateNotReady', 'CertificateExpiringSoon'],

@@ -4,6 +4,7 @@ import { condition, quote, ref } from './helpers.ts';
 export const certificateRequest: Check = {
   id: 'certificate-request',
   roots: 'CertificateRequest',
+  reads: ['Certificate'],
   description: 'cert-manager CertificateRequests that failed or were denied, while their Certificate is not ready.',
   needs: ['CertificateRequest'],
   reasons: ['CertificateRequestFailed'],

@@ -34,6 +34,7 @@ export function selectorVars(d: Deployment): Record<string, string> {
 export const deploymentAvailability: Check = {
   id: 'deployment-availability',
   roots: 'Deployment',
+  reads: ['ReplicaSet', 'Pod'],
   description: 'Deployments with unavailable replicas (Available=False or unavailableReplicas>0).',
   needs: ['Deployment'],
   reasons: ['DeploymentUnavailable'],

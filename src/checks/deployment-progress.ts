@@ -5,6 +5,7 @@ import { availabilitySummary, selectorVars } from './deployment-availability.ts'
 export const deploymentProgress: Check = {
   id: 'deployment-progress',
   roots: 'Deployment',
+  reads: [],
   description: 'Deployments whose rollout exceeded its progress deadline.',
   needs: ['Deployment'],
   reasons: ['DeploymentProgressDeadlineExceeded'],

@@ -5,6 +5,7 @@ import { selectorVars } from './deployment-availability.ts';
 export const deploymentReplicaFailure: Check = {
   id: 'deployment-replica-failure',
   roots: 'Deployment',
+  reads: [],
   description: 'Deployments whose pods are rejected at creation (ReplicaFailure: quota, LimitRange, admission).',
   needs: ['Deployment'],
   reasons: ['DeploymentReplicaFailure'],

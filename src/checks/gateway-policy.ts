@@ -7,6 +7,7 @@ const RENDER_FAILURE = /Failed to reconcile policy ConfigMap|rendered gateway po
 export const gatewayPolicy: Check = {
   id: 'gateway-policy',
   roots: 'MCPServer',
+  reads: ['ConfigMap'],
   description: 'MCPServers with the gateway enabled whose policy ConfigMap <name>-gateway-policy is missing, lacks policy.json, or failed to render.',
   needs: ['MCPServer', 'ConfigMap'],
   reasons: ['PolicyNotMaterialized'],

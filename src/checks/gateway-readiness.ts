@@ -5,6 +5,7 @@ import { condition, deploymentsOfServer, podSince, podsOfServer, ref } from './h
 export const gatewayReadiness: Check = {
   id: 'gateway-readiness',
   roots: 'MCPServer',
+  reads: ['Deployment', 'ReplicaSet', 'Pod'],
   description: 'MCPServers with the gateway enabled whose mcp-gateway sidecar is missing or not ready.',
   needs: ['MCPServer', 'Pod'],
   reasons: ['GatewayNotReady'],

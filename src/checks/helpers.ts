@@ -34,9 +34,11 @@ export function isPodReady(p: Pod): boolean {
 }
 
 /** Pods of a Deployment: through its ReplicaSets, else by selector when no ReplicaSet is known. */
-export function podsOfDeployment(view: ClusterView, d: Deployment): Pod[] {
+export function podsOfDeployment(view: ClusterView, d: Deployment): readonly Pod[] {
   const rss = view.ownedBy('ReplicaSet', d);
-  if (rss.length > 0) return rss.flatMap((rs) => [...view.ownedBy('Pod', rs)]);
+  // One ReplicaSet (the usual case): its pods as the store indexes them, without a copy.
+  if (rss.length === 1) return view.ownedBy('Pod', rss[0] as AnyObj);
+  if (rss.length > 0) return rss.flatMap((rs) => view.ownedBy('Pod', rs));
   if (Object.keys(d.selector).length === 0) return [];
   return view.list('Pod', d.meta.namespace).filter((p) => selects(d.selector, p.meta.labels));
 }
@@ -97,24 +99,31 @@ export function serverOf(view: ClusterView, o: AnyObj, depth = 0): MCPServer | u
   return undefined;
 }
 
-/** Deployments an MCPServer runs: stable `<name>` and, for canaries, `<name>-canary`. */
-export function deploymentsOfServer(view: ClusterView, s: MCPServer): Deployment[] {
-  const out = new Map<string, Deployment>();
-  for (const d of view.ownedBy('Deployment', s)) out.set(d.meta.name, d);
-  for (const n of [s.meta.name, `${s.meta.name}-canary`]) {
-    const d = view.get('Deployment', s.meta.namespace, n);
-    if (d) out.set(n, d);
-  }
-  return [...out.values()];
+/** Deployments an MCPServer runs: those it owns, and stable `<name>` and, for canaries, `<name>-canary`. */
+export function deploymentsOfServer(view: ClusterView, s: MCPServer): readonly Deployment[] {
+  const owned = view.ownedBy('Deployment', s);
+  const ns = s.meta.namespace;
+  const stable = view.get('Deployment', ns, s.meta.name);
+  const canary = view.get('Deployment', ns, `${s.meta.name}-canary`);
+  // Store objects are unique per name, so identity stands for the name.
+  if ((!stable || owned.includes(stable)) && (!canary || owned.includes(canary))) return owned;
+  const out = [...owned];
+  if (stable && !out.includes(stable)) out.push(stable);
+  if (canary && !out.includes(canary)) out.push(canary);
+  return out;
 }
 
-export function podsOfServer(view: ClusterView, s: MCPServer): Pod[] {
-  const out = new Map<string, Pod>();
-  for (const d of deploymentsOfServer(view, s)) for (const p of podsOfDeployment(view, d)) out.set(p.meta.name, p);
-  if (out.size === 0) {
-    for (const p of view.list('Pod', s.meta.namespace)) if (p.meta.labels['app'] === s.meta.name) out.set(p.meta.name, p);
+export function podsOfServer(view: ClusterView, s: MCPServer): readonly Pod[] {
+  const ds = deploymentsOfServer(view, s);
+  if (ds.length === 1) {
+    const pods = podsOfDeployment(view, ds[0] as Deployment);
+    if (pods.length > 0) return pods;
+  } else if (ds.length > 1) {
+    const out = new Set<Pod>();
+    for (const d of ds) for (const p of podsOfDeployment(view, d)) out.add(p);
+    if (out.size > 0) return [...out];
   }
-  return [...out.values()];
+  return view.list('Pod', s.meta.namespace).filter((p) => p.meta.labels['app'] === s.meta.name);
 }
 
 /** The host part of an image reference ("docker.io" when it has none). */

@@ -31,6 +31,7 @@ export function lacksLoadBalancer(i: Ingress, permissive: boolean): boolean {
 export const ingressAdmission: Check = {
   id: 'ingress-admission',
   roots: 'Ingress',
+  reads: [],
   description: 'Ingresses that no controller has admitted (empty status.loadBalancer) under strict readiness.',
   needs: ['Ingress'],
   reasons: ['IngressNotAdmitted'],

@@ -86,6 +86,7 @@ function ingressStructurallyUnready(view: ClusterView, s: MCPServer, permissive:
 export const mcpserverPhase: Check = {
   id: 'mcpserver-phase',
   roots: 'MCPServer',
+  reads: ['Ingress'],
   description: 'MCPServers in phase Error, stuck Pending, or PartiallyReady with a required flag false.',
   needs: ['MCPServer'],
   reasons: ['MCPServerError', 'MCPServerPending', 'MCPServerPartiallyReady'],

@@ -12,6 +12,7 @@ const WAITING: Readonly<Record<string, ReasonId>> = {
 export const podContainerConfig: Check = {
   id: 'pod-container-config',
   roots: 'Pod',
+  reads: [],
   description: 'Containers that cannot be created: missing Secret/ConfigMap keys, runtime create or start errors.',
   needs: ['Pod'],
   reasons: ['CreateContainerConfigError', 'CreateContainerError'],

@@ -17,6 +17,7 @@ export function containerLabel(c: ContainerStatus): string {
 export const podCrashLoop: Check = {
   id: 'pod-crash-loop',
   roots: 'Pod',
+  reads: [],
   description: 'Containers and init containers waiting in CrashLoopBackOff.',
   needs: ['Pod'],
   reasons: ['CrashLoopBackOff'],

@@ -57,6 +57,7 @@ export function registryMatcher(view: ClusterView, config: CheckConfig): Registr
 export const podImagePull: Check = {
   id: 'pod-image-pull',
   roots: 'Pod',
+  reads: ['Service', 'Ingress'],
   description: 'Containers whose image cannot be pulled; pulls from the platform registry are classified.',
   needs: ['Pod'],
   reasons: ['ImagePullBackOff', 'RegistryPullFailed'],

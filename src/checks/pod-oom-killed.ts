@@ -5,6 +5,7 @@ import { containerLabel } from './pod-crash-loop.ts';
 export const podOomKilled: Check = {
   id: 'pod-oom-killed',
   roots: 'Pod',
+  reads: [],
   description: 'Containers whose current or last termination was an OOM kill, within the configured window.',
   needs: ['Pod'],
   reasons: ['OOMKilled'],

@@ -4,6 +4,7 @@ import { condition, quote, ref } from './helpers.ts';
 export const podUnschedulable: Check = {
   id: 'pod-unschedulable',
   roots: 'Pod',
+  reads: [],
   description: 'Pods the scheduler cannot place (PodScheduled=False, reason Unschedulable).',
   needs: ['Pod'],
   reasons: ['PodUnschedulable'],

@@ -32,6 +32,7 @@ export function endpointCount(view: ClusterView, s: Service): EndpointCount {
 export const serviceEndpoints: Check = {
   id: 'service-endpoints',
   roots: 'Service',
+  reads: ['EndpointSlice', 'Endpoints', 'Pod'],
   description: 'Services with a selector whose endpoints have no ready address.',
   needs: ['Service', ['EndpointSlice', 'Endpoints']],
   reasons: ['ServiceNoEndpoints'],

@@ -61,6 +61,12 @@ export interface Check {
    * Unset for checks about singletons (the operator, the registry), which re-run on every pass.
    */
   roots?: KindName;
+  /**
+   * The kinds other than its root whose objects it reads (a Deployment check reading its pods). An
+   * incremental pass re-runs the check on a root only when the root itself, or an object of one of
+   * these kinds related to it, changed. Unset: any change related to the root re-runs it.
+   */
+  reads?: readonly KindName[];
   needs: readonly Need[];
   reasons: readonly ReasonId[];
   run(view: ClusterView, ctx: CheckContext): Iterable<Finding>;

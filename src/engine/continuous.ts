@@ -2,21 +2,24 @@
 // over the objects an event touched (checks iterate view.roots) and by periodic full passes, which
 // also advance time-based findings and heal any edge the incremental path missed.
 
-import type { KindName } from '../kube/kinds.ts';
+import { kindBit, type KindName } from '../kube/kinds.ts';
 import type { ClusterView } from '../kube/store.ts';
 import type { AnyObj, Obj } from '../kube/types.ts';
 import { keyOf } from '../kube/types.ts';
 import type { Check, Finding } from '../checks/types.ts';
 import { checkSkip, evaluate, runCheck, selectChecks, type EvaluateOptions, type Skipped } from './evaluate.ts';
 
+/** Owned objects by owner (identity) and kind, within one pass. */
+type OwnedMemo = Map<AnyObj, Map<KindName, readonly AnyObj[]>>;
+
 /** A view whose roots are only the given objects; every lookup sees the whole store. */
 class ScopedView implements ClusterView {
   private readonly base: ClusterView;
   private readonly rootKind: KindName;
   private readonly rootObjs: readonly AnyObj[];
-  private readonly memo: Map<string, readonly AnyObj[]>;
+  private readonly memo: OwnedMemo;
 
-  constructor(base: ClusterView, rootKind: KindName, rootObjs: readonly AnyObj[], memo: Map<string, readonly AnyObj[]>) {
+  constructor(base: ClusterView, rootKind: KindName, rootObjs: readonly AnyObj[], memo: OwnedMemo) {
     this.base = base;
     this.rootKind = rootKind;
     this.rootObjs = rootObjs;
@@ -34,9 +37,10 @@ class ScopedView implements ClusterView {
   }
   ownedBy<K extends KindName>(kind: K, owner: AnyObj): readonly Obj<K>[] {
     // Within one pass the store does not change, so the answer can be shared by the checks.
-    const k = `${kind} ${owner.meta.uid ?? keyOf(owner.kind, owner.meta.namespace, owner.meta.name)}`;
-    let hit = this.memo.get(k);
-    if (!hit) this.memo.set(k, (hit = this.base.ownedBy(kind, owner)));
+    let byKind = this.memo.get(owner);
+    if (!byKind) this.memo.set(owner, (byKind = new Map()));
+    let hit = byKind.get(kind);
+    if (!hit) byKind.set(kind, (hit = this.base.ownedBy(kind, owner)));
     return hit as readonly Obj<K>[];
   }
   slicesFor(namespace: string, service: string): ReturnType<ClusterView['slicesFor']> {
@@ -111,33 +115,26 @@ export class ContinuousEvaluator {
   /** Re-judges the objects behind `dirty` (object keys) and re-runs the singleton checks. Findings
    *  equal to the ones they replace are kept as they were (same objects), so `version` moves only
    *  when what the checks say has changed. */
-  incremental(view: ClusterView, dirty: ReadonlySet<string>, opts: EvaluateOptions): PassStats {
+  incremental(view: ClusterView, dirty: ReadonlyMap<string, number> | ReadonlySet<string>, opts: EvaluateOptions): PassStats {
     const t0 = performance.now();
-    const byKind = new Map<KindName, string[]>();
-    for (const k of dirty) {
-      const kind = k.slice(0, k.indexOf('/')) as KindName;
+    // The dirty objects of each kind, looked up once for all the checks rooted at that kind, with
+    // the kinds whose change marked them (every kind, given a plain set of keys).
+    const byKind = new Map<KindName, { key: string; obj: AnyObj | undefined; causes: number }[]>();
+    for (const [k, c] of dirty.entries()) {
+      const a = k.indexOf('/');
+      const b = k.indexOf('/', a + 1);
+      const kind = k.slice(0, a) as KindName;
+      const entry = { key: k, obj: view.get(kind, k.slice(a + 1, b), k.slice(b + 1)) as AnyObj | undefined, causes: typeof c === 'number' ? c : -1 };
       const l = byKind.get(kind);
-      if (l) l.push(k);
-      else byKind.set(kind, [k]);
+      if (l) l.push(entry);
+      else byKind.set(kind, [entry]);
     }
     let checksRun = 0;
     let roots = 0;
     let changed = false;
-    // The dirty objects of each kind, looked up once for all the checks rooted at that kind, and one
-    // memo of ownership lookups for the pass (the Deployment checks and the gateway check all ask
-    // for the same pods).
-    const objsByKind = new Map<KindName, AnyObj[]>();
-    for (const [kind, keys] of byKind) {
-      const objs: AnyObj[] = [];
-      for (const k of keys) {
-        const a = k.indexOf('/');
-        const b = k.indexOf('/', a + 1);
-        const o = view.get(kind, k.slice(a + 1, b), k.slice(b + 1));
-        if (o) objs.push(o);
-      }
-      objsByKind.set(kind, objs);
-    }
-    const memo = new Map<string, readonly AnyObj[]>();
+    // One memo of ownership lookups for the pass (the Deployment checks and the gateway check all
+    // ask for the same pods).
+    const memo: OwnedMemo = new Map();
     for (const check of selectChecks(this.checks, opts.config).run) {
       if (checkSkip(view, check)) continue;
       if (!check.roots) {
@@ -151,9 +148,19 @@ export class ContinuousEvaluator {
         checksRun++;
         continue;
       }
-      const keys = byKind.get(check.roots);
-      if (!keys) continue;
-      const r = runCheck(check, new ScopedView(view, check.roots, objsByKind.get(check.roots) ?? [], memo), opts);
+      const marked = byKind.get(check.roots);
+      if (!marked) continue;
+      // The roots whose own change, or a change to a kind the check reads, marked them.
+      const relevant = check.reads ? check.reads.reduce((m, k) => m | kindBit(k), kindBit(check.roots)) : -1;
+      const keys: string[] = [];
+      const objs: AnyObj[] = [];
+      for (const e of marked) {
+        if ((e.causes & relevant) === 0) continue;
+        keys.push(e.key);
+        if (e.obj) objs.push(e.obj);
+      }
+      if (keys.length === 0) continue;
+      const r = runCheck(check, new ScopedView(view, check.roots, objs, memo), opts);
       checksRun++;
       roots += keys.length;
       if (r.failed) {

@@ -6,11 +6,11 @@
 import type { KindName } from '../kube/kinds.ts';
 import { ObjectStore } from '../kube/store.ts';
 import type { AnyObj } from '../kube/types.ts';
-import { objKey } from '../kube/types.ts';
+import { objKey, sameProjection } from '../kube/types.ts';
 import type { Check, Finding } from '../checks/types.ts';
 import type { CheckConfig } from '../checks/config.ts';
 import { ContinuousEvaluator, sameRecord, type FindingChanges, type PassStats } from './continuous.ts';
-import { affectedKeys } from './dependents.ts';
+import { affectedKeys, markDirty, type DirtyMarks } from './dependents.ts';
 import { toCandidates, type Candidate, type Incident, type IncidentOptions } from './incidents.ts';
 import { IncidentTracker, type Transition } from './tracker.ts';
 
@@ -37,7 +37,7 @@ export class Pipeline {
   readonly store: ObjectStore;
   readonly tracker: IncidentTracker;
   readonly evaluator: ContinuousEvaluator;
-  private readonly dirty = new Set<string>();
+  private readonly dirty: DirtyMarks = new Map();
   /** Candidates of findings already seen (see toCandidates). */
   private readonly candidates = new WeakMap<Finding, Candidate>();
   private readonly opts: PipelineOptions;
@@ -50,6 +50,8 @@ export class Pipeline {
   private trackedStructure = -1;
   /** The tracker's next hold or grace end (it changes only when the tracker is fed). */
   private deadline: number | undefined;
+  /** What a pod event marks besides the pod, per family (see mark). */
+  private readonly families = new WeakMap<object, { structure: number; labels: object; namespace: string; keys: string[] }>();
   /** Whether the last whole feed had one finding per incident identity (see delta). */
   private unique = false;
 
@@ -60,21 +62,46 @@ export class Pipeline {
     this.evaluator = new ContinuousEvaluator(opts.checks);
   }
 
-  upsert(obj: AnyObj): void {
+  /** Takes an added or changed object; false when it changes nothing kept (the stored projection
+   *  stays, and nothing needs judging). */
+  upsert(obj: AnyObj): boolean {
     const prev = this.store.get(obj.kind, obj.meta.namespace, obj.meta.name);
-    if (prev) affectedKeys(this.store, prev, this.dirty);
+    if (prev && sameProjection(prev, obj)) return false;
+    if (prev) this.mark(prev);
     const changed = !prev || structural(prev, obj);
     if (changed) this.structure++;
     this.store.upsert(obj);
     // A status update relates to the same objects as the version it replaces: already marked.
-    if (changed) affectedKeys(this.store, obj, this.dirty);
+    if (changed) this.mark(obj);
+    return true;
+  }
+
+  /** Marks what a change to the object affects. A pod's relations (its ReplicaSet, Deployment,
+   *  Services and MCPServer) follow from its namespace, owner list and labels, which the pods of a
+   *  family share (normalize shares them): they are worked out once per family while relations stay
+   *  as they are (the structure generation), not on every pod event. */
+  private mark(o: AnyObj): void {
+    if (o.kind !== 'Pod' || o.meta.owners.length === 0) {
+      affectedKeys(this.store, o, this.dirty);
+      return;
+    }
+    let fam = this.families.get(o.meta.owners);
+    if (!fam || fam.structure !== this.structure || fam.labels !== o.meta.labels || fam.namespace !== o.meta.namespace) {
+      const marks: DirtyMarks = new Map();
+      affectedKeys(this.store, o, marks);
+      marks.delete(objKey(o));
+      fam = { structure: this.structure, labels: o.meta.labels, namespace: o.meta.namespace, keys: [...marks.keys()] };
+      this.families.set(o.meta.owners, fam);
+    }
+    markDirty(this.dirty, objKey(o), 'Pod');
+    for (const k of fam.keys) markDirty(this.dirty, k, 'Pod');
   }
 
   remove(obj: AnyObj): void {
     const prev = this.store.get(obj.kind, obj.meta.namespace, obj.meta.name) ?? obj;
     affectedKeys(this.store, prev, this.dirty);
     this.store.delete(obj.kind, obj.meta.namespace, obj.meta.name);
-    this.dirty.add(objKey(prev));
+    markDirty(this.dirty, objKey(prev), prev.kind);
     // Also: a held incident whose object is now gone resolves at once, even if no finding changed.
     this.structure++;
   }

@@ -17,6 +17,11 @@ export const KIND_NAMES = [
 
 export type KindName = (typeof KIND_NAMES)[number];
 
+/** One bit per kind, for sets of kinds as numbers (see engine/dependents.ts). */
+export function kindBit(k: KindName): number {
+  return 1 << KIND_NAMES.indexOf(k);
+}
+
 export interface KindInfo {
   kind: KindName;
   /** API group ('' for the core group). */

@@ -71,6 +71,8 @@ export class ObjectStore implements ClusterView {
    *  (normalize interns them), so a pod event finds its Services without scanning; any Service
    *  change in the namespace drops the namespace's entry. */
   private readonly selecting = new Map<string, WeakMap<object, readonly Service[]>>();
+  /** Owner references held without a uid (some dumps): only then are owners looked up by name. */
+  private uidless = 0;
 
   constructor() {
     for (const k of KIND_NAMES) this.byKind.set(k, new Map());
@@ -164,12 +166,14 @@ export class ObjectStore implements ClusterView {
 
   ownedBy<K extends KindName>(kind: K, owner: AnyObj): readonly Obj<K>[] {
     const found: Obj<K>[] = [];
-    const add = (o: AnyObj): void => {
-      if (o.kind === kind && !found.includes(o as Obj<K>)) found.push(o as Obj<K>);
-    };
-    if (owner.meta.uid) for (const o of members(this.owners, owner.meta.uid)) add(o);
+    // Members of one key are distinct already.
+    if (owner.meta.uid) for (const o of members(this.owners, owner.meta.uid)) if (o.kind === kind) found.push(o as Obj<K>);
     // Owner references without a uid (some dumps) are indexed by kind/namespace/name.
-    for (const o of members(this.owners, refKey(owner.kind, owner.meta.namespace, owner.meta.name))) add(o);
+    if (this.uidless > 0) {
+      for (const o of members(this.owners, refKey(owner.kind, owner.meta.namespace, owner.meta.name))) {
+        if (o.kind === kind && !found.includes(o as Obj<K>)) found.push(o as Obj<K>);
+      }
+    }
     return found;
   }
 
@@ -192,7 +196,10 @@ export class ObjectStore implements ClusterView {
 
   private index(o: AnyObj): void {
     if (o.kind === 'Service') this.selecting.delete(o.meta.namespace);
-    for (const ref of o.meta.owners) addMember(this.owners, this.ownerKey(o, ref), o);
+    for (const ref of o.meta.owners) {
+      addMember(this.owners, this.ownerKey(o, ref), o);
+      if (ref.uid === undefined) this.uidless++;
+    }
     if (o.kind === 'EndpointSlice' && o.serviceName) {
       let m = this.slices.get(o.meta.namespace);
       if (!m) this.slices.set(o.meta.namespace, (m = new Map()));
@@ -202,7 +209,10 @@ export class ObjectStore implements ClusterView {
 
   private unindex(o: AnyObj): void {
     if (o.kind === 'Service') this.selecting.delete(o.meta.namespace);
-    for (const ref of o.meta.owners) removeMember(this.owners, this.ownerKey(o, ref), o);
+    for (const ref of o.meta.owners) {
+      removeMember(this.owners, this.ownerKey(o, ref), o);
+      if (ref.uid === undefined) this.uidless--;
+    }
     if (o.kind === 'EndpointSlice' && o.serviceName) {
       const m = this.slices.get(o.meta.namespace);
       if (m) {
