@@ -8,6 +8,7 @@ import type { AnyObj, Obj } from '../kube/types.ts';
 import { keyOf } from '../kube/types.ts';
 import type { Check, Finding } from '../checks/types.ts';
 import { checkSkip, evaluate, runCheck, selectChecks, type EvaluateOptions, type Skipped } from './evaluate.ts';
+import type { Mark } from './dependents.ts';
 
 /** Owned objects by owner (identity) and kind, within one pass. */
 type OwnedMemo = Map<AnyObj, Map<KindName, readonly AnyObj[]>>;
@@ -115,19 +116,28 @@ export class ContinuousEvaluator {
   /** Re-judges the objects behind `dirty` (object keys) and re-runs the singleton checks. Findings
    *  equal to the ones they replace are kept as they were (same objects), so `version` moves only
    *  when what the checks say has changed. */
-  incremental(view: ClusterView, dirty: ReadonlyMap<string, number> | ReadonlySet<string>, opts: EvaluateOptions): PassStats {
+  incremental(view: ClusterView, dirty: ReadonlyMap<string, Mark> | ReadonlySet<string>, opts: EvaluateOptions): PassStats {
     const t0 = performance.now();
     // The dirty objects of each kind, looked up once for all the checks rooted at that kind, with
     // the kinds whose change marked them (every kind, given a plain set of keys).
     const byKind = new Map<KindName, { key: string; obj: AnyObj | undefined; causes: number }[]>();
-    for (const [k, c] of dirty.entries()) {
-      const a = k.indexOf('/');
-      const b = k.indexOf('/', a + 1);
-      const kind = k.slice(0, a) as KindName;
-      const entry = { key: k, obj: view.get(kind, k.slice(a + 1, b), k.slice(b + 1)) as AnyObj | undefined, causes: typeof c === 'number' ? c : -1 };
+    for (const [k, m] of dirty.entries()) {
+      let kind: KindName;
+      let obj: AnyObj | undefined;
+      let causes = -1;
+      if (typeof m === 'string') {
+        const a = k.indexOf('/');
+        const b = k.indexOf('/', a + 1);
+        kind = k.slice(0, a) as KindName;
+        obj = view.get(kind, k.slice(a + 1, b), k.slice(b + 1));
+      } else {
+        kind = m.kind;
+        obj = view.get(kind, m.namespace, m.name);
+        causes = m.causes;
+      }
       const l = byKind.get(kind);
-      if (l) l.push(entry);
-      else byKind.set(kind, [entry]);
+      if (l) l.push({ key: k, obj, causes });
+      else byKind.set(kind, [{ key: k, obj, causes }]);
     }
     let checksRun = 0;
     let roots = 0;

@@ -9,60 +9,72 @@ import type { KindName } from '../kube/kinds.ts';
 import { isKindName, kindBit } from '../kube/kinds.ts';
 import type { ClusterView } from '../kube/store.ts';
 import type { AnyObj } from '../kube/types.ts';
-import { keyOf, objKey } from '../kube/types.ts';
+import { keyOf } from '../kube/types.ts';
 import { deploymentOfPod, serverOf } from '../checks/helpers.ts';
 
-/** Object key → the kinds (bits) whose changes touched it since the last pass. */
-export type DirtyMarks = Map<string, number>;
+/** A marked object: where it is (its parts, so a pass looks it up without parsing its key, with
+ *  strings whose hashes are already known) and the kinds (bits) whose changes touched it. */
+export interface Mark {
+  kind: KindName;
+  namespace: string;
+  name: string;
+  causes: number;
+}
 
-export function markDirty(marks: DirtyMarks, key: string, cause: KindName): void {
-  marks.set(key, (marks.get(key) ?? 0) | kindBit(cause));
+/** Object key → its mark, since the last pass. */
+export type DirtyMarks = Map<string, Mark>;
+
+export function markDirty(marks: DirtyMarks, kind: KindName, namespace: string, name: string, causes: number, key = keyOf(kind, namespace, name)): void {
+  const m = marks.get(key);
+  if (m) m.causes |= causes;
+  else marks.set(key, { kind, namespace, name, causes });
 }
 
 export function affectedKeys(view: ClusterView, o: AnyObj, marks: DirtyMarks): void {
   const ns = o.meta.namespace;
   const bit = kindBit(o.kind);
-  const add = (k: string): void => void marks.set(k, (marks.get(k) ?? 0) | bit);
-  add(objKey(o));
+  const add = (kind: KindName, namespace: string, name: string): void => markDirty(marks, kind, namespace, name, bit);
+  const addObj = (x: AnyObj): void => markDirty(marks, x.kind, x.meta.namespace, x.meta.name, bit);
+  addObj(o);
   for (const ref of o.meta.owners) {
     if (!isKindName(ref.kind)) continue;
-    add(keyOf(ref.kind, ns, ref.name));
-    const parent = view.get(ref.kind as KindName, ns, ref.name);
-    if (parent) for (const gp of parent.meta.owners) if (isKindName(gp.kind)) add(keyOf(gp.kind, ns, gp.name));
+    add(ref.kind, ns, ref.name);
+    const parent = view.get(ref.kind, ns, ref.name);
+    if (parent) for (const gp of parent.meta.owners) if (isKindName(gp.kind)) add(gp.kind, ns, gp.name);
   }
   const server = serverOf(view, o);
-  if (server) add(objKey(server));
+  if (server) addObj(server);
   switch (o.kind) {
     case 'Pod': {
       const d = deploymentOfPod(view, o);
-      if (d) add(objKey(d));
-      for (const s of view.servicesSelecting(ns, o.meta.labels)) add(objKey(s));
+      if (d) addObj(d);
+      for (const s of view.servicesSelecting(ns, o.meta.labels)) addObj(s);
       break;
     }
     case 'EndpointSlice':
-      if (o.serviceName) add(keyOf('Service', ns, o.serviceName));
+      if (o.serviceName) add('Service', ns, o.serviceName);
       break;
     case 'Endpoints':
-      add(keyOf('Service', ns, o.meta.name));
+      add('Service', ns, o.meta.name);
       break;
     case 'ConfigMap':
-      if (o.meta.name.endsWith('-gateway-policy')) add(keyOf('MCPServer', ns, o.meta.name.slice(0, -'-gateway-policy'.length)));
+      if (o.meta.name.endsWith('-gateway-policy')) add('MCPServer', ns, o.meta.name.slice(0, -'-gateway-policy'.length));
       break;
     case 'Certificate':
-      for (const cr of view.ownedBy('CertificateRequest', o)) add(objKey(cr));
+      for (const cr of view.ownedBy('CertificateRequest', o)) addObj(cr);
       break;
     case 'Ingress':
       // Whether a class publishes load-balancer status at all is judged across its Ingresses, so
       // one Ingress's status can change how its siblings (and their servers) are judged.
       for (const i of view.list('Ingress')) {
         if ((i.className ?? '') !== (o.className ?? '')) continue;
-        add(objKey(i));
-        add(keyOf('MCPServer', i.meta.namespace, i.meta.name));
+        addObj(i);
+        add('MCPServer', i.meta.namespace, i.meta.name);
       }
       break;
     case 'Service':
     case 'Deployment':
-      add(keyOf('MCPServer', ns, o.kind === 'Deployment' && o.meta.name.endsWith('-canary') ? o.meta.name.slice(0, -7) : o.meta.name));
+      add('MCPServer', ns, o.kind === 'Deployment' && o.meta.name.endsWith('-canary') ? o.meta.name.slice(0, -7) : o.meta.name);
       break;
     default:
       break;

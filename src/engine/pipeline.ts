@@ -3,14 +3,14 @@
 // periodic full pass) and, only when the findings changed or a hold or grace ends, turns them into
 // candidates and feeds the tracker. The agent drives it; the B2 benchmark measures exactly this.
 
-import type { KindName } from '../kube/kinds.ts';
+import { kindBit, type KindName } from '../kube/kinds.ts';
 import { ObjectStore } from '../kube/store.ts';
 import type { AnyObj } from '../kube/types.ts';
 import { objKey, sameProjection } from '../kube/types.ts';
 import type { Check, Finding } from '../checks/types.ts';
 import type { CheckConfig } from '../checks/config.ts';
 import { ContinuousEvaluator, sameRecord, type FindingChanges, type PassStats } from './continuous.ts';
-import { affectedKeys, markDirty, type DirtyMarks } from './dependents.ts';
+import { affectedKeys, markDirty, type DirtyMarks, type Mark } from './dependents.ts';
 import { toCandidates, type Candidate, type Incident, type IncidentOptions } from './incidents.ts';
 import { IncidentTracker, type Transition } from './tracker.ts';
 
@@ -51,7 +51,7 @@ export class Pipeline {
   /** The tracker's next hold or grace end (it changes only when the tracker is fed). */
   private deadline: number | undefined;
   /** What a pod event marks besides the pod, per family (see mark). */
-  private readonly families = new WeakMap<object, { structure: number; labels: object; namespace: string; keys: string[] }>();
+  private readonly families = new WeakMap<object, { structure: number; labels: object; namespace: string; marks: (Mark & { key: string })[] }>();
   /** Whether the last whole feed had one finding per incident identity (see delta). */
   private unique = false;
 
@@ -90,18 +90,19 @@ export class Pipeline {
       const marks: DirtyMarks = new Map();
       affectedKeys(this.store, o, marks);
       marks.delete(objKey(o));
-      fam = { structure: this.structure, labels: o.meta.labels, namespace: o.meta.namespace, keys: [...marks.keys()] };
+      fam = { structure: this.structure, labels: o.meta.labels, namespace: o.meta.namespace, marks: [...marks].map(([key, m]) => ({ ...m, key })) };
       this.families.set(o.meta.owners, fam);
     }
-    markDirty(this.dirty, objKey(o), 'Pod');
-    for (const k of fam.keys) markDirty(this.dirty, k, 'Pod');
+    const bit = kindBit('Pod');
+    markDirty(this.dirty, 'Pod', o.meta.namespace, o.meta.name, bit);
+    for (const m of fam.marks) markDirty(this.dirty, m.kind, m.namespace, m.name, bit, m.key);
   }
 
   remove(obj: AnyObj): void {
     const prev = this.store.get(obj.kind, obj.meta.namespace, obj.meta.name) ?? obj;
     affectedKeys(this.store, prev, this.dirty);
     this.store.delete(obj.kind, obj.meta.namespace, obj.meta.name);
-    markDirty(this.dirty, objKey(prev), prev.kind);
+    markDirty(this.dirty, prev.kind, prev.meta.namespace, prev.meta.name, kindBit(prev.kind));
     // Also: a held incident whose object is now gone resolves at once, even if no finding changed.
     this.structure++;
   }

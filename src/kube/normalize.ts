@@ -122,12 +122,19 @@ function names(list: string[]): readonly string[] {
 }
 
 /** A container status with nothing of its own (running or unknown, no last state) is shared by every
- *  container of the same name, image, readiness and restart count. */
+ *  container of the same name, image, readiness and restart count. Takes the status as read: its
+ *  name and image are interned only when it is not shared. */
 function shareStatus(c: ContainerStatus): ContainerStatus {
-  if ((c.current !== RUNNING && c.current !== UNKNOWN_STATE) || c.last !== undefined) return c;
-  const key = `${c.name}\u0000${c.image}\u0000${c.init ? 1 : 0}${c.ready ? 1 : 0}${c.current === RUNNING ? 'r' : 'u'}${c.restartCount}`;
-  const hit = statuses.get(key);
-  if (hit) return hit;
+  const shareable = (c.current === RUNNING || c.current === UNKNOWN_STATE) && c.last === undefined;
+  let key = '';
+  if (shareable) {
+    key = `${c.name}\u0000${c.image}\u0000${c.init ? 1 : 0}${c.ready ? 1 : 0}${c.current === RUNNING ? 'r' : 'u'}${c.restartCount}`;
+    const hit = statuses.get(key);
+    if (hit) return hit;
+  }
+  c.name = intern(c.name);
+  c.image = intern(c.image);
+  if (!shareable) return c;
   if (statuses.size >= MAX_INTERNED / 4) statuses.clear();
   const out = markShared(Object.freeze(c));
   statuses.set(key, out);
@@ -144,19 +151,25 @@ const ownerLists = new Map<string, readonly OwnerRef[]>();
 /**
  * Owner reference lists, shared: every pod of a ReplicaSet has the same one, and so do an
  * MCPServer's Deployment, Service, Ingress, ConfigMap and Certificate. Only single-owner lists with a
- * uid are shared (nearly all of them); a hit is used only when every field matches.
+ * uid are shared (nearly all of them); a hit is used only when every field matches. Takes the
+ * references as read (their strings not yet interned): a hit needs no interning at all.
  */
 function shareOwners(list: OwnerRef[]): readonly OwnerRef[] {
   if (list.length === 0) return NONE;
   const only = list[0];
-  if (list.length > 1 || only?.uid === undefined) return list.slice();
+  if (list.length > 1 || only?.uid === undefined) return list.map(internRef);
   const hit = ownerLists.get(only.uid);
   const h = hit?.[0];
   if (h && h.kind === only.kind && h.name === only.name) return hit;
   if (ownerLists.size >= MAX_INTERNED / 4) ownerLists.clear();
-  const frozen = Object.freeze([Object.freeze(only)]);
-  ownerLists.set(only.uid, frozen);
+  const ref = Object.freeze(internRef(only));
+  const frozen = Object.freeze([ref]);
+  ownerLists.set(ref.uid as string, frozen);
   return frozen;
+}
+
+function internRef(o: OwnerRef): OwnerRef {
+  return { kind: intern(o.kind), name: intern(o.name), uid: o.uid === undefined ? undefined : intern(o.uid) };
 }
 
 /** Label keys read from objects other than pods (whose labels Service and Deployment selectors
@@ -343,10 +356,12 @@ export function normalize(raw: unknown, fallback?: { kind?: string; apiVersion?:
   if (!isKindName(kind)) return { skipped: `kind ${kind} is not read by any check`, notes: r.notes };
   const apiVersion = r.str(o.apiVersion, 'apiVersion') || fallback?.apiVersion || apiVersionOf(KINDS[kind]);
   const info = KINDS[kind];
-  if (!info.acceptedApiVersions.includes(apiVersion)) {
+  // The table's own string: one copy for every object, without an intern lookup.
+  const known = info.acceptedApiVersions.find((v) => v === apiVersion);
+  if (known === undefined) {
     return { skipped: `${kind} of apiVersion ${apiVersion} is not understood`, notes: r.notes };
   }
-  const meta = readMeta(r, o, apiVersion, kind);
+  const meta = readMeta(r, o, known, kind);
   if (!meta) return { skipped: `${kind} without metadata.name`, notes: r.notes };
   const spec = r.rec(o.spec, 'spec') ?? {};
   const status = r.rec(o.status, 'status') ?? {};
@@ -371,7 +386,7 @@ function readMeta(r: Reader, o: Rec, apiVersion: string, kind: KindName): Meta |
   // owner reference): one copy each. A pod's own name and uid are its alone.
   const uid = r.str(m.uid, 'metadata.uid') || undefined;
   const meta: Meta = {
-    apiVersion: intern(apiVersion),
+    apiVersion,
     namespace: intern(r.str(m.namespace, 'metadata.namespace') || 'default'),
     name: NAMED_AFTER_SERVER.has(kind) || OWNERS.has(kind) ? intern(name) : name,
     uid: uid !== undefined && OWNERS.has(kind) ? intern(uid) : uid,
@@ -386,11 +401,7 @@ function readMeta(r: Reader, o: Rec, apiVersion: string, kind: KindName): Meta |
       const uid = r.str(ref.uid, `${p}.uid`);
       // Every field in the literal (absent ones undefined): a property added later would move the
       // object's properties out of line, 40 bytes more per object. Same below.
-      const out: OwnerRef = {
-        kind: intern(kind),
-        name: intern(oname),
-        uid: uid ? intern(uid) : undefined,
-      };
+      const out: OwnerRef = { kind, name: oname, uid: uid || undefined };
       return [out];
     })),
   };
@@ -467,9 +478,9 @@ function pod(r: Reader, meta: Meta, spec: Rec, status: Rec): Pod {
       const name = r.str(c.name, `${p}.name`);
       if (!name) return;
       containers.push(shareStatus({
-        name: intern(name),
+        name,
         init,
-        image: intern(images[name] ?? r.str(c.image, `${p}.image`) ?? ''),
+        image: images[name] ?? r.str(c.image, `${p}.image`) ?? '',
         ready: r.bool(c.ready, `${p}.ready`) ?? false,
         restartCount: r.num(c.restartCount, `${p}.restartCount`) ?? 0,
         current: containerState(r, c.state, `${p}.state`) ?? UNKNOWN_STATE,
