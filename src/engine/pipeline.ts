@@ -1,7 +1,9 @@
-// The watcher's path from events to transitions, without I/O or timers: an event updates the store
-// and marks what it touches; a pass re-judges those objects (or everything, after a relist or on the
-// periodic full pass) and, only when the findings changed or a hold or grace ends, turns them into
-// candidates and feeds the tracker. The agent drives it; the B2 benchmark measures exactly this.
+// The watcher's path from events to transitions, without I/O or timers: an event that changes a
+// projection updates the store and marks what it touches, with the kinds that changed; a pass
+// re-judges those objects with the checks that read those kinds (or everything, after a relist or on
+// the periodic full pass) and, only when the findings changed or a hold or grace ends, feeds the
+// tracker: the change alone while relations between objects stay as they were, else every finding.
+// The agent drives it; the B2 benchmark measures exactly this.
 
 import { kindBit, type KindName } from '../kube/kinds.ts';
 import { ObjectStore } from '../kube/store.ts';
