@@ -93,6 +93,8 @@ describe('doctor --from-file on whole-cluster dumps', () => {
 describe('doctor input and usage errors (exit 2)', () => {
   const rows: [string, string[], string | undefined, RegExp][] = [
     ['invalid JSON names file, line and column', ['--from-file', '-'], '{\n  "kind": "List",\n  "items": [ {"kind": "Pod",, } ]\n}', /<stdin>: invalid JSON at line 3, column \d+/],
+    ['invalid JSON in a later item of a List names its line', ['--from-file', '-'], '{"kind": "List", "items": [\n  {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "a", "namespace": "x"}},\n  {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p",, "namespace": "x"}}\n]}', /<stdin>: invalid JSON at line 3, column \d+/],
+    ['text after the List is invalid JSON', ['--from-file', '-'], '{"kind": "List", "items": []}\n}', /<stdin>: invalid JSON at line 2, column 1/],
     ['invalid YAML names file and line', ['--from-file', '-'], 'kind: Pod\nmetadata:\n  name: [unclosed\n', /<stdin>: invalid YAML at line \d+, column \d+/],
     ['empty input', ['--from-file', '-'], '   \n', /<stdin>: the input is empty/],
     ['missing file', ['--from-file', '/nonexistent/dump.json'], undefined, /\/nonexistent\/dump.json: cannot read the file \(no such file\)/],

@@ -137,3 +137,30 @@ describe('normalize', () => {
     expect(normalize({ apiVersion: 'v1', metadata: { name: 'x' } }, { kind: 'Pod' }).obj?.kind).toBe('Pod');
   });
 });
+
+describe('reading a JSON dump item by item', () => {
+  it('loads what a whole parse loads, with the same notes', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { JsonArrayItems, loadDocuments, parseDocuments } = await import('../src/collector/file.ts');
+    const { ObjectStore } = await import('../src/kube/store.ts');
+    const { KIND_NAMES } = await import('../src/kube/kinds.ts');
+    const text = readFileSync(new URL('./fixtures/cluster-unhealthy.json', import.meta.url), 'utf8');
+    // A typed list inside, whose items carry no kind, and an odd item, to exercise fallbacks and notes.
+    const list = JSON.parse(text) as { items: unknown[] };
+    list.items.push({ apiVersion: 'v1', kind: 'PodList', items: [{ metadata: { name: 'bare', namespace: 'x' }, status: { phase: 42 } }] }, { kind: 'Widget', metadata: { name: 'w' } });
+    const dump = JSON.stringify(list, null, 1);
+    const docs = parseDocuments(dump, 'dump.json');
+    expect((docs[0] as { items: unknown }).items).toBeInstanceOf(JsonArrayItems);
+    const lazy = new ObjectStore();
+    const whole = new ObjectStore();
+    const a = loadDocuments(docs, 'dump.json', lazy, () => true);
+    const b = loadDocuments([JSON.parse(dump)], 'dump.json', whole, () => true);
+    expect(a).toEqual(b);
+    expect(a.notes.join('\n')).toContain('root.items');
+    for (const k of KIND_NAMES) {
+      expect(lazy.list(k)).toEqual(whole.list(k));
+      expect(lazy.source(k)).toEqual(whole.source(k));
+    }
+    expect(lazy.get('Pod', 'x', 'bare')).toBeDefined();
+  });
+});

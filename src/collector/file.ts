@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { parseAllDocuments } from 'yaml';
 import { isKindName, KIND_NAMES, type KindName } from '../kube/kinds.ts';
 import { normalize } from '../kube/normalize.ts';
-import { stripUnreadFields } from '../kube/strip.ts';
+import { skipString, skipValue, stripUnreadFields } from '../kube/strip.ts';
 import type { ObjectStore } from '../kube/store.ts';
 
 export class InputError extends Error {
@@ -43,24 +43,119 @@ export function readInput(path: string, stdin: () => string): { text: string; na
   }
 }
 
-/** Parses the text into top-level documents. */
+/**
+ * The elements of a JSON array within a text, each parsed when it is reached: a dump of a large
+ * cluster is one List, and parsing it whole holds every object's full tree at once. The array's
+ * brackets and strings were checked when it was found; an element that does not parse calls
+ * `invalid`, which throws.
+ */
+export class JsonArrayItems implements Iterable<unknown> {
+  private readonly text: string;
+  private readonly open: number;
+  private readonly invalid: () => never;
+
+  constructor(text: string, open: number, invalid: () => never) {
+    this.text = text;
+    this.open = open;
+    this.invalid = invalid;
+  }
+
+  *[Symbol.iterator](): Iterator<unknown> {
+    const s = this.text;
+    let i = skipSpace(s, this.open + 1);
+    if (s.charCodeAt(i) === 93) return;
+    for (;;) {
+      const end = skipValue(s, i);
+      if (end < 0) this.invalid();
+      let v: unknown;
+      try {
+        v = JSON.parse(s.slice(i, end));
+      } catch {
+        this.invalid();
+      }
+      yield v;
+      i = skipSpace(s, end);
+      const c = s.charCodeAt(i);
+      if (c === 93) return;
+      if (c !== 44) this.invalid();
+      i = skipSpace(s, i + 1);
+    }
+  }
+}
+
+function skipSpace(s: string, i: number): number {
+  while (i < s.length) {
+    const c = s.charCodeAt(i);
+    if (c !== 32 && c !== 10 && c !== 13 && c !== 9) break;
+    i++;
+  }
+  return i;
+}
+
+/**
+ * A top-level JSON array, or an object whose `items` is an array (a List), with the items left to
+ * be parsed one at a time; undefined for any other shape, or when the text is not well formed (the
+ * whole parse then says where).
+ */
+function lazyJson(s: string, invalid: () => never): unknown {
+  const start = skipSpace(s, 0);
+  const end = skipValue(s, start);
+  if (end < 0 || skipSpace(s, end) !== s.length) return undefined;
+  if (s.charCodeAt(start) === 91) return new JsonArrayItems(s, start, invalid);
+  if (s.charCodeAt(start) !== 123) return undefined;
+  const members: Record<string, unknown> = {};
+  let items: number | undefined;
+  let i = skipSpace(s, start + 1);
+  if (s.charCodeAt(i) === 125) return undefined;
+  for (;;) {
+    if (s.charCodeAt(i) !== 34) return undefined;
+    const keyEnd = skipString(s, i);
+    if (keyEnd < 0) return undefined;
+    const colon = skipSpace(s, keyEnd);
+    if (s.charCodeAt(colon) !== 58) return undefined;
+    const v = skipSpace(s, colon + 1);
+    const vEnd = skipValue(s, v);
+    if (vEnd < 0) return undefined;
+    try {
+      const key = JSON.parse(s.slice(i, keyEnd)) as string;
+      // As JSON.parse would have it, a repeated key's last value wins.
+      items = key === 'items' ? (s.charCodeAt(v) === 91 ? v : undefined) : items;
+      if (key !== 'items' || items === undefined) members[key] = JSON.parse(s.slice(v, vEnd));
+      else delete members.items;
+    } catch {
+      return undefined;
+    }
+    i = skipSpace(s, vEnd);
+    if (s.charCodeAt(i) === 125) break;
+    if (s.charCodeAt(i) !== 44) return undefined;
+    i = skipSpace(s, i + 1);
+  }
+  const kind = members.kind;
+  if (items === undefined || (kind !== undefined && !(typeof kind === 'string' && kind.endsWith('List')))) return undefined;
+  members.items = new JsonArrayItems(s, items, invalid);
+  return members;
+}
+
+/** Parses the text into top-level documents. A JSON List or array comes back with its items left to
+ *  be parsed one at a time (JsonArrayItems). */
 export function parseDocuments(text: string, name: string): unknown[] {
   const trimmed = text.replace(/^\uFEFF/, '');
   const first = /\S/.exec(trimmed)?.[0];
   if (first === undefined) throw new InputError(`${name}: the input is empty`);
   if (first === '{' || first === '[') {
+    // Where the text is not valid JSON, the position is reported in the text as the user wrote it,
+    // not in the stripped copy.
+    const invalid = (): never => {
+      parseJson(trimmed, name);
+      throw new InputError(`${name}: invalid JSON`);
+    };
+    const stripped = stripUnreadFields(trimmed);
+    const lazy = lazyJson(stripped, invalid);
+    if (lazy !== undefined) return [lazy];
     try {
-      return [JSON.parse(stripUnreadFields(trimmed))];
+      return [JSON.parse(stripped)];
     } catch {
-      // Report the position in the text as the user wrote it, not in the stripped copy.
-    }
-    try {
-      return [JSON.parse(trimmed)];
-    } catch (err) {
-      const msg = (err as Error).message;
-      const pos = /position (\d+)/.exec(msg);
-      const where = pos?.[1] ? (({ line, col }) => `line ${line}, column ${col}`)(lineCol(trimmed, Number(pos[1]))) : 'end of input';
-      throw new InputError(`${name}: invalid JSON at ${where}: ${msg.replace(/ in JSON at position \d+.*$/, '').replace(/ \(line \d+ column \d+\)$/, '')}`);
+      return [parseJson(trimmed, name)];
     }
   }
   const docs = parseAllDocuments(trimmed, { prettyErrors: false });
@@ -80,35 +175,49 @@ export function parseDocuments(text: string, name: string): unknown[] {
   return out;
 }
 
+function parseJson(text: string, name: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    const msg = (err as Error).message;
+    const pos = /position (\d+)/.exec(msg);
+    const where = pos?.[1] ? (({ line, col }) => `line ${line}, column ${col}`)(lineCol(text, Number(pos[1]))) : 'end of input';
+    throw new InputError(`${name}: invalid JSON at ${where}: ${msg.replace(/ in JSON at position \d+.*$/, '').replace(/ \(line \d+ column \d+\)$/, '')}`);
+  }
+}
+
 interface Item {
   raw: unknown;
   where: string;
   fallback?: { kind?: string; apiVersion?: string };
 }
 
-/** Flattens Lists (kind List, typed XList), arrays and nesting into items with their position. */
-function flatten(v: unknown, where: string, out: Item[], listed: Set<KindName>, fallback?: Item['fallback']): void {
-  if (Array.isArray(v)) {
-    v.forEach((e, i) => flatten(e, `${where}[${i}]`, out, listed, fallback));
+/** Flattens Lists (kind List, typed XList), arrays and nesting into items with their position, one
+ *  at a time (a JsonArrayItems is parsed as it is reached). */
+function* flatten(v: unknown, where: string, listed: Set<KindName>, fallback?: Item['fallback']): Generator<Item> {
+  if (Array.isArray(v) || v instanceof JsonArrayItems) {
+    let i = 0;
+    for (const e of v as Iterable<unknown>) yield* flatten(e, `${where}[${i++}]`, listed, fallback);
     return;
   }
   if (typeof v === 'object' && v !== null) {
     const o = v as Record<string, unknown>;
     const kind = typeof o.kind === 'string' ? o.kind : undefined;
-    if (Array.isArray(o.items) && (kind === undefined || kind.endsWith('List'))) {
+    if ((Array.isArray(o.items) || o.items instanceof JsonArrayItems) && (kind === undefined || kind.endsWith('List'))) {
       const itemKind = kind && kind !== 'List' ? kind.slice(0, -4) : undefined;
       // A typed list (PodList) says the kind was read, even when it holds nothing.
       if (itemKind && isKindName(itemKind)) listed.add(itemKind);
       const fb: Item['fallback'] = {};
       if (itemKind) fb.kind = itemKind;
       if (typeof o.apiVersion === 'string') fb.apiVersion = o.apiVersion;
-      o.items.forEach((e, i) => flatten(e, `${where}.items[${i}]`, out, listed, fb));
+      let i = 0;
+      for (const e of o.items as Iterable<unknown>) yield* flatten(e, `${where}.items[${i++}]`, listed, fb);
       return;
     }
   }
   const item: Item = { raw: v, where };
   if (fallback) item.fallback = fallback;
-  out.push(item);
+  yield item;
 }
 
 function describe(raw: unknown): string {
@@ -123,13 +232,14 @@ function describe(raw: unknown): string {
 
 /** Loads a dump into the store; kinds present in the input (or listed by a typed List) are synced. */
 export function loadDocuments(docs: unknown[], name: string, store: ObjectStore, inScope: (ns: string) => boolean): LoadReport {
-  const items: Item[] = [];
   const listed = new Set<KindName>();
-  docs.forEach((d, i) => flatten(d, docs.length > 1 ? `document ${i + 1}` : 'root', items, listed));
   const notes: string[] = [];
   const ignoredKinds = new Map<string, number>();
   let objects = 0;
-  for (const it of items) {
+  const items = function* (): Generator<Item> {
+    for (const [i, d] of docs.entries()) yield* flatten(d, docs.length > 1 ? `document ${i + 1}` : 'root', listed);
+  };
+  for (const it of items()) {
     const r = normalize(it.raw, it.fallback);
     if (!r.obj) {
       if (r.skipped?.startsWith('kind ')) {

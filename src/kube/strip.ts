@@ -31,7 +31,7 @@ const KEYS = [
 const CANDIDATE = new RegExp(`"(?:${KEYS.map((k) => k.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')).join('|')})"\\s*:`, 'g');
 
 /** Index just past the JSON value starting at i (after optional whitespace), or -1. */
-function skipValue(s: string, i: number): number {
+export function skipValue(s: string, i: number): number {
   while (i < s.length && (s.charCodeAt(i) === 32 || s.charCodeAt(i) === 10 || s.charCodeAt(i) === 13 || s.charCodeAt(i) === 9)) i++;
   const c = s.charCodeAt(i);
   if (c === 34) return skipString(s, i);
@@ -61,7 +61,7 @@ function skipValue(s: string, i: number): number {
 }
 
 /** Index just past the string whose opening quote is at i, or -1. */
-function skipString(s: string, i: number): number {
+export function skipString(s: string, i: number): number {
   for (let j = i + 1; j < s.length; j++) {
     const d = s.charCodeAt(j);
     if (d === 92) j++;
