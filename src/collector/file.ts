@@ -45,40 +45,31 @@ export function readInput(path: string, stdin: () => string): { text: string; na
 
 /**
  * The elements of a JSON array within a text, each parsed when it is reached: a dump of a large
- * cluster is one List, and parsing it whole holds every object's full tree at once. The array's
- * brackets and strings were checked when it was found; an element that does not parse calls
- * `invalid`, which throws.
+ * cluster is one List, and parsing it whole holds every object's full tree at once. The elements'
+ * extents were found when the array was (their brackets and strings balanced); an element that does
+ * not parse calls `invalid`, which throws.
  */
 export class JsonArrayItems implements Iterable<unknown> {
   private readonly text: string;
-  private readonly open: number;
+  /** Start and end offsets of each element, in pairs. */
+  private readonly spans: readonly number[];
   private readonly invalid: () => never;
 
-  constructor(text: string, open: number, invalid: () => never) {
+  constructor(text: string, spans: readonly number[], invalid: () => never) {
     this.text = text;
-    this.open = open;
+    this.spans = spans;
     this.invalid = invalid;
   }
 
   *[Symbol.iterator](): Iterator<unknown> {
-    const s = this.text;
-    let i = skipSpace(s, this.open + 1);
-    if (s.charCodeAt(i) === 93) return;
-    for (;;) {
-      const end = skipValue(s, i);
-      if (end < 0) this.invalid();
+    for (let k = 0; k < this.spans.length; k += 2) {
       let v: unknown;
       try {
-        v = JSON.parse(s.slice(i, end));
+        v = JSON.parse(this.text.slice(this.spans[k], this.spans[k + 1]));
       } catch {
         this.invalid();
       }
       yield v;
-      i = skipSpace(s, end);
-      const c = s.charCodeAt(i);
-      if (c === 93) return;
-      if (c !== 44) this.invalid();
-      i = skipSpace(s, i + 1);
     }
   }
 }
@@ -92,19 +83,38 @@ function skipSpace(s: string, i: number): number {
   return i;
 }
 
+/** The extents of the elements of the array whose `[` is at `open`, and the index past its `]`; or
+ *  undefined when it is not well formed. */
+function arraySpans(s: string, open: number): { spans: number[]; end: number } | undefined {
+  const spans: number[] = [];
+  let i = skipSpace(s, open + 1);
+  if (s.charCodeAt(i) === 93) return { spans, end: i + 1 };
+  for (;;) {
+    const end = skipValue(s, i);
+    if (end < 0) return undefined;
+    spans.push(i, end);
+    i = skipSpace(s, end);
+    const c = s.charCodeAt(i);
+    if (c === 93) return { spans, end: i + 1 };
+    if (c !== 44) return undefined;
+    i = skipSpace(s, i + 1);
+  }
+}
+
 /**
  * A top-level JSON array, or an object whose `items` is an array (a List), with the items left to
  * be parsed one at a time; undefined for any other shape, or when the text is not well formed (the
- * whole parse then says where).
+ * whole parse then says where). The text is scanned once.
  */
 function lazyJson(s: string, invalid: () => never): unknown {
   const start = skipSpace(s, 0);
-  const end = skipValue(s, start);
-  if (end < 0 || skipSpace(s, end) !== s.length) return undefined;
-  if (s.charCodeAt(start) === 91) return new JsonArrayItems(s, start, invalid);
+  if (s.charCodeAt(start) === 91) {
+    const a = arraySpans(s, start);
+    return a && skipSpace(s, a.end) === s.length ? new JsonArrayItems(s, a.spans, invalid) : undefined;
+  }
   if (s.charCodeAt(start) !== 123) return undefined;
   const members: Record<string, unknown> = {};
-  let items: number | undefined;
+  let items: number[] | undefined;
   let i = skipSpace(s, start + 1);
   if (s.charCodeAt(i) === 125) return undefined;
   for (;;) {
@@ -114,14 +124,16 @@ function lazyJson(s: string, invalid: () => never): unknown {
     const colon = skipSpace(s, keyEnd);
     if (s.charCodeAt(colon) !== 58) return undefined;
     const v = skipSpace(s, colon + 1);
-    const vEnd = skipValue(s, v);
-    if (vEnd < 0) return undefined;
+    let vEnd: number;
     try {
       const key = JSON.parse(s.slice(i, keyEnd)) as string;
+      const a = key === 'items' && s.charCodeAt(v) === 91 ? arraySpans(s, v) : undefined;
+      vEnd = a ? a.end : skipValue(s, v);
+      if (vEnd < 0) return undefined;
       // As JSON.parse would have it, a repeated key's last value wins.
-      items = key === 'items' ? (s.charCodeAt(v) === 91 ? v : undefined) : items;
-      if (key !== 'items' || items === undefined) members[key] = JSON.parse(s.slice(v, vEnd));
-      else delete members.items;
+      if (key === 'items') items = a?.spans;
+      if (a) delete members.items;
+      else members[key] = JSON.parse(s.slice(v, vEnd));
     } catch {
       return undefined;
     }
@@ -130,6 +142,7 @@ function lazyJson(s: string, invalid: () => never): unknown {
     if (s.charCodeAt(i) !== 44) return undefined;
     i = skipSpace(s, i + 1);
   }
+  if (skipSpace(s, i + 1) !== s.length) return undefined;
   const kind = members.kind;
   if (items === undefined || (kind !== undefined && !(typeof kind === 'string' && kind.endsWith('List')))) return undefined;
   members.items = new JsonArrayItems(s, items, invalid);
