@@ -73,6 +73,10 @@ describe('normalize', () => {
     if (sl?.kind !== 'EndpointSlice') throw new Error('not a slice');
     expect(sl.serviceName).toBe('weather');
     expect(sl.meta.labels).toEqual({});
+    // A label map of the wrong type is noted once (read once for the metadata and the slice's Service).
+    const odd = endpointSlice('weather', { ready: 1 });
+    (odd.metadata as Record<string, unknown>).labels = 'oops';
+    expect(normalize(odd).notes).toEqual(['metadata.labels: expected an object, got string "oops"']);
   });
 
   it('a Deployment keeps the details of conditions that are not True, and of ReplicaFailure', () => {

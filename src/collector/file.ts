@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { parseAllDocuments } from 'yaml';
 import { isKindName, KIND_NAMES, type KindName } from '../kube/kinds.ts';
 import { normalize } from '../kube/normalize.ts';
-import { skipString, skipValue, stripUnreadFields } from '../kube/strip.ts';
+import { skipSpace, skipString, skipValue, stripUnreadFields } from '../kube/strip.ts';
 import type { ObjectStore } from '../kube/store.ts';
 
 export class InputError extends Error {
@@ -72,15 +72,6 @@ export class JsonArrayItems implements Iterable<unknown> {
       yield v;
     }
   }
-}
-
-function skipSpace(s: string, i: number): number {
-  while (i < s.length) {
-    const c = s.charCodeAt(i);
-    if (c !== 32 && c !== 10 && c !== 13 && c !== 9) break;
-    i++;
-  }
-  return i;
 }
 
 /** The extents of the elements of the array whose `[` is at `open`, and the index past its `]`; or

@@ -113,31 +113,19 @@ export class ContinuousEvaluator {
     return { kind: 'full', checksRun: this.checks.length, roots: -1, ms: performance.now() - t0 };
   }
 
-  /** Re-judges the objects behind `dirty` (object keys) and re-runs the singleton checks. Findings
+  /** Re-judges the objects behind `dirty` (see dependents.ts) and re-runs the singleton checks. Findings
    *  equal to the ones they replace are kept as they were (same objects), so `version` moves only
    *  when what the checks say has changed. */
-  incremental(view: ClusterView, dirty: ReadonlyMap<string, Mark> | ReadonlySet<string>, opts: EvaluateOptions): PassStats {
+  incremental(view: ClusterView, dirty: ReadonlyMap<string, Mark>, opts: EvaluateOptions): PassStats {
     const t0 = performance.now();
     // The dirty objects of each kind, looked up once for all the checks rooted at that kind, with
-    // the kinds whose change marked them (every kind, given a plain set of keys).
+    // the kinds whose change marked them.
     const byKind = new Map<KindName, { key: string; obj: AnyObj | undefined; causes: number }[]>();
-    for (const [k, m] of dirty.entries()) {
-      let kind: KindName;
-      let obj: AnyObj | undefined;
-      let causes = -1;
-      if (typeof m === 'string') {
-        const a = k.indexOf('/');
-        const b = k.indexOf('/', a + 1);
-        kind = k.slice(0, a) as KindName;
-        obj = view.get(kind, k.slice(a + 1, b), k.slice(b + 1));
-      } else {
-        kind = m.kind;
-        obj = view.get(kind, m.namespace, m.name);
-        causes = m.causes;
-      }
-      const l = byKind.get(kind);
-      if (l) l.push({ key: k, obj, causes });
-      else byKind.set(kind, [{ key: k, obj, causes }]);
+    for (const [key, m] of dirty) {
+      const e = { key, obj: view.get(m.kind, m.namespace, m.name) as AnyObj | undefined, causes: m.causes };
+      const l = byKind.get(m.kind);
+      if (l) l.push(e);
+      else byKind.set(m.kind, [e]);
     }
     let checksRun = 0;
     let roots = 0;

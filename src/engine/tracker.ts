@@ -79,9 +79,7 @@ export class IncidentTracker {
       e.missingSince ??= now;
       if (now - e.missingSince >= this.opts.holdMs || !exists(e.candidate.incident)) {
         this.entries.delete(id);
-        const t: Transition = { type: 'resolved', incident: e.candidate.incident, at: now };
-        if (e.openedAt !== undefined) t.durationS = Math.round((now - e.openedAt) / 1000);
-        out.push(t);
+        out.push(resolved(e, now));
       }
     }
     // Ripe pending findings open.
@@ -103,11 +101,8 @@ export class IncidentTracker {
     this.byScope.clear();
     this.crossRoots.clear();
     this.explainedAcross.clear();
-    this.deadlines.clear();
-    for (const e of this.entries.values()) {
-      if (e.state === 'open') this.index(e);
-      this.schedule(e);
-    }
+    for (const e of this.entries.values()) if (e.state === 'open') this.index(e);
+    this.rescheduleAll();
     return this.finish(out);
   }
 
@@ -259,9 +254,7 @@ export class IncidentTracker {
     this.neighbors(e.candidate, seeds);
     this.unindex(e);
     this.entries.delete(e.candidate.incident.id);
-    const t: Transition = { type: 'resolved', incident: e.candidate.incident, at: now };
-    if (e.openedAt !== undefined) t.durationS = Math.round((now - e.openedAt) / 1000);
-    out.push(t);
+    out.push(resolved(e, now));
   }
 
   private schedule(e: Entry): void {
@@ -269,12 +262,15 @@ export class IncidentTracker {
     if (t === undefined) return;
     this.deadlines.push(t, e);
     // Stale items pile up as entries change; rebuild from the live entries now and then.
-    if (this.deadlines.size > 4 * this.entries.size + 64) {
-      this.deadlines.clear();
-      for (const x of this.entries.values()) {
-        const xt = this.deadlineOf(x);
-        if (xt !== undefined) this.deadlines.push(xt, x);
-      }
+    if (this.deadlines.size > 4 * this.entries.size + 64) this.rescheduleAll();
+  }
+
+  /** The deadline heap, rebuilt from the live entries. */
+  private rescheduleAll(): void {
+    this.deadlines.clear();
+    for (const e of this.entries.values()) {
+      const t = this.deadlineOf(e);
+      if (t !== undefined) this.deadlines.push(t, e);
     }
   }
 
@@ -379,6 +375,12 @@ function drop(m: Map<string, Set<Entry>>, k: string, e: Entry): void {
   if (!s) return;
   s.delete(e);
   if (s.size === 0) m.delete(k);
+}
+
+function resolved(e: Entry, now: number): Transition {
+  const t: Transition = { type: 'resolved', incident: e.candidate.incident, at: now };
+  if (e.openedAt !== undefined) t.durationS = Math.round((now - e.openedAt) / 1000);
+  return t;
 }
 
 function order(t: TransitionType): number {

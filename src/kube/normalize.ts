@@ -209,9 +209,9 @@ class Reader {
 
   rec(v: unknown, path: string): Rec | undefined {
     if (v === undefined || v === null) return undefined;
-    if (typeof v === 'object' && !Array.isArray(v)) return v as Rec;
-    this.note(path, `expected an object, got ${typeName(v)}`);
-    return undefined;
+    const r = asRec(v);
+    if (!r) this.note(path, `expected an object, got ${typeName(v)}`);
+    return r;
   }
 
   arr(v: unknown, path: string): unknown[] {
@@ -335,6 +335,11 @@ class Reader {
   }
 }
 
+/** The value as a JSON object, else undefined (without a note: for a field already read and noted). */
+function asRec(v: unknown): Rec | undefined {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Rec) : undefined;
+}
+
 function typeName(v: unknown): string {
   if (v === null) return 'null';
   if (Array.isArray(v)) return 'a list';
@@ -419,7 +424,8 @@ function project(r: Reader, kind: KindName, meta: Meta, spec: Rec, status: Rec, 
     case 'Service':
       return service(r, meta, spec);
     case 'EndpointSlice':
-      return endpointSlice(r, meta, o, r.rec(r.rec(o.metadata, 'metadata')?.labels, 'metadata.labels'));
+      // readMeta has read (and noted) metadata.labels already.
+      return endpointSlice(r, meta, o, asRec(asRec(o.metadata)?.labels));
     case 'Endpoints':
       return endpoints(r, meta, o);
     case 'Ingress':

@@ -30,9 +30,19 @@ const KEYS = [
 // searching each key separately scanned the text once per key.
 const CANDIDATE = new RegExp(`"(?:${KEYS.map((k) => k.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')).join('|')})"\\s*:`, 'g');
 
+/** Index of the first character at or after i that is not JSON whitespace. */
+export function skipSpace(s: string, i: number): number {
+  while (i < s.length) {
+    const c = s.charCodeAt(i);
+    if (c !== 32 && c !== 10 && c !== 13 && c !== 9) break;
+    i++;
+  }
+  return i;
+}
+
 /** Index just past the JSON value starting at i (after optional whitespace), or -1. */
 export function skipValue(s: string, i: number): number {
-  while (i < s.length && (s.charCodeAt(i) === 32 || s.charCodeAt(i) === 10 || s.charCodeAt(i) === 13 || s.charCodeAt(i) === 9)) i++;
+  i = skipSpace(s, i);
   const c = s.charCodeAt(i);
   if (c === 34) return skipString(s, i);
   if (c === 91 || c === 123) {
