@@ -1,7 +1,7 @@
 // Structured JSON-lines logging for the long-running agent. One line per event; string fields are
 // sanitized (no terminal escapes, no forged lines) and capped.
 
-import { clean } from '../engine/redact.ts';
+import { clean } from '../kube/redact.ts';
 import type { LogLevel } from '../cli/io.ts';
 
 const ORDER: Record<LogLevel, number> = { error: 0, warn: 1, info: 2, debug: 3 };

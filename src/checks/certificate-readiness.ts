@@ -39,7 +39,7 @@ export const certificateReadiness: Check = {
       if (c.notAfter !== undefined) attributes.not_after = new Date(c.notAfter).toISOString();
       if (ready?.status !== 'True' || expired) {
         const why = ready?.status === 'True' ? 'is marked Ready but' : `is not ready${ready?.reason ? ` (${ready.reason})` : ready ? '' : ' (no Ready condition yet)'}`;
-        const detail = ready?.status !== 'True' && ready?.message ? `: ${quote(ready.message, 300)}` : '';
+        const detail = ready?.status !== 'True' && ready?.message ? `: ${quote(ready.message, 600)}` : '';
         const f: Finding = {
           reason: 'CertificateNotReady',
           object: ref(c),

@@ -28,7 +28,7 @@ export const certificateRequest: Check = {
       const f: Finding = {
         reason: 'CertificateRequestFailed',
         object: ref(cr),
-        message: `certificate request ${label.toLowerCase()}${cert ? ` for Certificate ${cert.meta.name}` : ''}${cause?.message ? `: ${quote(cause.message, 300)}` : ''}`,
+        message: `certificate request ${label.toLowerCase()}${cert ? ` for Certificate ${cert.meta.name}` : ''}${cause?.message ? `: ${quote(cause.message, 600)}` : ''}`,
         attributes: { request_state: label },
         vars: { issuer: cr.issuer ?? '<issuer>', issuerKindLower: (issuerKind ?? 'Issuer').toLowerCase(), issuerName: issuerName ?? '<issuer>' },
         urgent: true,

@@ -17,7 +17,7 @@ export const deploymentReplicaFailure: Check = {
       const f: Finding = {
         reason: 'DeploymentReplicaFailure',
         object: ref(d),
-        message: `pods cannot be created${failure.reason ? ` (${failure.reason})` : ''}${failure.message ? `: ${quote(failure.message, 300)}` : ''}`,
+        message: `pods cannot be created${failure.reason ? ` (${failure.reason})` : ''}${failure.message ? `: ${quote(failure.message, 600)}` : ''}`,
         vars: selectorVars(d),
       };
       if (failure.lastTransitionTime !== undefined) f.since = failure.lastTransitionTime;

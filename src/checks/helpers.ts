@@ -5,6 +5,7 @@
 import { selects, type ClusterView } from '../kube/store.ts';
 import type { AnyObj, Condition, ContainerStatus, Deployment, MCPServer, ObjectRef, Pod } from '../kube/types.ts';
 import { refOf } from '../kube/types.ts';
+export { quote } from '../kube/redact.ts';
 
 export { selects };
 
@@ -152,10 +153,4 @@ export function latestTransition(conds: readonly (Condition | undefined)[]): num
 
 export function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
-}
-
-/** A one-line excerpt of an API message, without its closing period (it is embedded in ours). */
-export function quote(s: string, max = 200): string {
-  const one = s.replace(/\s+/g, ' ').trim().replace(/\.$/, '');
-  return one.length > max ? `${one.slice(0, max - 1)}…` : one;
 }

@@ -24,7 +24,7 @@ export const podContainerConfig: Check = {
         const reason = c.current.state === 'waiting' && c.current.reason ? WAITING[c.current.reason] : undefined;
         if (!reason || seen.has(reason)) continue;
         seen.add(reason);
-        const detail = c.current.message ? `: ${quote(c.current.message, 240)}` : '';
+        const detail = c.current.message ? `: ${quote(c.current.message, 600)}` : '';
         const f: Finding = {
           reason,
           object: ref(p),

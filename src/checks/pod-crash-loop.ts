@@ -30,7 +30,7 @@ export const podCrashLoop: Check = {
       const last = c.last?.state === 'terminated' ? c.last : undefined;
       let message = `${containerLabel(c)} is in CrashLoopBackOff: ${exitDescription(last?.exitCode, last?.signal)}, ${plural(c.restartCount, 'restart')}`;
       if (last?.reason && last.reason !== 'Error' && last.reason !== 'Completed') message += ` (last termination: ${last.reason})`;
-      if (last?.message) message += `: "${quote(last.message, 160)}"`;
+      if (last?.message) message += `: "${quote(last.message, 500)}"`;
       if (looping.length > 1) message += `; ${plural(looping.length - 1, 'more container')} also crash-looping`;
       const attributes: Finding['attributes'] = { container: c.name, restart_count: c.restartCount, init_container: c.init };
       if (last?.exitCode !== undefined) attributes.exit_code = last.exitCode;

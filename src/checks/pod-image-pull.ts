@@ -73,7 +73,7 @@ export const podImagePull: Check = {
       const host = imageHost(image);
       const failure = classifyPullFailure(c.current.message);
       const fromRegistry = registry.matches(host);
-      const detail = c.current.message ? `: ${quote(c.current.message, 300)}` : '';
+      const detail = c.current.message ? `: ${quote(c.current.message, 600)}` : '';
       const others = failing.length > 1 ? `; ${failing.length - 1} more container(s) cannot pull either` : '';
       const f: Finding = {
         reason: fromRegistry ? 'RegistryPullFailed' : 'ImagePullBackOff',

@@ -16,7 +16,7 @@ export const podUnschedulable: Check = {
       const f: Finding = {
         reason: 'PodUnschedulable',
         object: ref(p),
-        message: `pod cannot be scheduled${c.message ? `: ${quote(c.message, 300)}` : ''}`,
+        message: `pod cannot be scheduled${c.message ? `: ${quote(c.message, 600)}` : ''}`,
       };
       const since = c.lastTransitionTime ?? p.meta.creationTimestamp;
       if (since !== undefined) f.since = since;

@@ -10,7 +10,7 @@ import { reasonSpec, renderTemplate, type ReasonId } from '../checks/catalog.ts'
 import type { CheckConfig } from '../checks/config.ts';
 import { deploymentOfPod, serverOf } from '../checks/helpers.ts';
 import { severityRank, type AttrValue, type Finding, type Severity } from '../checks/types.ts';
-import { clean, MAX_ATTRIBUTE } from './redact.ts';
+import { clean, MAX_ATTRIBUTE } from '../kube/redact.ts';
 
 export interface ServerRef {
   namespace: string;
@@ -146,7 +146,7 @@ export function toCandidates(findings: readonly Finding[], view: ClusterView, op
       check,
       reason: f.reason,
       severity,
-      object: { ...f.object },
+      object: boundedRef(f.object),
       message: clean(f.message),
       remediation: clean(renderTemplate(spec.remediation, vars), 2048),
       attributes,
@@ -173,13 +173,24 @@ export function toCandidates(findings: readonly Finding[], view: ClusterView, op
   return [...byId.values()];
 }
 
+/** Kubernetes bounds names (253) and namespaces (63); a dump does not, so every value taken from an
+ *  object is bounded and cleaned before it leaves, names too. */
+export const MAX_NAME = 253;
+
+function boundedRef(r: ObjectRef): ObjectRef {
+  const out: ObjectRef = { apiVersion: clean(r.apiVersion, MAX_NAME), kind: r.kind, name: clean(r.name, MAX_NAME) };
+  if (r.namespace !== undefined) out.namespace = clean(r.namespace, MAX_NAME);
+  if (r.uid !== undefined) out.uid = clean(r.uid, MAX_NAME);
+  return out;
+}
+
 function setServer(incident: Incident, server: MCPServer | undefined): void {
   if (!server) {
     if (incident.server) incident.server = undefined;
     return;
   }
-  const ref: ServerRef = { namespace: server.meta.namespace, name: server.meta.name };
-  if (server.spec.teamID) ref.teamID = server.spec.teamID;
+  const ref: ServerRef = { namespace: clean(server.meta.namespace, MAX_NAME), name: clean(server.meta.name, MAX_NAME) };
+  if (server.spec.teamID) ref.teamID = clean(server.spec.teamID, MAX_NAME);
   incident.server = ref;
 }
 

@@ -5,7 +5,7 @@
 import type { Incident } from '../engine/incidents.ts';
 import { severityRank, type Severity } from '../checks/types.ts';
 import type { Report } from './report.ts';
-import { sanitize } from '../engine/redact.ts';
+import { sanitize } from '../kube/redact.ts';
 
 export interface TextOptions {
   color: boolean;

@@ -25,6 +25,7 @@ import type {
   Service,
 } from './types.ts';
 import { READINESS_FLAGS } from './types.ts';
+import { clean, MAX_KEPT } from './redact.ts';
 
 type Rec = Record<string, unknown>;
 
@@ -232,7 +233,9 @@ class Reader {
 
   str(v: unknown, path: string): string | undefined {
     if (v === undefined || v === null) return undefined;
-    if (typeof v === 'string') return v;
+    // Memory per object is bounded whatever the object holds: a longer string is redacted whole,
+    // then elided in the middle (its cause is usually at the end).
+    if (typeof v === 'string') return v.length > MAX_KEPT ? clean(v, MAX_KEPT) : v;
     if (typeof v === 'number' || typeof v === 'boolean') return String(v);
     this.note(path, `expected a string, got ${typeName(v)}`);
     return undefined;
@@ -632,7 +635,8 @@ function configMap(r: Reader, meta: Meta, o: Rec): ConfigMap {
   const keys = new Set<string>();
   for (const field of ['data', 'binaryData']) {
     const d = r.rec(o[field], field);
-    if (d) for (const k of Object.keys(d)) keys.add(k);
+    // A key longer than Kubernetes allows (253) is not one a check looks for.
+    if (d) for (const k of Object.keys(d)) if (k.length <= 253) keys.add(k);
   }
   return { kind: 'ConfigMap', meta, keys: [...keys].sort() };
 }

@@ -10,6 +10,7 @@ import type { Logger } from '../agent/log.ts';
 import type { KubeClient } from '../collector/kube-client.ts';
 import type { Transition } from '../engine/tracker.ts';
 import { DeliveryQueue } from './queue.ts';
+import { clean } from '../kube/redact.ts';
 
 export interface EventsSinkOptions {
   client: KubeClient;
@@ -71,7 +72,7 @@ export class KubernetesEventsSink implements IncidentSink {
         metadata: { name, namespace: o.namespace, labels: { 'app.kubernetes.io/managed-by': 'sentinel-agent' }, annotations: { 'sentinel-agent/incident-id': t.incident.id } },
         involvedObject: { apiVersion: o.apiVersion, kind: o.kind, namespace: o.namespace, name: o.name, ...(o.uid ? { uid: o.uid } : {}) },
         reason: resolved ? `${t.incident.reason}Resolved` : t.incident.reason,
-        message: (resolved ? `resolved${t.durationS !== undefined ? ` after ${t.durationS}s` : ''}: ${t.incident.message}` : `${t.incident.message} — ${t.incident.remediation}`).slice(0, 1024),
+        message: clean(resolved ? `resolved${t.durationS !== undefined ? ` after ${t.durationS}s` : ''}: ${t.incident.message}` : `${t.incident.message} — ${t.incident.remediation}`, 1024),
         type: resolved ? 'Normal' : 'Warning',
         source: { component: 'sentinel-agent' },
         reportingComponent: 'sentinel-agent',
