@@ -169,3 +169,48 @@ describe('OTEL_* settings', () => {
     expect(bad.warnings.length).toBe(5);
   });
 });
+
+describe('incident gauges never go stale', () => {
+  it('for every reason and every severity the config can set, a series that was 1 falls to 0', async () => {
+    const { CATALOG } = await import('../src/checks/catalog.ts');
+    const { SEVERITIES } = await import('../src/checks/types.ts');
+    const open: Incident[] = [];
+    const { reader } = await make(open);
+    const all: Incident[] = [];
+    for (const spec of CATALOG.values()) {
+      for (const kind of [spec.kind, ...(spec.alsoKinds ?? [])]) {
+        for (const severity of SEVERITIES) {
+          all.push(incident({ id: `${spec.reason}-${kind}-${severity}`, reason: spec.reason, severity, object: { apiVersion: 'v1', kind, namespace: 'n', name: 'x' } }));
+        }
+      }
+    }
+    open.push(...all);
+    const up = points((await reader.collect()).resourceMetrics, 'mcp_runtime.health.incidents');
+    for (const i of all) {
+      expect(up.find((p) => p.attributes.kind === i.object.kind && p.attributes.reason === i.reason && p.attributes.severity === i.severity)?.value, `${i.id} open`).toBe(1);
+    }
+    open.length = 0;
+    const down = points((await reader.collect()).resourceMetrics, 'mcp_runtime.health.incidents');
+    for (const i of all) {
+      expect(down.find((p) => p.attributes.kind === i.object.kind && p.attributes.reason === i.reason && p.attributes.severity === i.severity)?.value, `${i.id} resolved`).toBe(0);
+    }
+    expect(down.every((p) => p.value === 0)).toBe(true);
+  });
+
+  it('a severity override from the config, through the engine: the overridden series falls to 0 on resolve', async () => {
+    const { run } = await import('./support/run.ts');
+    const b = await import('./support/objects.ts');
+    const { incidents } = run([b.pod('p', { containers: [{ name: 'c', ready: false, state: b.waiting('CrashLoopBackOff'), lastState: b.terminated('Error', 1, -1) }] })], {
+      config: (c) => {
+        c.checks = { ...c.checks, reasons: { ...c.checks.reasons, CrashLoopBackOff: { severity: 'info' } } };
+      },
+    });
+    expect(incidents[0]?.severity).toBe('info');
+    const open = [...incidents];
+    const { reader } = await make(open);
+    const series = (rm: ResourceMetrics) => points(rm, 'mcp_runtime.health.incidents').find((p) => p.attributes.reason === 'CrashLoopBackOff' && p.attributes.severity === 'info')?.value;
+    expect(series((await reader.collect()).resourceMetrics)).toBe(1);
+    open.length = 0;
+    expect(series((await reader.collect()).resourceMetrics)).toBe(0);
+  });
+});

@@ -322,10 +322,13 @@ export class Telemetry {
     // Every (kind, reason, severity) the catalog can produce is reported, 0 when none is open, so a
     // resolved series drops to 0 instead of going stale (the SDK keeps exporting an attribute set a
     // callback stopped reporting).
-    const combos: { kind: string; reason: string; severity: string }[] = [];
+    // Every series reported once is reported from then on, 0 when nothing is open: an overridden
+    // severity (config `reasons.<R>.severity`) makes series the catalog does not list, and they must
+    // fall to 0 too. Bounded: kind, reason and severity are closed sets.
+    const series = new Map<string, { kind: string; reason: string; severity: string }>();
     for (const spec of CATALOG.values()) {
       for (const kind of [spec.kind, ...(spec.alsoKinds ?? [])]) {
-        for (const severity of new Set([spec.severity, ...(spec.alsoSeverities ?? [])])) combos.push({ kind, reason: spec.reason, severity });
+        for (const severity of new Set([spec.severity, ...(spec.alsoSeverities ?? [])])) series.set(`${kind}\u0000${spec.reason}\u0000${severity}`, { kind, reason: spec.reason, severity });
       }
     }
     meter
@@ -337,17 +340,9 @@ export class Telemetry {
         for (const i of src.openIncidents()) {
           const k = `${i.object.kind}\u0000${i.reason}\u0000${i.severity}`;
           counts.set(k, (counts.get(k) ?? 0) + 1);
+          if (!series.has(k)) series.set(k, { kind: i.object.kind, reason: i.reason, severity: i.severity });
         }
-        for (const c of combos) {
-          const k = `${c.kind}\u0000${c.reason}\u0000${c.severity}`;
-          r.observe(counts.get(k) ?? 0, c);
-          counts.delete(k);
-        }
-        // Anything outside the catalog's combinations (an overridden severity) is still reported.
-        for (const [k, n] of counts) {
-          const [kind = '', reason = '', severity = ''] = k.split('\u0000');
-          r.observe(n, { kind, reason, severity });
-        }
+        for (const [k, attrs] of series) r.observe(counts.get(k) ?? 0, attrs);
       });
     this.transitionsCounter = meter.createCounter(METRIC.transitions, { description: 'Incident transitions since start.', unit: '{transition}' });
     this.passHistogram = meter.createHistogram(METRIC.evaluationDuration, {
