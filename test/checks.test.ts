@@ -136,9 +136,14 @@ table('pod-container-config and pod-unschedulable', [
     expect: ['CreateContainerConfigError Pod mcp-servers/cfg-1 critical'],
   },
   {
+    name: 'CreateContainerError',
+    objects: [pod('mnt-1', { containers: [{ name: 'mnt', ready: false, state: waiting('CreateContainerError', 'Error: container create failed: mount "/data" not allowed') }] })],
+    expect: ['CreateContainerError Pod mcp-servers/mnt-1 critical'],
+  },
+  {
     name: 'RunContainerError',
     objects: [pod('run-1', { containers: [{ name: 'run', ready: false, state: waiting('RunContainerError', 'exec: "wge": executable file not found in $PATH') }] })],
-    expect: ['CreateContainerError Pod mcp-servers/run-1 critical'],
+    expect: ['RunContainerError Pod mcp-servers/run-1 critical'],
   },
   {
     name: 'Unschedulable',
@@ -394,3 +399,136 @@ describe('ignored objects and scope', () => {
     expect(r.incidents).toEqual([]);
   });
 });
+
+/** A pod that ran to its end (phase Failed or Succeeded), with its containers terminated. */
+function finishedPod(name: string, phase: string, o: { reason?: string; message?: string; term?: Raw; labels?: Record<string, string>; owner?: { kind: string; name: string } } = {}): Raw {
+  const p = pod(name, { containers: [{ name: 'job', ready: false, state: o.term ?? terminated('Completed', 0, -5) }], ...(o.labels ? { labels: o.labels } : {}), ...(o.owner ? { owner: o.owner } : {}) });
+  const status = p.status as Record<string, unknown>;
+  status.phase = phase;
+  if (o.reason) status.reason = o.reason;
+  if (o.message) status.message = o.message;
+  (p.spec as Record<string, unknown>).restartPolicy = 'Never';
+  return p;
+}
+
+table('pod-failed: failed and evicted pods', [
+  {
+    name: 'a container that could not start (StartError, exit 128, restartPolicy Never) fails the pod',
+    objects: [finishedPod('start-1', 'Failed', { term: terminated('StartError', 128, -5, 'failed to create containerd task: exec: "wge": executable file not found in $PATH') })],
+    expect: ['PodFailed Pod mcp-servers/start-1 warning'],
+  },
+  {
+    name: 'an evicted pod (node memory pressure)',
+    objects: [finishedPod('ev-1', 'Failed', { reason: 'Evicted', message: 'The node was low on resource: memory. Threshold quantity: 100Mi, available: 20Mi. Container job was using 900Mi, request is 0.' })],
+    expect: ['PodEvicted Pod mcp-servers/ev-1 warning'],
+  },
+  { name: 'healthy look-alike: a completed Job pod', objects: [finishedPod('done-1', 'Succeeded')], expect: [] },
+  {
+    name: 'an OOM-killed Job pod is one OOMKilled incident, not also PodFailed',
+    objects: [finishedPod('oom-1', 'Failed', { term: terminated('OOMKilled', 137, -2) })],
+    now: T0,
+    expect: ['OOMKilled Pod mcp-servers/oom-1 warning'],
+  },
+]);
+
+describe('remediations follow the cause the objects show', () => {
+  const one = (objects: Raw[], opts: NonNullable<Parameters<typeof run>[1]> = {}) => {
+    const r = run(objects, opts);
+    expect(r.incidents.length).toBeGreaterThan(0);
+    return r.incidents;
+  };
+
+  it('every container finding carries the kubelet waiting reason', () => {
+    for (const [reason, w] of [['ImagePullBackOff', 'ErrImagePull'], ['ImagePullBackOff', 'ImagePullBackOff'], ['CrashLoopBackOff', 'CrashLoopBackOff'], ['CreateContainerConfigError', 'CreateContainerConfigError'], ['RunContainerError', 'RunContainerError']] as const) {
+      const [i] = one([pod('p', { containers: [{ name: 'c', ready: false, state: waiting(w, 'x'), lastState: terminated('Error', 1, -1) }] })]);
+      expect(i?.reason).toBe(reason);
+      expect(i?.attributes.waiting_reason).toBe(w);
+    }
+  });
+
+  it('a crash loop whose process never started points at the command, not at logs', () => {
+    for (const [reason, code] of [['StartError', 128], ['ContainerCannotRun', 127], ['Error', 126]] as const) {
+      const [i] = one([pod('p', { containers: [{ name: 'c', image: 'acme/app:1', ready: false, restarts: 5, state: waiting('CrashLoopBackOff'), lastState: terminated(reason, code, -1) }] })]);
+      expect(i?.remediation).toMatch(/no logs to read/);
+      expect(i?.remediation).toContain('acme/app:1');
+      expect(i?.remediation).not.toContain('--previous');
+    }
+    const [ran] = one([pod('p', { containers: [{ name: 'c', ready: false, restarts: 5, state: waiting('CrashLoopBackOff'), lastState: terminated('Error', 1, -1) }] })]);
+    expect(ran?.remediation).toContain('logs p -c c --previous');
+  });
+
+  it('OOMKilled names the real memory limit; MCPServer advice only for an MCPServer pod', () => {
+    const objs = healthyServer('weather');
+    const p = objs.find((o) => o.kind === 'Pod') as Raw;
+    const status = (p.status as { containerStatuses: Raw[] }).containerStatuses[0] as Raw;
+    status.lastState = terminated('OOMKilled', 137, -2);
+    status.restartCount = 3;
+    (((p.spec as { containers: Raw[] }).containers[0] as Raw).resources as Raw) = { limits: { memory: '384Mi' } };
+    const server = one([...objs, ...healthyPlatform()], { now: T0 }).find((i) => i.reason === 'OOMKilled');
+    expect(server?.message).toContain('384Mi');
+    expect(server?.remediation).toContain('384Mi');
+    expect(server?.remediation).toContain('patch mcpserver weather');
+    const plain = one([pod('batch-1', { ns: 'analytics', containers: [{ name: 'c', lastState: terminated('OOMKilled', 137, -2) }] })], { now: T0 }).find((i) => i.reason === 'OOMKilled');
+    expect(plain?.remediation).not.toMatch(/mcpserver/i);
+    expect(plain?.remediation).toContain('256Mi');
+  });
+
+  it('a Certificate whose Issuing condition carries the cause: the fix follows it', () => {
+    const issuing = (message: string): Raw => ({ type: 'Issuing', status: 'False', reason: 'Failed', message, lastTransitionTime: '2026-11-24T09:50:00Z' });
+    const rate = one([certificate('c', { ready: 'False', reason: 'Failed', extra: [issuing('The certificate request has failed to complete and will be retried: 429 urn:ietf:params:acme:error:rateLimited: too many certificates already issued for exact set of domains')] })]);
+    expect(rate[0]?.remediation).toMatch(/rate-limits/);
+    expect(rate[0]?.remediation).toContain('too many certificates already issued');
+    const order = one([certificate('c', { ready: 'False', reason: 'Failed', extra: [issuing('Failed to wait for order resource "c-1-123" to become ready: order is in "invalid" state')] })]);
+    expect(order[0]?.remediation).toMatch(/ACME order failed/);
+  });
+
+  it('a ReplicaSet FailedCreate is explained by its message', () => {
+    const rows: [string, RegExp][] = [
+      ['pods "web-1" is forbidden: exceeded quota: compute, requested: limits.memory=1Gi, used: limits.memory=4Gi, limited: limits.memory=4Gi', /ResourceQuota/],
+      ['pods "web-1" is forbidden: error looking up service account mcp-servers/mcp-workload: serviceaccount "mcp-workload" not found', /ServiceAccount that does not exist/],
+      ['pods "web-1" is forbidden: violates PodSecurity "restricted:latest": allowPrivilegeEscalation != false', /Pod Security admission/],
+      ['admission webhook "validate.kyverno.svc" denied the request: image tag latest is not allowed', /admission webhook denies/],
+    ];
+    for (const [message, want] of rows) {
+      const i = one([deployment('web', { replicas: 1, ready: 0, conditions: [{ type: 'ReplicaFailure', status: 'True', reason: 'FailedCreate', message, lastTransitionTime: '2026-11-24T09:00:00Z' }] })]).find((x) => x.reason === 'DeploymentReplicaFailure');
+      expect(i?.remediation, message).toMatch(want);
+    }
+  });
+
+  it('an image pull failure from any registry gets the fix of its class', () => {
+    const [auth] = one([pod('p', { containers: [{ name: 'c', image: 'ghcr.io/acme/app:1', ready: false, state: waiting('ErrImagePull', 'failed to authorize: failed to fetch anonymous token: unexpected status: 401 Unauthorized') }] })]);
+    expect(auth?.reason).toBe('ImagePullBackOff');
+    expect(auth?.attributes['registry.failure']).toBe('auth');
+    expect(auth?.remediation).toMatch(/ghcr\.io rejected the pull/);
+    const [nf] = one([pod('p', { containers: [{ name: 'c', image: 'nginx:1.13-invalid', ready: false, state: waiting('ErrImagePull', 'manifest for nginx:1.13-invalid not found: manifest unknown') }] })]);
+    expect(nf?.remediation).toMatch(/does not exist in docker\.io/);
+  });
+
+  it('a Deployment mid-rollout within its deadline is progressing (info), not failing', () => {
+    const rolling = deployment('web', { replicas: 3, ready: 2, available: 2, updated: 1, conditions: [
+      { type: 'Available', status: 'True', reason: 'MinimumReplicasAvailable', lastTransitionTime: '2026-11-24T09:00:00Z' },
+      { type: 'Progressing', status: 'True', reason: 'ReplicaSetUpdated', message: 'ReplicaSet "web-2" is progressing.', lastTransitionTime: '2026-11-24T09:58:00Z' },
+    ] });
+    const [i] = one([rolling]);
+    expect(i?.severity).toBe('info');
+    expect(i?.message).toContain('1 of 3 replicas updated');
+    const stalled = deployment('web', { replicas: 3, ready: 2, available: 2, updated: 1, conditions: [
+      { type: 'Available', status: 'True', reason: 'MinimumReplicasAvailable', lastTransitionTime: '2026-11-24T09:00:00Z' },
+      { type: 'Progressing', status: 'False', reason: 'ProgressDeadlineExceeded', message: 'ReplicaSet "web-2" has timed out progressing.', lastTransitionTime: '2026-11-24T09:58:00Z' },
+    ] });
+    expect(summary(run([stalled]).incidents)).toEqual(['DeploymentProgressDeadlineExceeded Deployment mcp-servers/web critical', 'DeploymentUnavailable Deployment mcp-servers/web warning']);
+  });
+});
+
+table('certificate-request: pending', [
+  {
+    name: 'a request pending on a ClusterIssuer that does not exist, with the issuer named',
+    objects: [certificate('api', { ready: 'False', reason: 'Issuing' }), certificateRequest('api-1', { reason: 'Pending', message: 'Referenced "ClusterIssuer" not found: clusterissuer.cert-manager.io "letsencrypt-prod" not found', certificate: 'api' })],
+    expect: ['CertificateNotReady Certificate mcp-servers/api warning', 'CertificateRequestPending CertificateRequest mcp-servers/api-1 warning'],
+  },
+  {
+    name: 'healthy look-alike: a pending request whose Certificate is Ready again',
+    objects: [certificate('api', { ready: 'True' }), certificateRequest('api-1', { reason: 'Pending', certificate: 'api' })],
+    expect: [],
+  },
+]);

@@ -91,7 +91,8 @@ describe('normalize', () => {
     ).obj;
     if (d?.kind !== 'Deployment') throw new Error('not a Deployment');
     expect(d.conditions.find((c) => c.type === 'Available')).toMatchObject({ status: 'False', message: 'Deployment does not have minimum availability.', lastTransitionTime: Date.parse('2026-11-24T09:00:00Z') });
-    expect(d.conditions.find((c) => c.type === 'Progressing')).toEqual({ type: 'Progressing', status: 'True' });
+    // A True Progressing keeps its reason: a rollout under way (ReplicaSetUpdated) is not a finished one.
+    expect(d.conditions.find((c) => c.type === 'Progressing')).toEqual({ type: 'Progressing', status: 'True', reason: 'NewReplicaSetAvailable' });
     expect(d.conditions.find((c) => c.type === 'ReplicaFailure')).toMatchObject({ status: 'True', reason: 'FailedCreate', message: 'quota exceeded' });
   });
 

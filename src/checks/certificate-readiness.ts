@@ -15,6 +15,23 @@ function issuanceFailed(c: Certificate): boolean {
   );
 }
 
+/** The fix that the Issuing condition's message points at, when it carries the cause. */
+function issuingFix(c: Certificate): string | undefined {
+  const issuing = condition(c, 'Issuing');
+  const msg = issuing?.status === 'False' || issuing?.reason === 'Failed' ? issuing.message : undefined;
+  if (!msg) return undefined;
+  const said = ` cert-manager's last issuance error: "${quote(msg, 600)}".`;
+  const base = 'kubectl -n {namespace} describe certificate {name}; kubectl -n {namespace} get certificaterequest,order,challenge';
+  if (/rateLimited|too many certificates|rate limit/i.test(msg)) {
+    return `The ACME server rate-limits this name: wait for the window to pass (failed attempts back off on their own) and avoid re-creating the Certificate; test against a staging issuer.${said} ${base}`;
+  }
+  if (/order|challenge|acme/i.test(msg)) {
+    return `The ACME order failed: see which challenge failed and why (DNS record, HTTP-01 route through the ingress): ${base}; kubectl -n {namespace} describe challenge.${said}`;
+  }
+  if (/not found|does not exist/i.test(msg)) return `Something the issuance needs does not exist (issuer, secret): check the issuer: kubectl get clusterissuer,issuer -A.${said} ${base}`;
+  return `${base}.${said}`;
+}
+
 function remainingText(ms: number): string {
   return ms <= 0 ? `expired ${ago(-ms)} ago` : `expires in ${ago(ms)}`;
 }
@@ -47,6 +64,8 @@ export const certificateReadiness: Check = {
           message: `certificate ${why}${expired && remaining !== undefined ? ` ${remainingText(remaining)}` : ''}${detail}`,
           attributes,
         };
+        const fix = issuingFix(c);
+        if (fix) f.remediation = fix;
         if (issuanceFailed(c) || expired) f.urgent = true;
         const since = (ready?.status === 'False' ? ready.lastTransitionTime : undefined) ?? (expired ? c.notAfter : c.meta.creationTimestamp);
         if (since !== undefined) f.since = since;

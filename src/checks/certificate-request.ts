@@ -5,9 +5,9 @@ export const certificateRequest: Check = {
   id: 'certificate-request',
   roots: 'CertificateRequest',
   reads: ['Certificate'],
-  description: 'cert-manager CertificateRequests that failed or were denied, while their Certificate is not ready.',
+  description: 'cert-manager CertificateRequests that failed, were denied, or stay pending (an issuer that does not exist or is not ready), while their Certificate is not ready.',
   needs: ['CertificateRequest'],
-  reasons: ['CertificateRequestFailed'],
+  reasons: ['CertificateRequestFailed', 'CertificateRequestPending'],
   *run(view) {
     for (const cr of view.roots('CertificateRequest')) {
       const ready = condition(cr, 'Ready');
@@ -17,7 +17,8 @@ export const certificateRequest: Check = {
         (ready?.status === 'False' && (ready.reason === 'Failed' || ready.reason === 'Denied')) ||
         denied?.status === 'True' ||
         invalid?.status === 'True';
-      if (!failed) continue;
+      const pending = !failed && ready?.status === 'False' && ready.reason === 'Pending';
+      if (!failed && !pending) continue;
       // cert-manager keeps old requests: a failed attempt whose Certificate is Ready now is history.
       const owner = cr.meta.owners.find((o) => o.kind === 'Certificate');
       const cert = owner ? view.get('Certificate', cr.meta.namespace, owner.name) : undefined;
@@ -25,12 +26,26 @@ export const certificateRequest: Check = {
       const cause = denied?.status === 'True' ? denied : invalid?.status === 'True' ? invalid : ready;
       const label = cause === denied ? 'Denied' : cause === invalid ? 'InvalidRequest' : (ready?.reason ?? 'Failed');
       const [issuerKind, issuerName] = (cr.issuer ?? 'Issuer/<issuer>').split('/');
+      const vars = { issuer: cr.issuer ?? '<issuer>', issuerKindLower: (issuerKind ?? 'Issuer').toLowerCase(), issuerName: issuerName ?? '<issuer>' };
+      if (pending) {
+        const f: Finding = {
+          reason: 'CertificateRequestPending',
+          object: ref(cr),
+          message: `certificate request pending${cert ? ` for Certificate ${cert.meta.name}` : ''}${cr.issuer ? ` (issuer ${cr.issuer})` : ''}${ready?.message ? `: ${quote(ready.message, 600)}` : ''}`,
+          attributes: { request_state: 'Pending', ...(cr.issuer ? { issuer: cr.issuer } : {}), ...(cert ? { certificate: cert.meta.name } : {}) },
+          vars,
+        };
+        const since = ready?.lastTransitionTime ?? cr.meta.creationTimestamp;
+        if (since !== undefined) f.since = since;
+        yield f;
+        continue;
+      }
       const f: Finding = {
         reason: 'CertificateRequestFailed',
         object: ref(cr),
         message: `certificate request ${label.toLowerCase()}${cert ? ` for Certificate ${cert.meta.name}` : ''}${cause?.message ? `: ${quote(cause.message, 600)}` : ''}`,
         attributes: { request_state: label },
-        vars: { issuer: cr.issuer ?? '<issuer>', issuerKindLower: (issuerKind ?? 'Issuer').toLowerCase(), issuerName: issuerName ?? '<issuer>' },
+        vars,
         urgent: true,
       };
       if (cert) f.attributes = { ...f.attributes, certificate: cert.meta.name };

@@ -27,6 +27,12 @@ export function availabilitySummary(d: Deployment): string {
   return `${unavailable} unavailable (desired ${d.replicas}, current ${d.statusReplicas}, ready ${d.readyReplicas}, available ${d.availableReplicas}, up-to-date ${d.updatedReplicas})`;
 }
 
+/** Progressing=True with a reason that says the rollout is still moving (not NewReplicaSetAvailable). */
+export function rolloutInProgress(d: Deployment): boolean {
+  const p = condition(d, 'Progressing');
+  return p?.status === 'True' && (p.reason === 'ReplicaSetUpdated' || p.reason === 'NewReplicaSetCreated' || p.reason === 'FoundNewReplicaSet');
+}
+
 export function selectorVars(d: Deployment): Record<string, string> {
   return { selector: selectorString(d.selector) || `app=${d.meta.name}` };
 }
@@ -49,11 +55,16 @@ export const deploymentAvailability: Check = {
       if (platform || !isUnavailable(d)) continue;
       const avail = condition(d, 'Available');
       const none = d.availableReplicas === 0;
+      const rolling = rolloutInProgress(d);
       const f: Finding = {
         reason: 'DeploymentUnavailable',
         object: ref(d),
-        severity: none ? 'critical' : 'warning',
-        message: `${availabilitySummary(d)}${avail?.status === 'False' && avail.message ? `: ${quote(avail.message)}` : ''}`,
+        // A rollout within its progress deadline is progressing, not failing: said, at info, until it
+        // stalls (then Progressing=False, ProgressDeadlineExceeded, and this is a warning again).
+        severity: rolling ? 'info' : none ? 'critical' : 'warning',
+        message: rolling
+          ? `rollout in progress within its progress deadline: ${d.updatedReplicas} of ${d.replicas} replicas updated; ${availabilitySummary(d)}`
+          : `${availabilitySummary(d)}${avail?.status === 'False' && avail.message ? `: ${quote(avail.message)}` : ''}`,
         attributes: {
           replicas: d.replicas,
           available_replicas: d.availableReplicas,

@@ -1,12 +1,12 @@
 import type { Check, Finding } from './types.ts';
 import type { ReasonId } from './catalog.ts';
-import { podSince, quote, ref } from './helpers.ts';
+import { containerImage, podSince, quote, ref } from './helpers.ts';
 import { containerLabel } from './pod-crash-loop.ts';
 
 const WAITING: Readonly<Record<string, ReasonId>> = {
   CreateContainerConfigError: 'CreateContainerConfigError',
   CreateContainerError: 'CreateContainerError',
-  RunContainerError: 'CreateContainerError',
+  RunContainerError: 'RunContainerError',
 };
 
 export const podContainerConfig: Check = {
@@ -15,7 +15,7 @@ export const podContainerConfig: Check = {
   reads: [],
   description: 'Containers that cannot be created: missing Secret/ConfigMap keys, runtime create or start errors.',
   needs: ['Pod'],
-  reasons: ['CreateContainerConfigError', 'CreateContainerError'],
+  reasons: ['CreateContainerConfigError', 'CreateContainerError', 'RunContainerError'],
   *run(view) {
     for (const p of view.roots('Pod')) {
       if (p.meta.deletionTimestamp !== undefined) continue;
@@ -30,7 +30,7 @@ export const podContainerConfig: Check = {
           object: ref(p),
           message: `${containerLabel(c)} cannot start (${c.current.reason})${detail}`,
           attributes: { container: c.name, waiting_reason: c.current.reason ?? '' },
-          vars: { container: c.name },
+          vars: { container: c.name, image: containerImage(p, c) },
         };
         const since = podSince(p);
         if (since !== undefined) f.since = since;

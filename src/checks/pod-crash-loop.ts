@@ -1,6 +1,6 @@
 import type { Check, Finding } from './types.ts';
-import { podSince, plural, quote, ref } from './helpers.ts';
-import type { ContainerStatus } from '../kube/types.ts';
+import { containerImage, podSince, plural, quote, ref } from './helpers.ts';
+import type { ContainerState, ContainerStatus } from '../kube/types.ts';
 
 /** Describes an exit code the way a person debugging it needs it. */
 export function exitDescription(code: number | undefined, signal?: number): string {
@@ -8,6 +8,19 @@ export function exitDescription(code: number | undefined, signal?: number): stri
   const sig = code > 128 && code < 160 ? code - 128 : undefined;
   const names: Record<number, string> = { 9: 'SIGKILL', 15: 'SIGTERM', 6: 'SIGABRT', 11: 'SIGSEGV', 2: 'SIGINT' };
   return sig !== undefined ? `exit code ${code} (${names[sig] ?? `signal ${sig}`})` : `exit code ${code}`;
+}
+
+/**
+ * The remediation for a process that never ran, where there are no logs to read: the runtime could
+ * not start the command (StartError, ContainerCannotRun; exit 128, 127 command not found, 126 not
+ * executable). Undefined when the process ran and exited: its logs say why.
+ */
+export function startFailure(term: ContainerState): string | undefined {
+  const code = term.exitCode;
+  const never = term.reason === 'StartError' || term.reason === 'ContainerCannotRun' || code === 128 || code === 127 || code === 126;
+  if (!never) return undefined;
+  const what = code === 127 ? 'its command was not found in the image' : code === 126 ? 'its command is not executable' : 'the runtime could not start its command';
+  return `The process never started (${what}), so there are no logs to read. Check the command and args of container {container} against the entrypoint of image {image}: kubectl -n {namespace} get pod {name} -o jsonpath='{.spec.containers[?(@.name=="{container}")].command}'; kubectl -n {namespace} describe pod {name}`;
 }
 
 export function containerLabel(c: ContainerStatus): string {
@@ -32,10 +45,12 @@ export const podCrashLoop: Check = {
       if (last?.reason && last.reason !== 'Error' && last.reason !== 'Completed') message += ` (last termination: ${last.reason})`;
       if (last?.message) message += `: "${quote(last.message, 500)}"`;
       if (looping.length > 1) message += `; ${plural(looping.length - 1, 'more container')} also crash-looping`;
-      const attributes: Finding['attributes'] = { container: c.name, restart_count: c.restartCount, init_container: c.init };
+      const attributes: Finding['attributes'] = { container: c.name, restart_count: c.restartCount, init_container: c.init, waiting_reason: 'CrashLoopBackOff' };
       if (last?.exitCode !== undefined) attributes.exit_code = last.exitCode;
       if (last?.reason) attributes.last_termination_reason = last.reason;
-      const f: Finding = { reason: 'CrashLoopBackOff', object: ref(p), message, attributes, vars: { container: c.name } };
+      const f: Finding = { reason: 'CrashLoopBackOff', object: ref(p), message, attributes, vars: { container: c.name, image: containerImage(p, c) } };
+      const start = last ? startFailure(last) : undefined;
+      if (start) f.remediation = start;
       const since = podSince(p);
       if (since !== undefined) f.since = since;
       yield f;

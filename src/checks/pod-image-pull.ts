@@ -88,8 +88,10 @@ export const podImagePull: Check = {
           'registry.failure': failure,
           waiting_reason: c.current.reason ?? '',
         },
-        vars: { container: c.name, image, hint: fromRegistry ? pullFailureHint(failure, host, image, p.meta.namespace) : '' },
+        vars: { container: c.name, image, hint: pullFailureHint(failure, host, image, p.meta.namespace, fromRegistry) },
       };
+      // Every registry gets the fix its failure class calls for; an unclassified one the default.
+      if (!fromRegistry && failure !== 'unknown') f.remediation = '{hint} Details: kubectl -n {namespace} describe pod {name}';
       const since = podSince(p);
       if (since !== undefined) f.since = since;
       yield f;

@@ -1,11 +1,12 @@
 import type { Check, Finding } from './types.ts';
-import { plural, ref } from './helpers.ts';
+import { plural, ref, serverOf } from './helpers.ts';
 import { containerLabel } from './pod-crash-loop.ts';
 
 export const podOomKilled: Check = {
   id: 'pod-oom-killed',
   roots: 'Pod',
-  reads: [],
+  // The owning MCPServer (through ReplicaSet and Deployment) decides where the limit is set.
+  reads: ['ReplicaSet', 'Deployment', 'MCPServer'],
   description: 'Containers whose current or last termination was an OOM kill, within the configured window.',
   needs: ['Pod'],
   reasons: ['OOMKilled'],
@@ -30,18 +31,32 @@ export const podOomKilled: Check = {
       if (!best) continue;
       const when = best.at !== undefined ? ` ${ago(ctx.now - best.at)} ago` : '';
       const message = `${label} was OOMKilled${when} (exit code 137, ${plural(best.restarts, 'restart')})${best.current ? '; it is not running' : ''}`;
+      const limit = p.memoryLimits[best.name];
+      const server = serverOf(view, p);
       const f: Finding = {
         reason: 'OOMKilled',
         object: ref(p),
-        message,
-        attributes: { container: best.name, restart_count: best.restarts, exit_code: 137 },
-        vars: { container: best.name },
+        message: limit ? `${message}; memory limit ${limit}` : message,
+        attributes: { container: best.name, restart_count: best.restarts, exit_code: 137, ...(limit ? { memory_limit: limit } : {}) },
+        vars: { container: best.name, limit: limit ?? '', server: server?.meta.name ?? '' },
+        remediation: oomFix(limit !== undefined, server !== undefined),
       };
       if (best.at !== undefined) f.since = best.at;
       yield f;
     }
   },
 };
+
+function oomFix(hasLimit: boolean, mcpServer: boolean): string {
+  const measure = 'see what it really uses: kubectl -n {namespace} top pod {name} --containers';
+  const first = hasLimit
+    ? `Container {container} is limited to {limit} of memory and was killed for exceeding it: raise the limit above its real peak or find the leak; ${measure}.`
+    : `Container {container} has no memory limit of its own, so it was killed by a LimitRange default or by the node running out of memory: set requests and a limit that fit its real use; ${measure}.`;
+  const where = mcpServer
+    ? ` It is run by MCPServer {server}, whose operator owns the Deployment: set the limit in the MCPServer, kubectl -n {namespace} patch mcpserver {server} --type merge -p '{"spec":{"resources":{"limits":{"memory":"<more>"}}}}'`
+    : ' Set it on the workload that owns the pod (its Deployment, StatefulSet or Job template), not on the pod.';
+  return first + where;
+}
 
 export function ago(ms: number): string {
   const s = Math.max(0, Math.round(ms / 1000));

@@ -69,9 +69,10 @@ export function classifyPullFailure(message: string | undefined): PullFailure {
   return 'unknown';
 }
 
-export function pullFailureHint(cls: PullFailure, host: string, image: string, namespace: string): string {
+export function pullFailureHint(cls: PullFailure, host: string, image: string, namespace: string, platform = true): string {
   switch (cls) {
     case 'auth':
+      if (!platform) return `The registry ${host} rejected the pull (no or wrong credentials, or no access to ${image}): check the pod's pull secrets (kubectl -n ${namespace} get pod -o jsonpath='{.items[*].spec.imagePullSecrets}'; kubectl -n ${namespace} get sa -o yaml | grep -A2 imagePullSecrets) and that they hold valid credentials for ${host}.`;
       return `The registry ${host} rejected the pull credentials: check the pod's pull secret (kubectl -n ${namespace} get secret mcp-runtime-registry-pull; kubectl -n ${namespace} get sa mcp-workload -o jsonpath='{.imagePullSecrets}'), and re-provision it if Sentinel's UI_API_KEY was rotated.`;
     case 'tls':
       return `The node does not trust ${host}'s certificate or it lacks a SAN for that name: pull by the registry hostname (not its ClusterIP), or give the node runtime the registry CA.`;
@@ -82,6 +83,7 @@ export function pullFailureHint(cls: PullFailure, host: string, image: string, n
     case 'not_found':
       return `${image} does not exist in ${host}: push it (or fix the tag) and the kubelet will retry.`;
     case 'connection_refused':
+      if (!platform) return `Nothing accepts connections at ${host}: check that the registry is up and that the nodes can reach it (firewall, proxy, port).`;
       return `Nothing accepts connections at ${host}: kubectl -n registry get pods,svc,endpointslices; check NetworkPolicy registry-allow-ingress admits namespace ${namespace}.`;
     case 'rate_limited':
       return `${host} is throttling pulls (HTTP 429): slow the rollout, authenticate pulls, or use a pull-through cache.`;

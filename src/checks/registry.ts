@@ -5,6 +5,7 @@ import { podCrashLoop } from './pod-crash-loop.ts';
 import { podImagePull } from './pod-image-pull.ts';
 import { podOomKilled } from './pod-oom-killed.ts';
 import { podContainerConfig } from './pod-container-config.ts';
+import { podFailed } from './pod-failed.ts';
 import { podUnschedulable } from './pod-unschedulable.ts';
 import { deploymentAvailability } from './deployment-availability.ts';
 import { deploymentProgress } from './deployment-progress.ts';
@@ -24,6 +25,7 @@ export const CHECKS: readonly Check[] = [
   podImagePull,
   podOomKilled,
   podContainerConfig,
+  podFailed,
   podUnschedulable,
   deploymentAvailability,
   deploymentProgress,

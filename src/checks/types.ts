@@ -37,6 +37,9 @@ export interface Finding {
   attributes?: Record<string, AttrValue>;
   /** Extra values for the remediation template. */
   vars?: Record<string, string>;
+  /** A remediation template for this occurrence, where the cause the objects show calls for another
+   *  fix than the reason's default (the catalog's remediation). Filled like the catalog's. */
+  remediation?: string;
 }
 
 export interface CheckContext {

@@ -148,7 +148,7 @@ export function toCandidates(findings: readonly Finding[], view: ClusterView, op
       severity,
       object: boundedRef(f.object),
       message: clean(f.message),
-      remediation: clean(renderTemplate(spec.remediation, vars), 2048),
+      remediation: clean(renderTemplate(f.remediation ?? spec.remediation, vars), 2048),
       attributes,
     };
     const runbook = opts.config.runbookBaseUrl ? `${opts.config.runbookBaseUrl.replace(/\/$/, '')}#${f.reason.toLowerCase()}` : spec.runbookUrl;

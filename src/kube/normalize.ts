@@ -48,6 +48,10 @@ export function intern(s: string): string {
   return flat;
 }
 
+function internOpt(s: string | undefined): string | undefined {
+  return s ? intern(s) : undefined;
+}
+
 function shareRecord(r: Record<string, string>): Readonly<Record<string, string>> {
   const keys = Object.keys(r);
   if (keys.length === 0) return EMPTY;
@@ -92,9 +96,18 @@ const TRUE_SHARED: Partial<Record<KindName, ReadonlySet<string>>> = {
 };
 const trueConditions = new Map<string, Condition>([['PodScheduled', SCHEDULED]]);
 
-function trueCondition(type: string): Condition {
-  let c = trueConditions.get(type);
-  if (!c) trueConditions.set(type, (c = markShared(Object.freeze({ type: intern(type), status: 'True' as const }))));
+/** A Deployment's Progressing reason tells a rollout under way (ReplicaSetUpdated) from a finished
+ *  one (NewReplicaSetAvailable): kept, one shared object per (type, reason). */
+const TRUE_REASON_KEPT: ReadonlySet<string> = new Set(['Progressing']);
+
+function trueCondition(type: string, reason: string | undefined): Condition {
+  const keepReason = TRUE_REASON_KEPT.has(type) && reason !== undefined && reason.length <= 128;
+  const key = keepReason ? `${type}\u0000${reason}` : type;
+  let c = trueConditions.get(key);
+  if (!c) {
+    c = markShared(Object.freeze(keepReason ? { type: intern(type), status: 'True' as const, reason: intern(reason) } : { type: intern(type), status: 'True' as const }));
+    if (trueConditions.size < 1000) trueConditions.set(key, c);
+  }
   return c;
 }
 
@@ -322,8 +335,8 @@ class Reader {
       // A condition whose status is neither True nor False is Unknown (API semantics).
       const status: ConditionStatus = raw === 'True' || raw === 'False' ? raw : 'Unknown';
       // Healthy conditions whose details no check reads: one shared object per type.
-      if (status === 'True' && kind && TRUE_SHARED[kind]?.has(type)) return [trueCondition(type)];
       const reason = this.str(c.reason, `${p}.reason`);
+      if (status === 'True' && kind && TRUE_SHARED[kind]?.has(type)) return [trueCondition(type, reason)];
       const out: Condition = {
         type: intern(type),
         status,
@@ -470,11 +483,15 @@ function containerState(r: Reader, v: unknown, path: string): ContainerState | u
 
 function pod(r: Reader, meta: Meta, spec: Rec, status: Rec): Pod {
   const images: Record<string, string> = {};
+  const limits: Record<string, string> = {};
   for (const field of ['initContainers', 'containers'] as const) {
     r.recs(spec[field], `spec.${field}`).forEach((c, i) => {
       const name = r.str(c.name, `spec.${field}[${i}].name`);
       const image = r.str(c.image, `spec.${field}[${i}].image`);
       if (name && image) images[name] = image;
+      const res = r.rec(c.resources, `spec.${field}[${i}].resources`);
+      const mem = res ? r.str(r.rec(res.limits, `spec.${field}[${i}].resources.limits`)?.memory, `spec.${field}[${i}].resources.limits.memory`) : undefined;
+      if (name && mem) limits[name] = mem;
     });
   }
   const containers: ContainerStatus[] = [];
@@ -503,9 +520,12 @@ function pod(r: Reader, meta: Meta, spec: Rec, status: Rec): Pod {
     meta,
     phase: phase ? intern(phase) : undefined,
     reason: r.str(status.reason, 'status.reason') || undefined,
+    node: internOpt(r.str(spec.nodeName, 'spec.nodeName')),
+    message: r.str(status.message, 'status.message') || undefined,
     startTime: r.time(status.startTime, 'status.startTime'),
     conditions: r.conditions(status.conditions, 'status.conditions', 'Pod'),
     images: shareRecord(images),
+    memoryLimits: shareRecord(limits),
     containers: shareList(containers),
   };
 }

@@ -66,10 +66,16 @@ export interface Pod {
   meta: Meta;
   phase?: string;
   reason?: string;
+  /** spec.nodeName: where it runs (an evicted pod's node). */
+  node?: string;
+  /** status.message: why a pod failed or was evicted (the resource that ran out). */
+  message?: string;
   startTime?: number;
   conditions: readonly Condition[];
   /** Spec images by container name (init containers included), for pulls not yet in status. */
   images: Readonly<Record<string, string>>;
+  /** Memory limits by container name, as written (`256Mi`), for the OOM remediation. */
+  memoryLimits: Readonly<Record<string, string>>;
   containers: readonly ContainerStatus[];
 }
 
