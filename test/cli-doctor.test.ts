@@ -166,3 +166,37 @@ describe('the real executable', () => {
     expect(bad.stderr).toContain('did you mean CrashLoopBackOff?');
   });
 });
+
+describe('input that is not a dump of the cluster', () => {
+  const cases: [string, string, RegExp][] = [
+    ['an empty JSON object', '{}', /holds root: an empty object/],
+    ['a JSON file that is not a dump', '{"name":"my-app","version":"1.0.0","dependencies":{}}', /an object with keys "name", "version"/],
+    ['an empty array', '[]', /an empty list/],
+    ['a list of numbers', '[1, 2]', /number 1/],
+    ['only kinds no check reads', JSON.stringify({ kind: 'List', apiVersion: 'v1', items: [{ apiVersion: 'v1', kind: 'Node', metadata: { name: 'n1' } }] }), /only kinds no check reads: Node \(1\)/],
+    ['YAML that is not a dump', 'just: a\nconfig: file\n', /no Kubernetes object/],
+  ];
+  for (const [name, stdin, want] of cases) {
+    it(`${name}: exit 2 naming the input and what it holds`, async () => {
+      const r = await cli(['doctor', '--from-file', '-'], { stdin });
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(/^sentinel-agent: <stdin>: no Kubernetes object that the checks read was found/m);
+      expect(r.stderr).toMatch(want);
+      expect(r.stdout).not.toContain('No incidents');
+    });
+  }
+
+  it('an empty typed List is a valid dump of a cluster with none of that kind', async () => {
+    const r = await cli(['doctor', '--from-file', '-', '--fail-on', 'none'], { stdin: JSON.stringify({ apiVersion: 'v1', kind: 'PodList', items: [] }) });
+    expect(r.code).toBe(0);
+  });
+
+  it('a dump in which every check was skipped says so and does not exit 0', async () => {
+    const stdin = JSON.stringify({ kind: 'List', apiVersion: 'v1', items: [{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x', namespace: 'n' }, data: { a: 'b' } }] });
+    const r = await cli(['doctor', '--from-file', '-', '--fail-on', 'none'], { stdin });
+    expect(r.code).toBe(2);
+    expect(r.stdout).toContain('Nothing was checked');
+    expect(r.stdout).not.toContain('✔');
+    expect(r.stderr).toMatch(/every check was skipped/);
+  });
+});

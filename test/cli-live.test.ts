@@ -141,3 +141,29 @@ describe('doctor --from-watcher', () => {
     expect((await cli(['doctor', '--from-watcher', 'not a url'])).code).toBe(2);
   });
 });
+
+describe('kubeconfig as kubectl reads it', () => {
+  it('a plain http:// server (kubectl proxy) works without insecure-skip-tls-verify', async () => {
+    const { fakeCluster } = await import('./support/cluster.ts');
+    const b = await import('./support/objects.ts');
+    const { api, kubeconfig } = await fakeCluster([b.pod('p', { containers: [{ name: 'c', ready: false, state: b.waiting('CrashLoopBackOff'), lastState: b.terminated('Error', 1, -1) }] })]);
+    try {
+      const { readFileSync } = await import('node:fs');
+      expect(readFileSync(kubeconfig, 'utf8')).not.toContain('insecure-skip-tls-verify');
+      const r = await spawnCli(['doctor', '--kubeconfig', kubeconfig, '-o', 'json', '--fail-on', 'none']);
+      expect(r.stderr).not.toMatch(/HTTP protocol is not allowed/);
+      expect(r.code).toBe(0);
+      expect((JSON.parse(r.stdout) as { incidents: { reason: string }[] }).incidents.map((i) => i.reason)).toContain('CrashLoopBackOff');
+    } finally {
+      await api.stop();
+    }
+  });
+
+  it('no KUBECONFIG, no ~/.kube/config, not in a pod: says which were looked for, not localhost:8080', async () => {
+    const r = await spawnCli(['doctor'], { env: { HOME: '/nonexistent-home' } });
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(/no kubeconfig found/);
+    expect(r.stderr).toContain('/nonexistent-home/.kube/config');
+    expect(r.stderr).not.toContain('8080');
+  });
+});

@@ -73,6 +73,7 @@ export async function doctor(flags: DoctorFlags, io: IO): Promise<number> {
 
   let report: Report;
   let stats: { objects: number; checks: number } | undefined;
+  let nothingRan = false;
   if (flags.fromWatcher !== undefined) {
     const w = await fetchWatcher(flags.fromWatcher);
     const incidents = w.incidents as Incident[];
@@ -91,6 +92,8 @@ export async function doctor(flags: DoctorFlags, io: IO): Promise<number> {
       const { text, name } = readInput(flags.fromFile, io.stdin);
       const docs = parseDocuments(text, name);
       const loaded = loadDocuments(docs, name, store, scopeFilter(cfg));
+      // A step that dumped the wrong thing must not pass a CI gate as "no incidents".
+      if (loaded.recognized === 0) throw new InputError(`${name}: no Kubernetes object that the checks read was found; the input holds ${loaded.found}`);
       for (const n of loaded.notes) note(n);
     } else {
       source = 'live';
@@ -105,10 +108,16 @@ export async function doctor(flags: DoctorFlags, io: IO): Promise<number> {
       for (const n of loaded.notes) if (enabled(logLevel, 'debug')) io.stderr(`debug: ${n}\n`);
     }
     const d = diagnose(store, cfg, now, flags.applyGrace === true);
-    stats = { objects: store.size(), checks: d.checks };
+    const skippedChecks = new Set(d.skipped.filter((s) => s.reason !== 'Disabled' && s.reason !== 'OutOfScope').map((s) => s.check));
+    nothingRan = d.checks > 0 && skippedChecks.size >= d.checks;
+    stats = { objects: store.size(), checks: d.checks - skippedChecks.size };
     report = buildReport({ generatedAt: rfc3339(io.now()), clusterName: cfg.clusterName, source, incidents: d.incidents, skipped: d.skipped });
   }
   io.stdout(output === 'json' ? reportJson(report) : reportText(report, { color: useColor(io), now, ...(stats ? { stats } : {}) }));
+  if (nothingRan) {
+    io.stderr(`sentinel-agent: every check was skipped: the input holds none of the kinds they read (${neededKinds(selectChecks(CHECKS, cfg.checks).run).join(', ')}); nothing was checked\n`);
+    return 2;
+  }
   return exitCodeFor(report.incidents, failOn);
 }
 

@@ -16,6 +16,11 @@ export class InputError extends Error {
 
 export interface LoadReport {
   objects: number;
+  /** Objects of a kind the checks read, in scope or not, and kinds a typed List said were read:
+   *  zero of both means the input is not a dump of this cluster's objects. */
+  recognized: number;
+  /** What the input held instead, when nothing was recognized. */
+  found: string;
   /** Human notes: ignored kinds, fields read around. */
   notes: string[];
 }
@@ -224,6 +229,15 @@ function* flatten(v: unknown, where: string, listed: Set<KindName>, fallback?: I
   yield item;
 }
 
+/** What a value is, for an error that says what was found instead of an object. */
+function shape(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return `a list of ${v.length}`;
+  if (typeof v !== 'object') return `${typeof v} ${JSON.stringify(v).slice(0, 40)}`;
+  const keys = Object.keys(v);
+  return keys.length === 0 ? 'an empty object' : `an object with keys ${keys.slice(0, 6).map((k) => JSON.stringify(k.slice(0, 40))).join(', ')}${keys.length > 6 ? ', …' : ''}`;
+}
+
 function describe(raw: unknown): string {
   if (typeof raw !== 'object' || raw === null) return '';
   const o = raw as Record<string, unknown>;
@@ -240,12 +254,17 @@ export function loadDocuments(docs: unknown[], name: string, store: ObjectStore,
   const notes: string[] = [];
   const ignoredKinds = new Map<string, number>();
   let objects = 0;
+  let recognized = 0;
+  let items_ = 0;
+  const unreadable: string[] = [];
   const items = function* (): Generator<Item> {
     for (const [i, d] of docs.entries()) yield* flatten(d, docs.length > 1 ? `document ${i + 1}` : 'root', listed);
   };
   for (const it of items()) {
     const r = normalize(it.raw, it.fallback);
+    items_++;
     if (!r.obj) {
+      if (unreadable.length < 3) unreadable.push(`${it.where}: ${shape(it.raw)} (${r.skipped ?? 'unreadable'})`);
       if (r.skipped?.startsWith('kind ')) {
         const k = /kind (\S+)/.exec(r.skipped)?.[1] ?? '?';
         ignoredKinds.set(k, (ignoredKinds.get(k) ?? 0) + 1);
@@ -254,6 +273,7 @@ export function loadDocuments(docs: unknown[], name: string, store: ObjectStore,
     }
     if (r.notes.length > 0) notes.push(`${name}: ${it.where}${describe(it.raw)}: read around ${r.notes.join('; ')}`);
     listed.add(r.obj.kind);
+    recognized++;
     if (!inScope(r.obj.meta.namespace)) continue;
     store.upsert(r.obj);
     objects++;
@@ -263,5 +283,11 @@ export function loadDocuments(docs: unknown[], name: string, store: ObjectStore,
     notes.push(`${name}: ignored kinds no check reads: ${list.join(', ')}`);
   }
   for (const k of KIND_NAMES) store.setSource(k, listed.has(k) ? { status: 'synced', coverage: 'partial' } : { status: 'not-loaded' });
-  return { objects, notes };
+  let found = '';
+  if (recognized === 0) {
+    if (ignoredKinds.size > 0) found = `only kinds no check reads: ${[...ignoredKinds.entries()].sort().map(([k, n]) => `${k} (${n})`).join(', ')}`;
+    else if (items_ === 0) found = 'an empty list';
+    else found = unreadable.join('; ');
+  }
+  return { objects, notes, recognized: recognized + listed.size, found };
 }

@@ -47,7 +47,18 @@ export async function makeKubeClient(opts: KubeClientOptions): Promise<KubeClien
   const kc = new k8s.KubeConfig();
   try {
     if (opts.kubeconfig) kc.loadFromFile(opts.kubeconfig);
-    else kc.loadFromDefault();
+    else {
+      // kubectl's order: $KUBECONFIG, ~/.kube/config, the in-cluster service account. The client
+      // falls back to an unauthenticated http://localhost:8080 past those; say what is missing instead.
+      const env = process.env.KUBECONFIG;
+      const home = process.env.HOME ?? process.env.USERPROFILE;
+      const { existsSync } = await import('node:fs');
+      const inCluster = process.env.KUBERNETES_SERVICE_HOST !== undefined && existsSync('/var/run/secrets/kubernetes.io/serviceaccount/token');
+      if (!env && !(home && existsSync(`${home}/.kube/config`)) && !inCluster) {
+        throw new ClusterUnreachableError(`no kubeconfig found: KUBECONFIG is not set, ${home ? `${home}/.kube/config` : '~/.kube/config'} does not exist and this is not a pod with a service account; pass --kubeconfig FILE or set KUBECONFIG`);
+      }
+      kc.loadFromDefault();
+    }
     if (opts.context) {
       if (!kc.getContextObject(opts.context)) {
         throw new ClusterUnreachableError(`context "${opts.context}" is not in the kubeconfig (contexts: ${kc.getContexts().map((c) => c.name).join(', ') || 'none'})`);
@@ -64,6 +75,14 @@ export async function makeKubeClient(opts: KubeClientOptions): Promise<KubeClien
   }
   const base = new URL(cluster.server);
   const isHttps = base.protocol === 'https:';
+  if (!isHttps && base.protocol !== 'http:') throw new ClusterUnreachableError(`the cluster's server ${cluster.server} is neither https:// nor http://`);
+  // A plain-HTTP server (kubectl proxy, a local test API server) works with kubectl as it is. The
+  // client refuses to fill request options for it unless TLS checks are "skipped"; there is no TLS
+  // to check, so the credentials are applied from a copy of the config that says so.
+  if (!isHttps && !cluster.skipTLSVerify) {
+    const clusters = kc.clusters.map((c) => (c.name === cluster.name ? { ...c, skipTLSVerify: true } : c));
+    kc.loadFromOptions({ clusters, users: kc.users, contexts: kc.contexts, currentContext: kc.getCurrentContext() });
+  }
   const agentOpts: https.AgentOptions = { keepAlive: true, maxSockets: 64 };
   const agent = isHttps ? new https.Agent(agentOpts) : new http.Agent(agentOpts);
   const mod = isHttps ? https : http;

@@ -124,7 +124,9 @@ export function reportText(r: Report, opts: TextOptions): string {
   out.push('');
   const { critical, warning, info } = r.summary;
   const total = critical + warning + info;
-  if (total === 0) {
+  if (total === 0 && opts.stats?.checks === 0) {
+    out.push(paint(c, '1;31', `✖ Nothing was checked: every check was skipped (see above).`));
+  } else if (total === 0) {
     const what = opts.stats ? `: ${opts.stats.objects} objects checked by ${opts.stats.checks} checks` : '';
     out.push(paint(c, '1;32', `✔ No incidents${what}.`) + (r.skipped.length ? ` ${r.skipped.length} skipped (see above).` : ''));
   } else {

@@ -297,8 +297,7 @@ export class FakeApiServer {
       '- name: fake',
       '  cluster:',
       `    server: ${url}`,
-      // The client requires this for an http:// server (architecture.md §7).
-      '    insecure-skip-tls-verify: true',
+      // A plain-HTTP server, as `kubectl proxy` serves: no insecure-skip-tls-verify is needed.
       'users:',
       '- name: fake',
       '  user:',
