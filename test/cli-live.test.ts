@@ -113,8 +113,9 @@ describe('doctor --from-watcher', () => {
   it('prints a running agent\'s /incidents with the same formatter, and exit 3 when it is down', async () => {
     const { createServer } = await import('node:http');
     const report = await cli(['doctor', '--from-file', new URL('./fixtures/cluster-unhealthy.yaml', import.meta.url).pathname, '--now', '2026-11-24T10:00:00Z', '-o', 'json']);
+    // An agent that does not page: it ignores ?limit= and answers everything at once.
     const agent = createServer((req, res) => {
-      if (req.url !== '/incidents') {
+      if (new URL(req.url ?? '/', 'http://x').pathname !== '/incidents') {
         res.writeHead(404).end();
         return;
       }

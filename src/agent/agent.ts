@@ -157,9 +157,36 @@ export class Agent {
     this.log('info', 'stopped');
   }
 
-  /** Every needed kind has synced or has been reported unavailable, and the first pass ran. */
+  /** Every needed kind is synced, or definitely unavailable (forbidden, not installed), and the first
+   *  pass ran. A kind the API keeps failing for (never reached, or stale) is not ready: an agent that
+   *  cannot see must not look green. */
   ready(): boolean {
-    return this.settled && this.stats.passes.full > 0;
+    return this.settled && this.stats.passes.full > 0 && this.blind().length === 0;
+  }
+
+  /** Moves with every evaluation pass and source change: what /incidents shows may have changed. */
+  version(): number {
+    return this.stats.passes.full + this.stats.passes.incremental + this.sourceChanges;
+  }
+
+  private sourceChanges = 0;
+
+  /** Whether every source reported once (synced, unavailable or failing). */
+  settledOnce(): boolean {
+    return this.settled;
+  }
+
+  /** Kinds that cannot be read now although they should be: never synced and failing, or stale. */
+  blind(): { kind: string; status: string; since?: string; detail?: string }[] {
+    const out: { kind: string; status: string; since?: string; detail?: string }[] = [];
+    for (const [kind, s] of Object.entries(this.sources())) {
+      if (s.status !== 'stale' && s.status !== 'failing') continue;
+      const e: { kind: string; status: string; since?: string; detail?: string } = { kind, status: s.status };
+      if (s.since !== undefined) e.since = new Date(s.since).toISOString();
+      if (s.detail) e.detail = s.detail;
+      out.push(e);
+    }
+    return out;
   }
 
   /** Whether the evaluation loop is turning (for /healthz). */
@@ -218,6 +245,7 @@ export class Agent {
       const all = [...parts.values()];
       const worst = all.find((s) => s.status !== 'synced') ?? all[0] ?? state;
       this.store.setSource(kind, worst);
+      this.sourceChanges++;
       this.pipeline.requestFull();
       this.schedule();
     },

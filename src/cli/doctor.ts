@@ -84,6 +84,10 @@ export async function doctor(flags: DoctorFlags, io: IO): Promise<number> {
       incidents,
       skipped: (Array.isArray(w.skipped) ? w.skipped : []) as Report['skipped'],
     });
+    if (Array.isArray(w.staleSources) && w.staleSources.length > 0) {
+      report.staleSources = w.staleSources as Report['staleSources'];
+      io.stderr(`warning: the agent cannot read ${report.staleSources?.map((s) => s.kind).join(', ')}: its incidents for them may be out of date\n`);
+    }
   } else {
     const store = new ObjectStore();
     let source: ReportSource;

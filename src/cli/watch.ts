@@ -31,6 +31,7 @@ export function settingsFrom(cfg: AgentConfig): WatchSettings {
       ...DEFAULT_WATCH_SETTINGS.reflector,
       watchTimeoutSeconds: w.watchTimeoutSeconds,
       inactivityMs: w.inactivitySeconds * 1000,
+      staleAfterMs: w.staleAfterSeconds * 1000,
       relistIntervalMs: w.relistIntervalSeconds * 1000,
     },
   };

@@ -44,6 +44,8 @@ export interface ReflectorOptions {
   random(): number;
   /** Limits how many LISTs run at once across reflectors (memory: each holds a page in flight). */
   listGate?: Gate;
+  /** A synced kind that cannot be read for this long is stale (SourceUnavailable, /readyz 503). */
+  staleAfterMs: number;
 }
 
 /** A counting semaphore. */
@@ -76,6 +78,7 @@ export const DEFAULT_REFLECTOR_OPTIONS: Omit<ReflectorOptions, 'inScope'> = {
   unavailableRetryMs: 60_000,
   relistIntervalMs: 0,
   random: Math.random,
+  staleAfterMs: 60_000,
 };
 
 export interface ReflectorStats {
@@ -105,6 +108,10 @@ class Unavailable extends Error {
   }
 }
 
+function staleDetail(since: number, now: number, why: string): string {
+  return `cannot be read since ${new Date(since).toISOString()} (${Math.round((now - since) / 1000)}s): ${why}`.slice(0, 300);
+}
+
 function retryAfterMs(r: KubeResponse): number {
   const h = r.headers['retry-after'];
   const v = Array.isArray(h) ? h[0] : h;
@@ -128,6 +135,9 @@ export class Reflector {
   private rv = '';
   private lastListAt = 0;
   private current: SourceState = { status: 'not-loaded' };
+  /** When requests started failing (cleared by the next answer of the API server). */
+  private failingSince: number | undefined;
+  private staleTimer: NodeJS.Timeout | undefined;
 
   constructor(kind: KindName, namespace: string | undefined, client: KubeClient, handler: ReflectorHandler, opts: ReflectorOptions, log: ReflectorLog) {
     this.kind = kind;
@@ -151,7 +161,43 @@ export class Reflector {
 
   async stop(): Promise<void> {
     this.abort.abort();
+    clearTimeout(this.staleTimer);
     await this.running;
+  }
+
+  /** A request failed. The kind stays synced (its last state judged) until the failures have lasted
+   *  staleAfterMs; then it is stale, and says since when and why. */
+  private failed(detail: string): void {
+    const now = Date.now();
+    if (this.failingSince === undefined) {
+      this.failingSince = now;
+      clearTimeout(this.staleTimer);
+      this.staleTimer = setTimeout(() => this.markStale(), this.opts.staleAfterMs);
+      this.staleTimer.unref?.();
+    }
+    this.lastFailure = detail;
+    const since = this.failingSince;
+    if (this.current.status === 'synced' || this.current.status === 'stale') {
+      const detailNow = this.current.status === 'stale' ? staleDetail(since, now, detail) : `reconnecting after: ${detail}`.slice(0, 300);
+      this.setState({ ...this.current, detail: detailNow });
+    } else this.setState({ status: 'failing', detail, since });
+  }
+
+  private lastFailure = '';
+
+  private markStale(): void {
+    if (this.stopped || this.failingSince === undefined) return;
+    if (this.current.status !== 'synced') return;
+    const now = Date.now();
+    this.setState({ status: 'stale', coverage: this.current.coverage, since: this.failingSince, detail: staleDetail(this.failingSince, now, this.lastFailure) });
+    this.log('warn', 'kind cannot be read: its last known state is kept and reported stale', { kind: this.kind, namespace: this.namespace, sinceMs: now - this.failingSince, error: this.lastFailure });
+  }
+
+  /** The API server answered: whatever failed before is over. */
+  private reached(): void {
+    this.failingSince = undefined;
+    clearTimeout(this.staleTimer);
+    this.staleTimer = undefined;
   }
 
   private setState(s: SourceState): void {
@@ -204,11 +250,13 @@ export class Reflector {
         }
         if (err instanceof Throttled) {
           this.stats.throttled++;
+          this.failed(`throttled (429) for ${Math.round(err.waitMs)} ms`);
           this.log('warn', 'API server asked to retry later', { kind: this.kind, retryAfterMs: err.waitMs });
           await this.sleep(err.waitMs);
           continue;
         }
         if (err instanceof Unavailable) {
+          this.reached();
           this.setState(err.state);
           this.log('warn', 'kind cannot be read; its checks are skipped', { kind: this.kind, namespace: this.namespace, state: err.state.status, detail: err.state.detail });
           needList = true;
@@ -218,9 +266,9 @@ export class Reflector {
         const wait = this.backoffMs();
         this.stats.restarts++;
         const detail = err instanceof Error ? err.message : String(err);
-        // Before the first sync the kind is failing; after it, the data is kept but said to be stale.
-        if (this.current.status !== 'synced') this.setState({ status: 'failing', detail });
-        else this.setState({ ...this.current, detail: `reconnecting after: ${detail}`.slice(0, 300) });
+        // Before the first sync the kind is failing; after it, the data is kept, and past the stale
+        // limit it is said to be stale.
+        this.failed(detail);
         this.log('warn', 'watch failed, reconnecting', { kind: this.kind, namespace: this.namespace, error: detail, backoffMs: Math.round(wait) });
         await this.sleep(wait);
       }
@@ -269,6 +317,7 @@ export class Reflector {
     this.rv = rv;
     this.lastListAt = Date.now();
     this.handler.replace(this.kind, this.namespace, objs);
+    this.reached();
     this.setState({ status: 'synced', coverage: this.namespace === undefined ? 'cluster' : 'partial' });
   }
 
@@ -288,7 +337,8 @@ export class Reflector {
       inactivityMs: this.opts.inactivityMs,
       // Connected again: the kind is no longer stale.
       onOpen: () => {
-        if (this.current.detail) this.setState({ status: 'synced', coverage: this.namespace === undefined ? 'cluster' : 'partial' });
+        this.reached();
+        if (this.current.detail || this.current.status === 'stale') this.setState({ status: 'synced', coverage: this.namespace === undefined ? 'cluster' : 'partial' });
       },
       onLine: (line) => {
         lines++;

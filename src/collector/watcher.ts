@@ -23,10 +23,31 @@ export interface WatcherReport {
   incidents: unknown[];
   skipped: unknown[];
   summary: Record<string, number>;
+  staleSources?: unknown[];
+  continue?: string;
 }
 
+/** Page size asked of the agent; an agent that does not page answers everything at once. */
+const PAGE = 2000;
+const MAX_PAGES = 10_000;
+
+/** The agent's whole report: its pages followed to the end (a page is a consistent snapshot). */
 export async function fetchWatcher(base: string, timeoutMs = 15_000): Promise<WatcherReport> {
+  const first = await fetchPage(base, undefined, timeoutMs);
+  let token = first.continue;
+  for (let n = 1; token && n < MAX_PAGES; n++) {
+    const next = await fetchPage(base, token, timeoutMs);
+    first.incidents.push(...next.incidents);
+    token = next.continue;
+  }
+  delete first.continue;
+  return first;
+}
+
+async function fetchPage(base: string, token: string | undefined, timeoutMs: number): Promise<WatcherReport> {
   const url = incidentsUrl(base);
+  url.searchParams.set('limit', String(PAGE));
+  if (token) url.searchParams.set('continue', token);
   let res: Response;
   try {
     res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs), headers: { Accept: 'application/json' } });

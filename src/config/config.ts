@@ -18,6 +18,8 @@ export interface WatchConfig {
   relistIntervalSeconds: number;
   watchTimeoutSeconds: [number, number];
   inactivitySeconds: number;
+  /** A synced kind that cannot be read this long is reported stale. */
+  staleAfterSeconds: number;
 }
 
 export interface SinksConfig {
@@ -175,7 +177,7 @@ export function applyConfigDocument(doc: unknown, base: AgentConfig, file: strin
   if (doc.watch !== undefined) {
     const wd = doc.watch;
     if (!isRec(wd)) throw new ConfigError(`${w('watch')}: expected a mapping`);
-    only(wd, ['holdPeriod', 'fullEvaluationInterval', 'relistInterval', 'watchTimeout', 'inactivityTimeout'], w('watch'));
+    only(wd, ['holdPeriod', 'fullEvaluationInterval', 'relistInterval', 'watchTimeout', 'inactivityTimeout', 'staleAfter'], w('watch'));
     const wc: WatchConfig = { ...cfg.watch };
     if (wd.holdPeriod !== undefined) wc.holdSeconds = parseDuration(wd.holdPeriod, w('watch.holdPeriod'));
     if (wd.fullEvaluationInterval !== undefined) wc.fullEvaluationSeconds = positive(parseDuration(wd.fullEvaluationInterval, w('watch.fullEvaluationInterval')), w('watch.fullEvaluationInterval'));
@@ -186,6 +188,7 @@ export function applyConfigDocument(doc: unknown, base: AgentConfig, file: strin
       wc.watchTimeoutSeconds = [t, 2 * t];
     }
     if (wd.inactivityTimeout !== undefined) wc.inactivitySeconds = positive(parseDuration(wd.inactivityTimeout, w('watch.inactivityTimeout')), w('watch.inactivityTimeout'));
+    if (wd.staleAfter !== undefined) wc.staleAfterSeconds = positive(parseDuration(wd.staleAfter, w('watch.staleAfter')), w('watch.staleAfter'));
     cfg.watch = wc;
   }
   if (doc.sinks !== undefined) {
@@ -278,7 +281,7 @@ export function defaultAgentConfig(): AgentConfig {
     namespaces: [],
     excludeNamespaces: [],
     checks: defaultCheckConfig(),
-    watch: { holdSeconds: 60, fullEvaluationSeconds: 60, relistIntervalSeconds: 0, watchTimeoutSeconds: [300, 600], inactivitySeconds: 150 },
+    watch: { holdSeconds: 60, fullEvaluationSeconds: 60, relistIntervalSeconds: 0, watchTimeoutSeconds: [300, 600], inactivitySeconds: 150, staleAfterSeconds: 60 },
     listen: '0.0.0.0:8080',
     sinks: { kubernetesEvents: { enabled: false, ratePerSecond: 5, burst: 20 } },
     leaderElection: { enabled: false, leaseName: 'sentinel-agent', leaseNamespace: 'sentinel-agent', leaseDurationSeconds: 15, renewDeadlineSeconds: 10, retryPeriodSeconds: 2 },

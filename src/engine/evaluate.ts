@@ -66,11 +66,16 @@ export function neededKinds(checks: readonly Check[], all = false): KindName[] {
   return [...out];
 }
 
+function readable(s: string): boolean {
+  return s === 'synced' || s === 'stale';
+}
+
 function unmetNeeds(view: ClusterView, c: Check): { kind: KindName; status: string; detail?: string }[] {
   const unmet: { kind: KindName; status: string; detail?: string }[] = [];
   for (const n of c.needs) {
     const kinds = needKinds(n);
-    if (kinds.some((k) => view.source(k).status === 'synced')) continue;
+    // A stale kind is judged on its last state seen (and reported stale on its own).
+    if (kinds.some((k) => readable(view.source(k).status))) continue;
     const k = kinds[0];
     if (!k) continue;
     const s = view.source(k);
@@ -139,7 +144,8 @@ export function sourceFindings(unreadable: ReadonlyMap<KindName, { status: strin
     const info = KINDS[kind];
     const absent = u.status === 'absent';
     const resource = describeKind(kind);
-    const why = absent ? 'the API does not serve it (CRD not installed)' : u.status === 'forbidden' ? 'forbidden by RBAC' : 'the API request failed';
+    const stale = u.status === 'stale';
+    const why = absent ? 'the API does not serve it (CRD not installed)' : u.status === 'forbidden' ? 'forbidden by RBAC' : stale ? 'the agent cannot see it now' : 'the API request failed';
     out.push({
       reason: 'SourceUnavailable',
       object: AGENT_REF,
@@ -147,7 +153,9 @@ export function sourceFindings(unreadable: ReadonlyMap<KindName, { status: strin
       // An optional CRD that is simply not installed is information; the MCPServer CRD missing on an
       // MCP Runtime cluster, RBAC or API failures are warnings.
       severity: absent && info.optional && kind !== 'MCPServer' ? 'info' : 'warning',
-      message: `cannot read ${resource}: ${why}${u.detail ? ` (${u.detail})` : ''}; skipped: ${u.checks.join(', ')}`,
+      message: stale
+        ? `cannot read ${resource}: ${why} (${u.detail ?? 'stale'}); its last known state is judged, so incidents may be out of date: ${u.checks.join(', ')}`
+        : `cannot read ${resource}: ${why}${u.detail ? ` (${u.detail})` : ''}; skipped: ${u.checks.join(', ')}`,
       attributes: { resource, source_state: u.status, skipped_checks: u.checks.join(',') },
       vars: { resource },
     });
@@ -177,6 +185,16 @@ export function evaluate(view: ClusterView, opts: EvaluateOptions): Evaluation {
     const r = runCheck(check, view, opts);
     findings.push(...r.findings);
     skipped.push(...r.skipped);
+    for (const n of check.needs) {
+      for (const k of needKinds(n)) {
+        const s = view.source(k);
+        if (s.status !== 'stale') continue;
+        const e = unreadable.get(k) ?? { status: 'stale', checks: [] };
+        if (s.detail) e.detail = s.detail;
+        e.checks.push(check.id);
+        unreadable.set(k, e);
+      }
+    }
   }
   findings.push(...sourceFindings(unreadable));
   return { findings, skipped };

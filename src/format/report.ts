@@ -14,6 +14,17 @@ export interface Report {
   incidents: Incident[];
   skipped: Skipped[];
   summary: Record<Severity, number>;
+  /** Kinds the running agent cannot read now (additive; only from a watcher, only when any). */
+  staleSources?: StaleSource[];
+  /** A continue token for the next page of /incidents (additive; only when more remain). */
+  continue?: string;
+}
+
+export interface StaleSource {
+  kind: string;
+  status: string;
+  since?: string;
+  detail?: string;
 }
 
 export function summarize(incidents: readonly Incident[]): Record<Severity, number> {
@@ -34,7 +45,7 @@ export function buildReport(opts: { generatedAt: string; clusterName: string; so
   };
 }
 
-function orderedIncident(i: Incident): Record<string, unknown> {
+export function orderedIncident(i: Incident): Record<string, unknown> {
   const o: Record<string, unknown> = {
     id: i.id,
     check: i.check,
@@ -72,6 +83,8 @@ export function reportJson(r: Report): string {
     incidents: r.incidents.map(orderedIncident),
     skipped: r.skipped.map((s) => ({ check: s.check, reason: s.reason, detail: s.detail })),
     summary: Object.fromEntries(SEVERITIES.map((s) => [s, r.summary[s]])),
+    ...(r.staleSources && r.staleSources.length > 0 ? { staleSources: r.staleSources } : {}),
+    ...(r.continue ? { continue: r.continue } : {}),
   };
   return `${JSON.stringify(ordered, null, 2)}\n`;
 }

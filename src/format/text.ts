@@ -113,6 +113,11 @@ export function reportText(r: Report, opts: TextOptions): string {
       }
     }
   }
+  if (r.staleSources && r.staleSources.length > 0) {
+    out.push('');
+    out.push(paint(c, '1;33', `⚠ The agent cannot see ${r.staleSources.length} kind${r.staleSources.length === 1 ? '' : 's'}: what it reports for them may be out of date`));
+    for (const s of r.staleSources) out.push(sanitize(`  - ${s.kind}: ${s.status}${s.since ? ` since ${s.since}` : ''}${s.detail ? `: ${s.detail}` : ''}`));
+  }
   if (r.skipped.length > 0) {
     out.push('');
     out.push(paint(c, '1', `Skipped (${r.skipped.length})`));

@@ -262,7 +262,9 @@ export function sameProjection(a: unknown, b: unknown): boolean {
 }
 
 /** The state of one kind's source: synced, or why it cannot be read. */
-export type SourceStatus = 'synced' | 'absent' | 'forbidden' | 'failing' | 'not-loaded';
+/** 'stale': synced once, but cannot be read now for longer than the stale limit: the last state seen
+ *  is kept and judged, and the agent says it cannot see (never green by absence of news). */
+export type SourceStatus = 'synced' | 'stale' | 'absent' | 'forbidden' | 'failing' | 'not-loaded';
 
 export interface SourceState {
   status: SourceStatus;
@@ -270,4 +272,6 @@ export interface SourceState {
   /** 'cluster' when the kind was read across every namespace (so absence is evidence); a dump or a
    *  namespace-restricted read is 'partial'. */
   coverage?: 'cluster' | 'partial';
+  /** Since when the kind could not be read (stale, failing): epoch ms. */
+  since?: number;
 }

@@ -4,8 +4,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Agent } from '../agent/agent.ts';
-import { buildReport, reportJson } from '../format/report.ts';
-import { rfc3339 } from '../engine/incidents.ts';
+import { IncidentSnapshots, parseQuery, QueryError } from './snapshot.ts';
 
 export interface HttpServerOptions {
   host: string;
@@ -14,6 +13,9 @@ export interface HttpServerOptions {
   now?: () => number;
   /** Extra routes (GET path → handler), e.g. /metrics. */
   routes?: Record<string, (req: http.IncomingMessage, res: http.ServerResponse) => void | Promise<void>>;
+  /** /incidents responses written at once; more wait, and past maxQueued are told to retry. */
+  maxInFlight?: number;
+  maxQueued?: number;
 }
 
 export function parseListen(v: string): { host: string; port: number } {
@@ -27,10 +29,17 @@ export class AgentHttpServer {
   private readonly server: http.Server;
   private readonly agent: Agent;
   private readonly opts: HttpServerOptions;
+  private readonly snapshots: IncidentSnapshots;
+  private inFlight = 0;
+  private readonly queued: (() => void)[] = [];
 
   constructor(agent: Agent, opts: HttpServerOptions) {
     this.agent = agent;
     this.opts = opts;
+    this.snapshots = new IncidentSnapshots(
+      { version: () => agent.version(), openIncidents: () => agent.openIncidents(), skipped: () => agent.skipped(), staleSources: () => agent.blind() },
+      { clusterName: opts.clusterName, ...(opts.now ? { now: opts.now } : {}) },
+    );
     this.server = http.createServer((req, res) => {
       this.handle(req, res).catch((err: unknown) => {
         if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'text/plain' });
@@ -60,6 +69,47 @@ export class AgentHttpServer {
     res.end(typeof body === 'string' ? body : `${JSON.stringify(body, null, 2)}\n`);
   }
 
+  /** /incidents, bounded: at most maxInFlight responses are written at once, maxQueued wait, the
+   *  rest are told to come back (503, Retry-After), so readers cannot exhaust the agent. */
+  private async incidents(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    let q;
+    try {
+      q = parseQuery(new URL(req.url ?? '/', 'http://x').searchParams);
+    } catch (err) {
+      if (err instanceof QueryError) return this.json(res, err.status, { error: err.message });
+      throw err;
+    }
+    const max = this.opts.maxInFlight ?? 4;
+    if (this.inFlight >= max) {
+      if (this.queued.length >= (this.opts.maxQueued ?? 64)) {
+        res.writeHead(503, { 'Content-Type': 'application/json', 'Retry-After': '1' }).end(`${JSON.stringify({ error: 'too many concurrent /incidents requests; retry' })}\n`);
+        return;
+      }
+      await new Promise<void>((r) => this.queued.push(r));
+    }
+    this.inFlight++;
+    let released = false;
+    const release = (): void => {
+      if (released) return;
+      released = true;
+      this.inFlight--;
+      this.queued.shift()?.();
+    };
+    res.once('close', release);
+    try {
+      const parts = await this.snapshots.respond(q);
+      const length = parts.reduce((n, b) => n + b.length, 0);
+      res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store', 'Content-Length': length });
+      if (req.method === 'HEAD') return void res.end();
+      for (const p of parts) res.write(p);
+      res.end();
+    } catch (err) {
+      release();
+      if (err instanceof QueryError) return this.json(res, err.status, { error: err.message });
+      throw err;
+    }
+  }
+
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.writeHead(405, { Allow: 'GET, HEAD' }).end();
@@ -77,12 +127,15 @@ export class AgentHttpServer {
       case '/readyz': {
         const ready = this.agent.ready();
         const sources = Object.fromEntries(Object.entries(this.agent.sources()).map(([k, s]) => [k, s.detail ? `${s.status}: ${s.detail}` : s.status]));
-        this.json(res, ready ? 200 : 503, { status: ready ? 'ready' : 'syncing', sources });
+        const blind = this.agent.blind();
+        const status = ready ? 'ready' : blind.length > 0 && this.agent.settledOnce() ? 'blind' : 'syncing';
+        const body: Record<string, unknown> = { status, sources };
+        if (blind.length > 0) body.reason = `cannot read ${blind.map((b) => `${b.kind} (${b.status}${b.detail ? `: ${b.detail}` : ''})`).join(', ')}`;
+        this.json(res, ready ? 200 : 503, body);
         return;
       }
       case '/incidents': {
-        const report = buildReport({ generatedAt: rfc3339(now), clusterName: this.opts.clusterName, source: 'live', incidents: this.agent.openIncidents(), skipped: this.agent.skipped() });
-        this.json(res, 200, reportJson(report));
+        await this.incidents(req, res);
         return;
       }
       default: {
