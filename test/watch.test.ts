@@ -429,6 +429,55 @@ describe('API server outages', () => {
     });
   });
 
+  it('a blind agent says so: the API server gone past the stale limit is SourceUnavailable, /readyz 503 with the reason, /incidents lists the stale sources; recovery clears it', async () => {
+    const settings: WatchSettings = { ...FAST, reflector: { ...FAST.reflector, staleAfterMs: 800 } };
+    const h = await harness([...healthyPlatform(), crashing()], { settings });
+    await waitFor('the crash loop', async () => (await h.incidents()).some((i) => i.reason === 'CrashLoopBackOff'));
+    await h.api.pause();
+    await waitFor('blind on /readyz', async () => (await fetch(`${h.w.url}/readyz`)).status === 503, 8000);
+    const ready = (await (await fetch(`${h.w.url}/readyz`)).json()) as { status: string; reason?: string; sources: Record<string, string> };
+    expect(ready.status).toBe('blind');
+    expect(ready.reason).toMatch(/^cannot read .*Pod \(stale: cannot be read since/);
+    expect(ready.sources.Pod).toMatch(/^stale/);
+    await waitFor('SourceUnavailable (stale) raised', async () => (await h.incidents()).some((i) => i.reason === 'SourceUnavailable'), 8000);
+    const doc = (await (await fetch(`${h.w.url}/incidents`)).json()) as { staleSources?: { kind: string; status: string; since?: string }[]; incidents: { reason: string; attributes: Record<string, unknown>; message: string }[] };
+    expect(doc.staleSources?.map((s) => s.kind)).toContain('Pod');
+    expect(doc.staleSources?.find((s) => s.kind === 'Pod')?.since).toMatch(/^\d{4}-/);
+    const su = doc.incidents.find((i) => i.reason === 'SourceUnavailable' && i.attributes.resource === 'pods');
+    expect(su?.attributes.source_state).toBe('stale');
+    expect(su?.message).toMatch(/last known state/);
+    // What it saw last is still reported, not resolved blindly.
+    expect(doc.incidents.some((i) => i.reason === 'CrashLoopBackOff')).toBe(true);
+    expect(h.transitions.some((t) => t.type === 'resolved' && t.incident.reason === 'CrashLoopBackOff')).toBe(false);
+    const { cli } = await import('./support/cli.ts');
+    const viaDoctor = await cli(['doctor', '--from-watcher', h.w.url]);
+    expect(viaDoctor.stderr).toMatch(/warning: the agent cannot read .*Pod/);
+    expect(viaDoctor.stdout).toContain('The agent cannot see');
+    await h.api.resume();
+    await waitFor('ready again', async () => (await fetch(`${h.w.url}/readyz`)).status === 200, 10_000);
+    await waitFor('SourceUnavailable resolved', async () => !(await h.incidents()).some((i) => i.reason === 'SourceUnavailable'), 10_000);
+    const after = (await (await fetch(`${h.w.url}/incidents`)).json()) as { staleSources?: unknown[] };
+    expect(after.staleSources).toBeUndefined();
+  });
+
+  it('an agent that never reached the API server is not ready', async () => {
+    const api = new FakeApiServer();
+    apis.push(api);
+    const url = await api.start();
+    await api.pause();
+    const dir = mkdtempSync(join(tmpdir(), 'sa-watch-'));
+    writeFileSync(join(dir, 'config'), api.kubeconfig(url));
+    const cfg = defaultAgentConfig();
+    cfg.listen = '127.0.0.1:0';
+    const w = await startWatch(cfg, await makeKubeClient({ kubeconfig: join(dir, 'config') }), () => {}, { settings: FAST });
+    running_.push(w);
+    await waitFor('every source failing', () => Object.values(w.agent.sources()).every((s) => s.status === 'failing'));
+    await new Promise((r) => setTimeout(r, 300));
+    const r = await fetch(`${w.url}/readyz`);
+    expect(r.status).toBe(503);
+    expect(((await r.json()) as { status: string }).status).not.toBe('ready');
+  });
+
   it('the API server gone and back: changes made meanwhile arrive, deletions included', async () => {
     const h = await harness([...healthyPlatform(), crashing(), pod('other', { ns: 'apps', ready: false, containers: [{ name: 'o', ready: false, state: waiting('CreateContainerConfigError', 'missing') }] })]);
     await waitFor('two incidents', async () => (await h.incidents()).length === 2);

@@ -80,22 +80,35 @@ export class AgentHttpServer {
       throw err;
     }
     const max = this.opts.maxInFlight ?? 4;
+    const st: { state: 'queued' | 'running' | 'done' } = { state: 'queued' };
+    let wake: (() => void) | undefined;
+    const release = (): void => {
+      if (st.state === 'running') {
+        this.inFlight--;
+        this.queued.shift()?.();
+      } else if (st.state === 'queued' && wake) {
+        // Gone while waiting: give up the place in the queue.
+        const i = this.queued.indexOf(wake);
+        if (i >= 0) this.queued.splice(i, 1);
+      }
+      st.state = 'done';
+    };
+    res.once('close', release);
     if (this.inFlight >= max) {
       if (this.queued.length >= (this.opts.maxQueued ?? 64)) {
+        st.state = 'done';
         res.writeHead(503, { 'Content-Type': 'application/json', 'Retry-After': '1' }).end(`${JSON.stringify({ error: 'too many concurrent /incidents requests; retry' })}\n`);
         return;
       }
-      await new Promise<void>((r) => this.queued.push(r));
+      await new Promise<void>((r) => this.queued.push((wake = r)));
+      if (st.state === 'done') {
+        // Woken, but gone meanwhile: hand the free slot on.
+        if (this.inFlight < max) this.queued.shift()?.();
+        return;
+      }
     }
+    st.state = 'running';
     this.inFlight++;
-    let released = false;
-    const release = (): void => {
-      if (released) return;
-      released = true;
-      this.inFlight--;
-      this.queued.shift()?.();
-    };
-    res.once('close', release);
     try {
       const parts = await this.snapshots.respond(q);
       const length = parts.reduce((n, b) => n + b.length, 0);
