@@ -256,6 +256,21 @@ describe('watch under API faults', () => {
     expect(pods?.stats.malformed).toBeGreaterThanOrEqual(2);
   });
 
+  // The fake API server, because a real one cannot send a line past etcd's 1.5 MiB object limit.
+  it('a watch line past 16 MiB without a newline is counted, its connection dropped, and detection goes on', async () => {
+    const h = await harness(healthyPlatform());
+    await waitFor('pod watch open', () => h.api.activeWatches() > 0);
+    const before = h.w.agent.reflectorStats().find((r) => r.kind === 'Pod')?.stats ?? { malformed: 0, restarts: 0 };
+    const m0 = before.malformed;
+    const r0 = before.restarts;
+    h.api.rawToWatches('Pod', Buffer.alloc(17 * 1024 * 1024, 0x61));
+    await waitFor('dropped and counted', () => (h.w.agent.reflectorStats().find((r) => r.kind === 'Pod')?.stats.malformed ?? 0) > m0, 8000);
+    expect(h.w.agent.reflectorStats().find((r) => r.kind === 'Pod')?.stats.restarts ?? 0).toBeGreaterThan(r0);
+    expect(h.logs.some((l) => l.includes('watch line too long'))).toBe(true);
+    h.api.apply(crashing());
+    await waitFor('incident after the reconnect', async () => (await h.incidents()).length === 1, 8000);
+  });
+
   it('a relist storm: every Pod watch answered 410 six times in a row (in-stream and HTTP), a deletion missed meanwhile', async () => {
     const h = await harness([...healthyPlatform(), crashing(), crashing('web-2')]);
     await waitFor('two incidents', async () => (await h.incidents()).length === 2);

@@ -10,6 +10,71 @@ export class ClusterUnreachableError extends Error {
   override name = 'ClusterUnreachableError';
 }
 
+/** The longest watch line taken (a real object is at most ~1.5 MiB, etcd's limit). */
+export const MAX_LINE_BYTES = 16 * 1024 * 1024;
+
+export class LineTooLongError extends Error {
+  override name = 'LineTooLongError';
+  constructor(max: number) {
+    super(`a watch line exceeded ${Math.round(max / 1048576)} MiB without a newline`);
+  }
+}
+
+/**
+ * Splits a byte stream into lines in linear time: each chunk is searched for newlines once, the bytes
+ * of an unfinished line are kept as chunks (never re-scanned, never re-joined until the line ends),
+ * and decoded once. A line longer than maxBytes is refused (push returns false).
+ */
+export class LineSplitter {
+  readonly maxBytes: number;
+  private readonly onLine: (line: string) => void;
+  private pending: Buffer[] = [];
+  private pendingBytes = 0;
+
+  constructor(maxBytes: number, onLine: (line: string) => void) {
+    this.maxBytes = maxBytes;
+    this.onLine = onLine;
+  }
+
+  push(chunk: Buffer): boolean {
+    let from = 0;
+    for (let nl = chunk.indexOf(10, from); nl >= 0; nl = chunk.indexOf(10, from)) {
+      const part = chunk.subarray(from, nl);
+      if (this.pendingBytes + part.length > this.maxBytes) return this.refuse();
+      const line = this.pending.length === 0 ? part : Buffer.concat([...this.pending, part], this.pendingBytes + part.length);
+      this.pending = [];
+      this.pendingBytes = 0;
+      this.emit(line);
+      from = nl + 1;
+    }
+    if (from < chunk.length) {
+      const rest = chunk.subarray(from);
+      if (this.pendingBytes + rest.length > this.maxBytes) return this.refuse();
+      this.pending.push(rest);
+      this.pendingBytes += rest.length;
+    }
+    return true;
+  }
+
+  /** The stream ended: a last line without its newline is still a line. */
+  end(): void {
+    if (this.pendingBytes > 0) this.emit(Buffer.concat(this.pending, this.pendingBytes));
+    this.pending = [];
+    this.pendingBytes = 0;
+  }
+
+  private emit(b: Buffer): void {
+    const line = b.toString('utf8');
+    if (line.trim() !== '') this.onLine(line);
+  }
+
+  private refuse(): false {
+    this.pending = [];
+    this.pendingBytes = 0;
+    return false;
+  }
+}
+
 export interface KubeResponse {
   status: number;
   headers: http.IncomingHttpHeaders;
@@ -24,6 +89,8 @@ export interface StreamOptions {
   signal?: AbortSignal;
   /** Destroys the connection when no byte arrives for this long (a hung watch). */
   inactivityMs?: number;
+  /** The longest line taken (default MAX_LINE_BYTES); a longer one drops the connection. */
+  maxLineBytes?: number;
 }
 
 export interface KubeClient {
@@ -134,23 +201,18 @@ export async function makeKubeClient(opts: KubeClientOptions): Promise<KubeClien
             res.on('error', reject);
             return;
           }
-          let rest = '';
           o.onOpen?.();
-          res.setEncoding('utf8');
-          res.on('data', (chunk: string) => {
+          const lines = new LineSplitter(o.maxLineBytes ?? MAX_LINE_BYTES, (line) => o.onLine(line));
+          res.on('data', (chunk: Buffer) => {
             arm();
-            rest += chunk;
-            let nl = rest.indexOf('\n');
-            while (nl >= 0) {
-              const line = rest.slice(0, nl);
-              rest = rest.slice(nl + 1);
-              if (line.trim() !== '') o.onLine(line);
-              nl = rest.indexOf('\n');
+            if (!lines.push(chunk)) {
+              // One line past the bound: counted by the caller, the connection dropped, a new watch.
+              req.destroy(new LineTooLongError(lines.maxBytes));
             }
           });
           res.on('end', () => {
             clearTimeout(timer);
-            if (rest.trim() !== '') o.onLine(rest);
+            lines.end();
             resolve({ status, headers: res.headers, body: '' });
           });
           res.on('error', (err) => {

@@ -12,7 +12,7 @@ import { normalize } from '../kube/normalize.ts';
 import { stripUnreadFields } from '../kube/strip.ts';
 import type { AnyObj, SourceState } from '../kube/types.ts';
 import { listPath, PAGE_SIZE, statusMessage } from './live.ts';
-import type { KubeClient, KubeResponse } from './kube-client.ts';
+import { LineTooLongError, type KubeClient, type KubeResponse } from './kube-client.ts';
 
 export interface ReflectorHandler {
   /** A (re)list finished: these are all the objects of the kind (in the namespace, when set). */
@@ -262,6 +262,10 @@ export class Reflector {
           needList = true;
           await this.sleep(this.opts.unavailableRetryMs);
           continue;
+        }
+        if (err instanceof LineTooLongError) {
+          this.stats.malformed++;
+          this.log('warn', 'watch line too long: dropped with its connection', { kind: this.kind, namespace: this.namespace, error: err.message });
         }
         const wait = this.backoffMs();
         this.stats.restarts++;

@@ -225,6 +225,11 @@ export class FakeApiServer {
     for (const w of this.watchers) w.res.write(`${line}\n`);
   }
 
+  /** Writes raw bytes (no newline added) to every watch of a kind: a hostile or broken proxy. */
+  rawToWatches(kind: KindName, data: string | Buffer): void {
+    for (const w of this.watchers) if (w.kind === kind) w.res.write(data);
+  }
+
   activeWatches(): number {
     return this.watchers.size;
   }
