@@ -177,3 +177,27 @@ describe('Collector outages', () => {
     expect(rx.received).toEqual([]);
   });
 });
+
+describe('delivery that does not depend on later traffic', () => {
+  it('the Collector down while an incident opens and nothing else happens: it arrives once the Collector is back', async () => {
+    const { api, rx, w } = await setup('http/protobuf', [...healthyPlatform(), healed()], { OTEL_EXPORTER_OTLP_TIMEOUT: '500' });
+    rx.respond.logs = { status: 503 };
+    api.apply(crashing());
+    await waitFor('export failure counted', () => (w.telemetry?.exportStats().logs.failedExports ?? 0) > 0, 15_000);
+    rx.respond.logs = { status: 200 };
+    // Nothing else happens in the cluster: the agent retries on its own.
+    const got = await waitFor('delivered without later traffic', () => rx.logRecords().find((r) => r.attributes['k8s.object.name'] === 'web-1' && r.eventName === 'mcp_runtime.health.incident.opened'), 20_000);
+    expect(got.attributes['incident.reason']).toBe('CrashLoopBackOff');
+  });
+
+  it('a resolution lost while the Collector is down is delivered after it returns', async () => {
+    const { api, rx, w } = await setup('http/json', [...healthyPlatform(), crashing()], { OTEL_EXPORTER_OTLP_TIMEOUT: '500' });
+    await waitFor('opened delivered', () => rx.logRecords().find((r) => r.eventName === 'mcp_runtime.health.incident.opened'), 15_000);
+    rx.respond.logs = { status: 503 };
+    api.apply(healed());
+    await waitFor('the resolve export failed', () => (w.telemetry?.exportStats().logs.failedExports ?? 0) > 0, 15_000);
+    rx.respond.logs = { status: 200 };
+    const got = await waitFor('resolved delivered', () => rx.logRecords().find((r) => r.eventName === 'mcp_runtime.health.incident.resolved' && r.attributes['k8s.object.name'] === 'web-1'), 20_000);
+    expect(got.attributes['incident.state']).toBe('resolved');
+  });
+});

@@ -76,11 +76,13 @@ class CountingLogExporter implements LogRecordExporter {
   inFlight = 0;
   private readonly inner: LogRecordExporter;
   private readonly onRecovered: () => void;
+  private readonly onFailed: (records: readonly ReadableLogRecord[], retryable: boolean) => void;
   private readonly warn: (msg: string, fields: Record<string, unknown>) => void;
 
-  constructor(inner: LogRecordExporter, onRecovered: () => void, warn: (msg: string, fields: Record<string, unknown>) => void) {
+  constructor(inner: LogRecordExporter, onRecovered: () => void, onFailed: (records: readonly ReadableLogRecord[], retryable: boolean) => void, warn: (msg: string, fields: Record<string, unknown>) => void) {
     this.inner = inner;
     this.onRecovered = onRecovered;
+    this.onFailed = onFailed;
     this.warn = warn;
   }
 
@@ -102,6 +104,9 @@ class CountingLogExporter implements LogRecordExporter {
           records: records.length,
           error: r.error?.message?.slice(0, 300),
         });
+        // A 4xx other than 429 is the Collector refusing these records: sending them again cannot help.
+        const code = (r.error as { code?: unknown } | undefined)?.code;
+        this.onFailed(records, !(typeof code === 'number' && code >= 400 && code < 500 && code !== 429));
       }
       cb(r);
     });
@@ -276,7 +281,12 @@ export class Telemetry {
     const o = this.opts.overrides;
     if (s.logs.exporter !== 'none' || o?.logExporter) {
       const inner = o?.logExporter ?? (s.logs.exporter === 'console' ? new ConsoleLogRecordExporter() : await otlpLogExporter(s.logs));
-      this.logExporter = new CountingLogExporter(inner, () => this.scheduleReannounce(), throttledWarn(log, 60_000, now));
+      this.logExporter = new CountingLogExporter(
+        inner,
+        () => this.recovered(),
+        (records, retryable) => this.exportFailed(records, retryable),
+        throttledWarn(log, 60_000, now),
+      );
       this.maxQueue = s.logs.maxQueueSize;
       this.loggerProvider = new LoggerProvider({
         resource,
@@ -421,12 +431,71 @@ export class Telemetry {
     this.reannounceScheduled = true;
     setImmediate(() => {
       this.reannounceScheduled = false;
-      const again = this.source.announceAll();
-      this.logStats.reannounced += again.length;
-      this.opts.log('info', 'log export recovered: open incidents announced again', { incidents: again.length });
-      for (const t of again) this.emit(t);
+      const n = this.resend();
+      this.opts.log('info', 'log export recovered: open incidents announced again', { incidents: n });
     });
   }
+
+  // Delivery must not depend on later traffic: after a failed export the agent retries on its own
+  // (jittered backoff, 1 s doubling to 30 s) until the Collector answers, re-sending the resolutions
+  // that were lost and announcing every incident still open.
+  private readonly lostResolved = new Map<string, { eventName?: string; timestamp: number; body: unknown; attributes: Attributes }>();
+  private retryTimer?: NodeJS.Timeout;
+  private retryAttempt = 0;
+  /** A retry's records are on their way: its success needs no second announcement. */
+  private retryCovers = false;
+
+  private exportFailed(records: readonly ReadableLogRecord[], retryable: boolean): void {
+    if (!retryable) return;
+    for (const r of records) {
+      const id = r.attributes['incident.id'];
+      if (typeof id !== 'string' || r.attributes['incident.state'] !== 'resolved') continue;
+      if (this.lostResolved.size >= 10_000) this.lostResolved.delete(this.lostResolved.keys().next().value as string);
+      const rec: { eventName?: string; timestamp: number; body: unknown; attributes: Attributes } = { timestamp: r.hrTime[0] * 1000 + Math.floor(r.hrTime[1] / 1e6), body: r.body, attributes: { ...r.attributes } };
+      if (r.eventName) rec.eventName = r.eventName;
+      this.lostResolved.set(id, rec);
+    }
+    this.retryCovers = false;
+    if (this.retryTimer || this.closed) return;
+    const base = Math.min(30_000, 1000 * 2 ** this.retryAttempt);
+    this.retryAttempt = Math.min(this.retryAttempt + 1, 30);
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = undefined;
+      if (!this.logExporter?.stats.failing) return;
+      this.retryCovers = true;
+      const n = this.resend();
+      this.opts.log('debug', 'log export failing: retrying with what is open', { incidents: n });
+    }, base / 2 + Math.random() * (base / 2));
+    this.retryTimer.unref?.();
+  }
+
+  private recovered(): void {
+    clearTimeout(this.retryTimer);
+    this.retryTimer = undefined;
+    this.retryAttempt = 0;
+    if (this.retryCovers) {
+      this.retryCovers = false;
+      return;
+    }
+    this.scheduleReannounce();
+  }
+
+  /** Re-sends the lost resolutions (of incidents not open again) and announces every open incident. */
+  private resend(): number {
+    const again = this.source.announceAll();
+    const open = new Set(again.map((t) => t.incident.id));
+    for (const [id, r] of this.lostResolved) {
+      if (!open.has(id) && this.logger) {
+        this.logger.emit({ ...(r.eventName ? { eventName: r.eventName } : {}), timestamp: r.timestamp, severityNumber: SeverityNumber.INFO, severityText: 'INFO', body: r.body as string, attributes: r.attributes });
+      }
+    }
+    this.lostResolved.clear();
+    this.logStats.reannounced += again.length;
+    for (const t of again) this.emit(t);
+    return again.length;
+  }
+
+  private closed = false;
 
   recordPass(kind: 'full' | 'incremental', ms: number): void {
     this.passHistogram?.record(ms / 1000, { pass: kind });
@@ -456,6 +525,8 @@ export class Telemetry {
 
   async flush(timeoutMs = 5000): Promise<void> {
     clearInterval(this.floodTimer);
+    this.closed = true;
+    clearTimeout(this.retryTimer);
     const all = Promise.allSettled([this.loggerProvider?.shutdown(), this.meterProvider?.shutdown()]);
     await Promise.race([all, new Promise((r) => setTimeout(r, timeoutMs).unref())]);
   }
