@@ -62,6 +62,8 @@ const w = process.env.BENCH_SKIP_WATCH ? undefined : await benchWatch(PODS, { de
 const large = process.env.BENCH_SKIP_WATCH || process.env.BENCH_PODS ? [] : [{ pods: 50_000, perServer: 7, baseline: true }, ...(process.env.BENCH_150K ? [{ pods: 150_000, perServer: 10, baseline: false }] : [])];
 const b1: Awaited<ReturnType<typeof benchWatch>>[] = [];
 for (const l of large) b1.push(await benchWatch(l.pods, { detectSamples: 20, steadySeconds: 60, perServer: l.perServer, baseline: l.baseline }));
+const { benchIncidentsLoad } = await import('./incidents-load.ts');
+const b6 = await benchIncidentsLoad();
 const rows = [
   ['benchmark', 'value', 'target'],
   ['B0 input', `${pods} pods, ${items.length} objects, ${sizeMiB.toFixed(0)} MiB JSON`, ''],
@@ -81,6 +83,11 @@ rows.push(
   ['B2 per event flipping a pod healthy ↔ CrashLoopBackOff, ~1,000 open incidents, one pass each (p50 / p99)', `${f(b2.changing.p50us)} / ${f(b2.changing.p99us)} µs (${b2.changing.transitions} transitions)`, ''],
   ['B2 same, 50 events per pass (p50 / p99 per event; events/s)', `${f(b2.changingBatched.p50us)} / ${f(b2.changingBatched.p99us)} µs; ${f(b2.changingBatched.eventsPerSecond)}/s`, ''],
   ['B2 event-loop lag p99 at 2,000 events/s', `${b2.lagP99ms.toFixed(1)} ms`, '<= 50 ms'],
+);
+rows.push(
+  [`B6 /incidents, ${b6.open} open incidents (${b6.bodyMiB.toFixed(0)} MiB), ${b6.concurrency} concurrent readers × 3: agent vs per-request serialization (the peer)`, `p50 ${f(b6.agent.p50)} vs ${f(b6.peer.p50)} ms (${(b6.agent.p50 / b6.peer.p50).toFixed(2)}x); p99 ${f(b6.agent.p99)} vs ${f(b6.peer.p99)} ms`, ''],
+  ['B6 same: server peak RSS (idle before the load)', `${f(b6.agent.peakRssMiB)} (${f(b6.agent.idleRssMiB)}) vs ${f(b6.peer.peakRssMiB)} (${f(b6.peer.idleRssMiB)}) MiB: ${((b6.agent.peakRssMiB - b6.agent.idleRssMiB) / Math.max(1, b6.peer.peakRssMiB - b6.peer.idleRssMiB)).toFixed(2)}x the growth`, ''],
+  ['B6 same: /healthz latency during the load, p99 / max (sampled every 50 ms from another process)', `${f(b6.agent.healthzP99)} / ${f(b6.agent.healthzMax)} ms vs ${f(b6.peer.healthzP99)} / ${f(b6.peer.healthzMax)} ms`, '<= 100 ms'],
 );
 for (const [kind, bytes] of Object.entries(b5)) {
   rows.push([`B5 memory per ${kind} after projection: in the cluster (mean of 4 sizes, range) / alone`, `${bytes.inCluster} B (${bytes.inClusterMin}–${bytes.inClusterMax}) / ${bytes.alone} B`, kind === 'Pod' ? '<= 600 B' : ['ReplicaSet', 'Deployment', 'EndpointSlice'].includes(kind) ? '<= 400 B' : '']);
