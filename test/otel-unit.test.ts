@@ -214,3 +214,20 @@ describe('incident gauges never go stale', () => {
     expect(series((await reader.collect()).resourceMetrics)).toBe(0);
   });
 });
+
+describe('bounded values on the wire', () => {
+  it('OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT caps every string attribute of a log record', async () => {
+    const logs = new InMemoryLogRecordExporter();
+    const source: TelemetrySource = { openIncidents: () => [], reflectorStats: () => [], sources: () => ({}), objectCounts: () => ({}), announceAll: () => [] };
+    const settings = otelSettings({ OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT: '64' });
+    const t = await Telemetry.create({ settings, clusterName: 'c', serviceVersion: '1', instanceId: 'i', log: () => {}, overrides: { logExporter: logs, metricReaders: [new CollectingReader()] } }, source);
+    const long = 'x'.repeat(1000);
+    t.transitions([{ type: 'opened', incident: incident({ message: long, remediation: long, server: { namespace: 'n', name: 's', teamID: long }, attributes: { container: long } }), at: 0 }]);
+    await t.forceFlush();
+    const [r] = logs.getFinishedLogRecords();
+    expect(r).toBeDefined();
+    for (const [k, v] of Object.entries(r?.attributes ?? {})) if (typeof v === 'string') expect(v.length, k).toBeLessThanOrEqual(64);
+    expect(r?.attributes['mcp_runtime.team.id']).toBe('x'.repeat(64));
+    await t.flush();
+  });
+});
