@@ -271,6 +271,75 @@ describe('watch under API faults', () => {
     await waitFor('incident after the reconnect', async () => (await h.incidents()).length === 1, 8000);
   });
 
+  // Fake API server: a real one never sends these; a broken or hostile proxy in front of it can.
+  it('valid JSON that is not a watch event (null, a number, a list, an event without an object) is counted and skipped', async () => {
+    const h = await harness(healthyPlatform());
+    await waitFor('pod watch open', () => h.api.activeWatches() > 0);
+    for (const l of ['null', '42', '[1,2]', '"text"', '{"type":"MODIFIED"}', '{"type":"MODIFIED","object":null}', '{"type":"ADDED","object":[1]}', '{"object":{"kind":"Pod"}}']) h.api.malformed(l);
+    await waitFor('counted', () => (h.w.agent.reflectorStats().find((r) => r.kind === 'Pod')?.stats.malformed ?? 0) >= 8);
+    expect((await fetch(`${h.w.url}/healthz`)).status).toBe(200);
+    h.api.apply(crashing());
+    await waitFor('still detecting', async () => (await h.incidents()).length === 1);
+  });
+
+  it('an object of another kind on a stream is rejected and counted, not stored', async () => {
+    const h = await harness(healthyPlatform());
+    await waitFor('pod watch open', () => h.api.activeWatches() > 0);
+    const { deployment } = await import('./support/objects.ts');
+    const d = deployment('intruder', { ns: 'apps', replicas: 1, ready: 0, available: 0 });
+    h.api.rawToWatches('Pod', `${JSON.stringify({ type: 'ADDED', object: d })}\n`);
+    h.api.rawToWatches('Pod', `${JSON.stringify({ type: 'ADDED', object: { ...crashing('wrong-api'), apiVersion: 'apps/v1' } })}\n`);
+    await waitFor('rejected', () => (h.w.agent.reflectorStats().find((r) => r.kind === 'Pod')?.stats.rejected ?? 0) >= 2);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await h.incidents()).toEqual([]);
+    expect(h.w.agent.objectCounts().Deployment).toBe(healthyPlatform().filter((o) => o.kind === 'Deployment').length);
+  });
+
+  it('after an in-stream ERROR the request ends at once: nothing later on that stream is taken', async () => {
+    const h = await harness(healthyPlatform());
+    await waitFor('pod watch open', () => h.api.activeWatches() > 0);
+    const watches = h.w.agent.reflectorStats().find((r) => r.kind === 'Pod')?.stats.watches ?? 0;
+    h.api.rawToWatches('Pod', `${JSON.stringify({ type: 'ERROR', object: { kind: 'Status', apiVersion: 'v1', status: 'Failure', code: 500, message: 'etcd leader changed' } })}\n${JSON.stringify({ type: 'ADDED', object: crashing('after-error') })}\n`);
+    await waitFor('a new watch', () => (h.w.agent.reflectorStats().find((r) => r.kind === 'Pod')?.stats.watches ?? 0) > watches, 5000);
+    await new Promise((r) => setTimeout(r, 300));
+    expect((await h.incidents()).map((i) => i.object.name)).not.toContain('after-error');
+  });
+
+  it('a LIST that trickles past its deadline ends, is logged and shown on /readyz, then succeeds', async () => {
+    const settings: WatchSettings = { ...FAST, reflector: { ...FAST.reflector, listDeadlineMs: 600 } };
+    const api = new FakeApiServer();
+    apis.push(api);
+    api.apply(...healthyPlatform(), crashing());
+    api.fault({ kind: 'Pod', watch: false, trickle: { bytes: 1, everyMs: 50 }, times: 1 });
+    const url = await api.start();
+    const dir = mkdtempSync(join(tmpdir(), 'sa-watch-'));
+    writeFileSync(join(dir, 'config'), api.kubeconfig(url));
+    const cfg = defaultAgentConfig();
+    cfg.listen = '127.0.0.1:0';
+    const logs: string[] = [];
+    const w = await startWatch(cfg, await makeKubeClient({ kubeconfig: join(dir, 'config') }), jsonLogger('debug', (l) => logs.push(l)), { settings });
+    running_.push(w);
+    await waitFor('deadline on /readyz or already past it', () => logs.some((l) => l.includes('deadline')), 5000);
+    expect(logs.find((l) => l.includes('deadline'))).toMatch(/did not complete within its 1 s deadline|within its 0 s deadline|deadline/);
+    await waitFor('ready after the retry', async () => (await fetch(`${w.url}/readyz`)).status === 200, 10_000);
+    const r = await fetch(`${w.url}/incidents`);
+    expect(((await r.json()) as { incidents: unknown[] }).incidents.length).toBe(1);
+  });
+
+  it('a server that answers every watch with 410 is not hammered: relists back off', async () => {
+    const h = await harness(healthyPlatform());
+    const lists = (): number => h.api.requests.filter((r) => !r.query.watch && r.path.endsWith('/pods')).length;
+    const before = lists();
+    h.api.fault({ kind: 'Pod', watch: true, status: 410, times: 100_000 });
+    h.api.dropWatches();
+    await new Promise((r) => setTimeout(r, 3000));
+    const n = lists() - before;
+    // Without backoff: hundreds in 3 s. With it (50 ms doubling to 400 ms here): a handful.
+    expect(n).toBeGreaterThan(1);
+    expect(n).toBeLessThan(25);
+    h.api.clearFaults();
+  });
+
   it('a relist storm: every Pod watch answered 410 six times in a row (in-stream and HTTP), a deletion missed meanwhile', async () => {
     const h = await harness([...healthyPlatform(), crashing(), crashing('web-2')]);
     await waitFor('two incidents', async () => (await h.incidents()).length === 2);

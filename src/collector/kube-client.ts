@@ -10,6 +10,9 @@ export class ClusterUnreachableError extends Error {
   override name = 'ClusterUnreachableError';
 }
 
+/** The largest non-streamed answer taken (a LIST page of 500 objects is a few MiB). */
+export const MAX_BODY_BYTES = 256 * 1024 * 1024;
+
 /** The longest watch line taken (a real object is at most ~1.5 MiB, etcd's limit). */
 export const MAX_LINE_BYTES = 16 * 1024 * 1024;
 
@@ -96,7 +99,9 @@ export interface StreamOptions {
 export interface KubeClient {
   server: string;
   contextName: string;
-  get(path: string, opts?: { timeoutMs?: number }): Promise<KubeResponse>;
+  /** timeoutMs: no byte for this long; deadlineMs: the whole answer within this long; maxBytes: the
+   *  largest body taken (past it the request fails). */
+  get(path: string, opts?: { timeoutMs?: number; deadlineMs?: number; maxBytes?: number }): Promise<KubeResponse>;
   /** A write (only the optional Events sink and leader election write, with their own RBAC). */
   send(method: 'POST' | 'PATCH' | 'PUT', path: string, body: unknown, contentType?: string): Promise<KubeResponse>;
   /** A streaming GET (watch): lines are delivered as they arrive; resolves when the server ends the
@@ -170,16 +175,30 @@ export async function makeKubeClient(opts: KubeClientOptions): Promise<KubeClien
     return reqOpts;
   };
   /** One request, the whole answer read into memory (not for watches). */
-  const exchange = (reqOpts: https.RequestOptions, timeoutMs: number, payload?: Buffer): Promise<KubeResponse> =>
+  const exchange = (reqOpts: https.RequestOptions, timeoutMs: number, payload?: Buffer, o: { deadlineMs?: number; maxBytes?: number } = {}): Promise<KubeResponse> =>
     new Promise<KubeResponse>((resolve, reject) => {
+      const maxBytes = o.maxBytes ?? MAX_BODY_BYTES;
+      let deadline: NodeJS.Timeout | undefined;
       const req = mod.request(reqOpts, (res) => {
         const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
+        let bytes = 0;
+        res.on('data', (c: Buffer) => {
+          bytes += c.length;
+          if (bytes > maxBytes) return void req.destroy(new Error(`the answer exceeded ${Math.round(maxBytes / 1048576)} MiB`));
+          chunks.push(c);
+        });
+        res.on('end', () => {
+          clearTimeout(deadline);
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') });
+        });
         res.on('error', reject);
       });
       req.setTimeout(timeoutMs, () => req.destroy(new Error(`timeout after ${timeoutMs} ms`)));
-      req.on('error', reject);
+      if (o.deadlineMs) deadline = setTimeout(() => req.destroy(new Error(`the answer did not complete within its ${Math.round((o.deadlineMs ?? 0) / 1000)} s deadline`)), o.deadlineMs);
+      req.on('error', (err) => {
+        clearTimeout(deadline);
+        reject(err);
+      });
       req.end(payload);
     });
   return {
@@ -253,7 +272,7 @@ export async function makeKubeClient(opts: KubeClientOptions): Promise<KubeClien
       return await exchange(reqOpts, 15_000, payload);
     },
     async get(path, o = {}) {
-      return await exchange(await requestOptions(path), o.timeoutMs ?? 60_000);
+      return await exchange(await requestOptions(path), o.timeoutMs ?? 60_000, undefined, o);
     },
   };
 }

@@ -46,6 +46,8 @@ export interface ReflectorOptions {
   listGate?: Gate;
   /** A synced kind that cannot be read for this long is stale (SourceUnavailable, /readyz 503). */
   staleAfterMs: number;
+  /** The longest a LIST page may take, however steadily its bytes trickle in. */
+  listDeadlineMs: number;
 }
 
 /** A counting semaphore. */
@@ -79,10 +81,13 @@ export const DEFAULT_REFLECTOR_OPTIONS: Omit<ReflectorOptions, 'inScope'> = {
   relistIntervalMs: 0,
   random: Math.random,
   staleAfterMs: 60_000,
+  listDeadlineMs: 60_000,
 };
 
 export interface ReflectorStats {
   lists: number;
+  /** Objects of another kind than the stream's (a broken or hostile proxy), refused. */
+  rejected: number;
   watches: number;
   /** Watch reconnects after an error (not the normal end of a watch's timeout). */
   restarts: number;
@@ -108,6 +113,17 @@ class Unavailable extends Error {
   }
 }
 
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** Whether an object on a kind's stream is of that kind (a kind or apiVersion it does not name is
+ *  taken as the stream's, as a real API server always names both). */
+function ofThisKind(o: Record<string, unknown>, kind: KindName): boolean {
+  if (o.kind !== undefined && o.kind !== kind) return false;
+  return o.apiVersion === undefined || (typeof o.apiVersion === 'string' && KINDS[kind].acceptedApiVersions.includes(o.apiVersion));
+}
+
 function staleDetail(since: number, now: number, why: string): string {
   return `cannot be read since ${new Date(since).toISOString()} (${Math.round((now - since) / 1000)}s): ${why}`.slice(0, 300);
 }
@@ -124,7 +140,7 @@ function retryAfterMs(r: KubeResponse): number {
 export class Reflector {
   readonly kind: KindName;
   readonly namespace: string | undefined;
-  readonly stats: ReflectorStats = { lists: 0, watches: 0, restarts: 0, relists: 0, events: 0, malformed: 0, throttled: 0 };
+  readonly stats: ReflectorStats = { lists: 0, rejected: 0, watches: 0, restarts: 0, relists: 0, events: 0, malformed: 0, throttled: 0 };
   private readonly client: KubeClient;
   private readonly handler: ReflectorHandler;
   private readonly opts: ReflectorOptions;
@@ -244,8 +260,13 @@ export class Reflector {
       } catch (err) {
         if (this.stopped) break;
         if (err instanceof Gone) {
-          this.log('info', 'resourceVersion expired, relisting', { kind: this.kind, namespace: this.namespace });
           needList = true;
+          // A 410 right after a relist means the server is in trouble (or lying): back off like any
+          // other failure instead of hammering it with LISTs.
+          const storm = this.stats.lists > 0 && Date.now() - this.lastListAt < 5000;
+          const wait = storm ? this.backoffMs() : 0;
+          this.log('info', 'resourceVersion expired, relisting', { kind: this.kind, namespace: this.namespace, ...(storm ? { backoffMs: Math.round(wait) } : {}) });
+          if (storm) await this.sleep(wait);
           continue;
         }
         if (err instanceof Throttled) {
@@ -297,7 +318,8 @@ export class Reflector {
     do {
       const q = new URLSearchParams({ limit: String(this.opts.pageSize) });
       if (cont) q.set('continue', cont);
-      const r = await this.client.get(`${listPath(this.kind, this.namespace)}?${q.toString()}`);
+      // An overall deadline per page: a LIST that trickles a byte at a time must end too.
+      const r = await this.client.get(`${listPath(this.kind, this.namespace)}?${q.toString()}`, { deadlineMs: this.opts.listDeadlineMs });
       this.stats.lists++;
       if (r.status === 410 && cont && !restarted) {
         restarted = true;
@@ -312,6 +334,10 @@ export class Reflector {
       const page = JSON.parse(stripUnreadFields(r.body)) as { apiVersion?: string; items?: unknown[]; metadata?: { continue?: string; resourceVersion?: string } };
       const fb = { kind: this.kind, ...(typeof page.apiVersion === 'string' ? { apiVersion: page.apiVersion } : {}) };
       for (const raw of Array.isArray(page.items) ? page.items : []) {
+        if (!isRecord(raw) || !ofThisKind(raw, this.kind)) {
+          this.stats.rejected++;
+          continue;
+        }
         const n = normalize(raw, fb);
         if (n.obj && this.opts.inScope(n.obj.meta.namespace)) objs.push(n.obj);
       }
@@ -336,8 +362,12 @@ export class Reflector {
     let failure: Error | undefined;
     let lines = 0;
     this.stats.watches++;
-    const r = await this.client.stream(`${listPath(this.kind, this.namespace)}?${q.toString()}`, {
-      signal: this.abort.signal,
+    // An in-stream ERROR ends this request at once: nothing after it on the stream is taken.
+    const ended = new AbortController();
+    let r: KubeResponse;
+    try {
+      r = await this.client.stream(`${listPath(this.kind, this.namespace)}?${q.toString()}`, {
+      signal: AbortSignal.any([this.abort.signal, ended.signal]),
       inactivityMs: this.opts.inactivityMs,
       // Connected again: the kind is no longer stale.
       onOpen: () => {
@@ -347,23 +377,34 @@ export class Reflector {
       onLine: (line) => {
         lines++;
         if (gone || failure) return;
-        let ev: { type?: string; object?: Record<string, unknown> };
+        let parsed: unknown;
         try {
-          ev = JSON.parse(stripUnreadFields(line)) as typeof ev;
+          parsed = JSON.parse(stripUnreadFields(line));
         } catch {
           this.stats.malformed++;
           this.log('debug', 'malformed watch line skipped', { kind: this.kind, bytes: line.length });
           return;
         }
-        const obj = ev.object;
-        if (typeof ev.type !== 'string' || typeof obj !== 'object' || obj === null) {
+        // Valid JSON that is not a watch event (null, a number, a list, an event without an object)
+        // is malformed too: counted and skipped, never a crash.
+        const ev = isRecord(parsed) ? (parsed as { type?: unknown; object?: unknown }) : undefined;
+        const obj = ev && isRecord(ev.object) ? ev.object : undefined;
+        if (!ev || typeof ev.type !== 'string' || !obj) {
           this.stats.malformed++;
+          this.log('debug', 'watch line that is not an event skipped', { kind: this.kind, bytes: line.length });
           return;
         }
         if (ev.type === 'ERROR') {
           const code = Number(obj.code);
           if (code === 410) gone = true;
           else failure = new Error(`watch ERROR ${Number.isFinite(code) ? code : ''}: ${String(obj.message ?? '')}`.slice(0, 300));
+          // Ended outside the stream's own callback (lines after this one are ignored meanwhile).
+          setImmediate(() => ended.abort());
+          return;
+        }
+        if (ev.type !== 'BOOKMARK' && !ofThisKind(obj, this.kind)) {
+          this.stats.rejected++;
+          this.log('warn', 'watch event of another kind rejected', { kind: this.kind, got: `${String(obj.apiVersion ?? '?').slice(0, 60)} ${String(obj.kind ?? '?').slice(0, 60)}` });
           return;
         }
         const md = obj.metadata as { resourceVersion?: unknown } | undefined;
@@ -385,6 +426,14 @@ export class Reflector {
         else this.stats.malformed++;
       },
     });
+    } catch (err) {
+      // Ended by us after an in-stream ERROR: act on the error, not on the abort.
+      if (ended.signal.aborted && !this.stopped) {
+        if (gone) throw new Gone();
+        if (failure) throw failure;
+      }
+      throw err;
+    }
     if (r.status === 410) throw new Gone();
     if (r.status === 429) throw new Throttled(retryAfterMs(r));
     if (r.status === 403) throw new Unavailable({ status: 'forbidden', detail: statusMessage(r) });
