@@ -3,6 +3,7 @@
 // names: {namespace}, {name}, {kind} and any attribute or var of the finding ({container}, {image}…).
 
 import type { Severity } from './types.ts';
+import { shellWord } from '../kube/redact.ts';
 
 export const REASON_IDS = [
   'MCPServerError',
@@ -72,7 +73,7 @@ const specs: readonly ReasonSpec[] = [
     severity: 'critical',
     title: 'MCPServer reconcile failed',
     description: 'The operator set status.phase=Error: the spec was rejected or a sub-resource could not be reconciled.',
-    remediation: `{hint} Read the operator's own words: kubectl -n {namespace} get mcpserver {name} -o jsonpath='{.status.message}'; then ${OPERATOR_LOGS}`,
+    remediation: `{hint} Read what the operator says: kubectl -n {namespace} get mcpserver {name} -o jsonpath='{.status.message}'; then ${OPERATOR_LOGS}`,
     graceSeconds: 30,
     layer: 4,
   },
@@ -227,7 +228,7 @@ const specs: readonly ReasonSpec[] = [
     severity: 'critical',
     title: 'Deployment rollout stalled',
     description: 'Condition Progressing=False with reason ProgressDeadlineExceeded: the rollout made no progress within spec.progressDeadlineSeconds.',
-    remediation: 'Find the stuck ReplicaSet\'s pods: kubectl -n {namespace} rollout status deploy/{name}; kubectl -n {namespace} get pods -l {selector}; fix them or roll back: kubectl -n {namespace} rollout undo deploy/{name}',
+    remediation: 'Find the pods of the stuck ReplicaSet: kubectl -n {namespace} rollout status deploy/{name}; kubectl -n {namespace} get pods -l {selector}; fix them or roll back: kubectl -n {namespace} rollout undo deploy/{name}',
     runbookUrl: 'https://kubernetes.io/docs/concepts/workloads/controllers/deployment/#failed-deployment',
     graceSeconds: 0,
     layer: 3,
@@ -252,7 +253,7 @@ const specs: readonly ReasonSpec[] = [
     alsoSeverities: ['info'],
     title: 'Service has no ready endpoints',
     description: 'A Service with a selector whose EndpointSlices (or Endpoints) have no ready endpoint for longer than its grace; info when it selects no pods at all.',
-    remediation: 'kubectl -n {namespace} get endpointslices -l kubernetes.io/service-name={name}; kubectl -n {namespace} get pods -l {selector} -o wide; check the pods\' readiness probes and that the selector matches.',
+    remediation: 'kubectl -n {namespace} get endpointslices -l kubernetes.io/service-name={name}; kubectl -n {namespace} get pods -l {selector} -o wide; check the readiness probes of the pods and that the selector matches.',
     runbookUrl: K8S_DEBUG_SVC,
     graceSeconds: 120,
     layer: 3,
@@ -416,13 +417,35 @@ export function isReasonId(s: string): s is ReasonId {
 /** Engine-level reasons, emitted by the evaluation itself rather than by a check in the registry. */
 export const ENGINE_CHECKS = ['source-availability', 'check-execution'] as const;
 
-/** Fills a remediation template; unknown placeholders become <placeholder>. */
+/** Vars that are prose written by the checks (their values from objects already shell words). */
+const PROSE_VARS: ReadonlySet<string> = new Set(['hint']);
+
+/** Fills a remediation template; unknown placeholders become <placeholder>. Every value is put in
+ *  as exactly itself for a shell: outside quotes as one word (quoted when it is not made of safe
+ *  characters), inside a single-quoted part of the template with its own quotes escaped.
+ *  Remediations are pasted into terminals. */
 export function renderTemplate(template: string, vars: Readonly<Record<string, string | number | boolean | undefined>>): string {
-  return template
-    .replace(/\{([a-zA-Z][a-zA-Z0-9_.]*)\}/g, (_m, key: string) => {
-      const v = vars[key];
-      return v === undefined || v === '' ? `<${key}>` : String(v);
-    })
+  let out = '';
+  let inSingle = false;
+  let last = 0;
+  for (const m of template.matchAll(/\{([a-zA-Z][a-zA-Z0-9_.]*)\}/g)) {
+    const literal = template.slice(last, m.index);
+    // A quote opens or closes a single-quoted part; between two letters it is prose (operator's).
+    for (let i = 0; i < literal.length; i++) {
+      if (literal[i] !== "'") continue;
+      const around = (literal[i - 1] ?? (i === 0 ? out.slice(-1) : '')) + (literal[i + 1] ?? '');
+      if (!/^[A-Za-z]{2}$/.test(around)) inSingle = !inSingle;
+    }
+    out += literal;
+    last = m.index + m[0].length;
+    const key = m[1] ?? '';
+    const v = vars[key];
+    if (v === undefined || v === '') out += `<${key}>`;
+    else if (PROSE_VARS.has(key)) out += String(v);
+    else out += inSingle ? String(v).replace(/'/g, "'\\''") : shellWord(String(v));
+  }
+  out += template.slice(last);
+  return out
     .replace(/^\s*<hint>\s*/, '')
     .replace(/\s*<hint>\s*$/, '')
     .trim();

@@ -1,6 +1,7 @@
 import type { Check, Finding } from './types.ts';
 import type { Certificate } from '../kube/types.ts';
 import { condition, quote, ref } from './helpers.ts';
+import { shellWord } from '../kube/redact.ts';
 import { ago } from './pod-oom-killed.ts';
 
 const HOUR = 3600_000;
@@ -20,7 +21,7 @@ function issuingFix(c: Certificate): string | undefined {
   const issuing = condition(c, 'Issuing');
   const msg = issuing?.status === 'False' || issuing?.reason === 'Failed' ? issuing.message : undefined;
   if (!msg) return undefined;
-  const said = ` cert-manager's last issuance error: "${quote(msg, 600)}".`;
+  const said = ` The last issuance error from cert-manager: ${shellWord(quote(msg, 600))}.`;
   const base = 'kubectl -n {namespace} describe certificate {name}; kubectl -n {namespace} get certificaterequest,order,challenge';
   if (/rateLimited|too many certificates|rate limit/i.test(msg)) {
     return `The ACME server rate-limits this name: wait for the window to pass (failed attempts back off on their own) and avoid re-creating the Certificate; test against a staging issuer.${said} ${base}`;

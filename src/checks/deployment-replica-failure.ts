@@ -20,7 +20,7 @@ function createFailureFix(msg: string): string {
     case 'service_account':
       return `The pods name a ServiceAccount that does not exist: create it, or fix spec.template.spec.serviceAccountName: kubectl -n {namespace} get serviceaccounts; ${see}`;
     case 'pod_security':
-      return `Pod Security admission rejects the pod template: make it meet the namespace's level (runAsNonRoot, no privilege escalation, dropped capabilities, seccomp RuntimeDefault) or change the level: kubectl get ns {namespace} --show-labels; ${see}`;
+      return `Pod Security admission rejects the pod template: make it meet the level of the namespace (runAsNonRoot, no privilege escalation, dropped capabilities, seccomp RuntimeDefault) or change the level: kubectl get ns {namespace} --show-labels; ${see}`;
     case 'limit_range':
       return `A LimitRange rejects the containers' requests or limits: kubectl -n {namespace} describe limitrange; ${see}`;
     case 'webhook':

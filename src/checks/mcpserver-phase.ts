@@ -1,4 +1,5 @@
 import type { Check, Finding } from './types.ts';
+import { shellWord } from '../kube/redact.ts';
 import type { ClusterView } from '../kube/store.ts';
 import type { MCPServer, ReadinessFlag } from '../kube/types.ts';
 import { READINESS_FLAGS } from '../kube/types.ts';
@@ -20,8 +21,9 @@ export function conditionType(flag: ReadinessFlag): string {
 
 /** Why an Error phase happened and what to do, from the operator's message (reference §1.2). */
 export function classifyError(message: string, s: MCPServer, config: CheckConfig): { cls: string; resource?: string; hint: string } {
-  const ns = s.meta.namespace;
-  const n = s.meta.name;
+  // As shell words: the hint goes into a remediation that is pasted.
+  const ns = shellWord(s.meta.namespace);
+  const n = shellWord(s.meta.name);
   if (/ is invalid: /.test(message)) {
     return { cls: 'invalid_spec', hint: 'The operator rejected the spec: fix the fields the message names (the validating webhook catches these at apply time when MCP_ENABLE_WEBHOOKS=true).' };
   }
@@ -49,14 +51,15 @@ export function classifyError(message: string, s: MCPServer, config: CheckConfig
     if (/invalid (cpu|memory)/i.test(message)) {
       return { cls: 'invalid_resources', resource, hint: 'Fix the resource quantities in spec.resources / spec.gateway.resources.' };
     }
-    return { cls: 'reconcile_failed', resource, hint: `The operator could not reconcile the ${resource}: the cause is in the message; check the operator's RBAC and admission webhooks for that kind.` };
+    return { cls: 'reconcile_failed', resource, hint: `The operator could not reconcile the ${resource}: the cause is in the message; check the RBAC of the operator and the admission webhooks for that kind.` };
   }
   return { cls: 'unknown', hint: '' };
 }
 
 function flagHint(flag: ReadinessFlag, s: MCPServer): string {
-  const ns = s.meta.namespace;
-  const n = s.meta.name;
+  // As shell words: the hint goes into a remediation that is pasted.
+  const ns = shellWord(s.meta.namespace);
+  const n = shellWord(s.meta.name);
   switch (flag) {
     case 'deploymentReady':
       return `Deployment: kubectl -n ${ns} rollout status deploy/${n}.`;
@@ -67,7 +70,7 @@ function flagHint(flag: ReadinessFlag, s: MCPServer): string {
         ? `Ingress: mTLS servers are routed by an IngressRoute, which this operator version does not count as ready.`
         : `Ingress: kubectl -n ${ns} get ingress ${n} (needs a load-balancer address in strict readiness mode).`;
     case 'gatewayReady':
-      return `Gateway: kubectl -n ${ns} logs -l app=${n} -c mcp-gateway --tail=20.`;
+      return `Gateway: kubectl -n ${ns} logs -l ${shellWord(`app=${s.meta.name}`)} -c mcp-gateway --tail=20.`;
     case 'policyReady':
       return `Policy: kubectl -n ${ns} get configmap ${n}-gateway-policy.`;
     case 'canaryReady':

@@ -1,3 +1,4 @@
+import { shellWord } from '../kube/redact.ts';
 // Classifies an image pull error message (the kubelet's waiting.message) into the closed set of
 // registry.failure values. Substrings follow MCP Runtime's own doctor (reference §4.4,
 // classifyImagePullDiagnostic) plus rate limiting, refused connections and timeouts.
@@ -69,11 +70,15 @@ export function classifyPullFailure(message: string | undefined): PullFailure {
   return 'unknown';
 }
 
-export function pullFailureHint(cls: PullFailure, host: string, image: string, namespace: string, platform = true): string {
+export function pullFailureHint(cls: PullFailure, rawHost: string, rawImage: string, rawNamespace: string, platform = true): string {
+  // Values from the pod, as shell words: the hint is pasted.
+  const host = shellWord(rawHost);
+  const image = shellWord(rawImage);
+  const namespace = shellWord(rawNamespace);
   switch (cls) {
     case 'auth':
-      if (!platform) return `The registry ${host} rejected the pull (no or wrong credentials, or no access to ${image}): check the pod's pull secrets (kubectl -n ${namespace} get pod -o jsonpath='{.items[*].spec.imagePullSecrets}'; kubectl -n ${namespace} get sa -o yaml | grep -A2 imagePullSecrets) and that they hold valid credentials for ${host}.`;
-      return `The registry ${host} rejected the pull credentials: check the pod's pull secret (kubectl -n ${namespace} get secret mcp-runtime-registry-pull; kubectl -n ${namespace} get sa mcp-workload -o jsonpath='{.imagePullSecrets}'), and re-provision it if Sentinel's UI_API_KEY was rotated.`;
+      if (!platform) return `The registry ${host} rejected the pull (no or wrong credentials, or no access to ${image}): check the pull secrets of the pod (kubectl -n ${namespace} get pod -o jsonpath='{.items[*].spec.imagePullSecrets}'; kubectl -n ${namespace} get sa -o yaml | grep -A2 imagePullSecrets) and that they hold valid credentials for ${host}.`;
+      return `The registry ${host} rejected the pull credentials: check the pull secret of the pod (kubectl -n ${namespace} get secret mcp-runtime-registry-pull; kubectl -n ${namespace} get sa mcp-workload -o jsonpath='{.imagePullSecrets}'), and re-provision it if the UI_API_KEY of Sentinel was rotated.`;
     case 'tls':
       return `The node does not trust ${host}'s certificate or it lacks a SAN for that name: pull by the registry hostname (not its ClusterIP), or give the node runtime the registry CA.`;
     case 'dns':
@@ -88,8 +93,8 @@ export function pullFailureHint(cls: PullFailure, host: string, image: string, n
     case 'rate_limited':
       return `${host} is throttling pulls (HTTP 429): slow the rollout, authenticate pulls, or use a pull-through cache.`;
     case 'timeout':
-      return `Pulls from ${host} time out: check the node-to-registry network path and the registry's load and storage.`;
+      return `Pulls from ${host} time out: check the node-to-registry network path and the load and storage of the registry.`;
     case 'unknown':
-      return `The kubelet's pull error for ${image} is in the pod's Events.`;
+      return `The pull error of the kubelet for ${image} is in the Events of the pod.`;
   }
 }

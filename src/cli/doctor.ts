@@ -10,7 +10,7 @@ import { evaluate, neededKinds, selectChecks } from '../engine/evaluate.ts';
 import { incidentsNow, rfc3339, type Incident } from '../engine/incidents.ts';
 import { buildReport, exitCodeFor, reportJson, type Report, type ReportSource } from '../format/report.ts';
 import { reportText } from '../format/text.ts';
-import { InputError, loadDocuments, parseDocuments, readInput } from '../collector/file.ts';
+import { DEFAULT_INPUT_LIMITS, InputError, loadDocuments, parseDocuments, readInput, type InputLimits } from '../collector/file.ts';
 import { fetchWatcher } from '../collector/watcher.ts';
 import { ClusterUnreachableError } from '../collector/kube-client.ts';
 import { UsageError, enabled, parseLogLevel, type IO } from './io.ts';
@@ -22,6 +22,27 @@ export interface DoctorFlags extends ClusterFlags {
   output?: string;
   failOn?: string;
   applyGrace?: boolean;
+  maxInput?: string;
+  maxDepth?: string;
+  maxAliases?: string;
+}
+
+/** --max-input 512Mi, --max-depth 64, --max-aliases 100: what doctor reads at most. */
+export function parseLimits(f: DoctorFlags): InputLimits {
+  const l = { ...DEFAULT_INPUT_LIMITS };
+  if (f.maxInput !== undefined) {
+    const m = /^(\d+)(Ki|Mi|Gi)?$/.exec(f.maxInput.trim());
+    if (!m) throw new UsageError(`--max-input: expected a size such as 512Mi or 2Gi, got ${JSON.stringify(f.maxInput)}`);
+    l.maxBytes = Number(m[1]) * ({ Ki: 1024, Mi: 1024 ** 2, Gi: 1024 ** 3 }[m[2] ?? ''] ?? 1);
+  }
+  const count = (v: string | undefined, flag: string): number | undefined => {
+    if (v === undefined) return undefined;
+    if (!/^\d{1,6}$/.test(v) || Number(v) < 1) throw new UsageError(`${flag}: expected a positive integer, got ${JSON.stringify(v)}`);
+    return Number(v);
+  };
+  l.maxDepth = count(f.maxDepth, '--max-depth') ?? l.maxDepth;
+  l.maxAliases = count(f.maxAliases, '--max-aliases') ?? l.maxAliases;
+  return l;
 }
 
 export function parseNow(v: string | undefined, io: IO): number {
@@ -76,16 +97,15 @@ export async function doctor(flags: DoctorFlags, io: IO): Promise<number> {
   let nothingRan = false;
   if (flags.fromWatcher !== undefined) {
     const w = await fetchWatcher(flags.fromWatcher);
-    const incidents = w.incidents as Incident[];
     report = buildReport({
       generatedAt: w.generatedAt,
-      clusterName: w.cluster?.name ?? cfg.clusterName,
+      clusterName: w.cluster.name || cfg.clusterName,
       source: 'watcher',
-      incidents,
-      skipped: (Array.isArray(w.skipped) ? w.skipped : []) as Report['skipped'],
+      incidents: w.incidents,
+      skipped: w.skipped,
     });
-    if (Array.isArray(w.staleSources) && w.staleSources.length > 0) {
-      report.staleSources = w.staleSources as Report['staleSources'];
+    if (w.staleSources.length > 0) {
+      report.staleSources = w.staleSources;
       io.stderr(`warning: the agent cannot read ${report.staleSources?.map((s) => s.kind).join(', ')}: its incidents for them may be out of date\n`);
     }
   } else {
@@ -93,9 +113,10 @@ export async function doctor(flags: DoctorFlags, io: IO): Promise<number> {
     let source: ReportSource;
     if (flags.fromFile !== undefined) {
       source = 'file';
-      const { text, name } = readInput(flags.fromFile, io.stdin);
-      const docs = parseDocuments(text, name);
-      const loaded = loadDocuments(docs, name, store, scopeFilter(cfg));
+      const limits = parseLimits(flags);
+      const { text, name } = readInput(flags.fromFile, (max) => io.stdin(max), limits);
+      const docs = parseDocuments(text, name, limits);
+      const loaded = loadDocuments(docs, name, store, scopeFilter(cfg), limits);
       // A step that dumped the wrong thing must not pass a CI gate as "no incidents".
       if (loaded.recognized === 0) throw new InputError(`${name}: no Kubernetes object that the checks read was found; the input holds ${loaded.found}`);
       for (const n of loaded.notes) note(n);

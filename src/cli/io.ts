@@ -1,11 +1,12 @@
 // What a command may touch of the outside world, injected so tests run the real code path.
 
-import { readFileSync } from 'node:fs';
+import { readBounded } from '../collector/file.ts';
 
 export interface IO {
   stdout(s: string): void;
   stderr(s: string): void;
-  stdin(): string;
+  /** Standard input, whole; more than maxBytes throws InputTooLarge. */
+  stdin(maxBytes: number): string;
   stdoutIsTTY: boolean;
   env: Readonly<Record<string, string | undefined>>;
   now(): number;
@@ -17,7 +18,7 @@ export function processIO(): IO {
   return {
     stdout: (s) => process.stdout.write(s),
     stderr: (s) => process.stderr.write(s),
-    stdin: () => readFileSync(0, 'utf8'),
+    stdin: (max) => readBounded(0, max),
     stdoutIsTTY: process.stdout.isTTY === true,
     env: process.env,
     now: () => Date.now(),

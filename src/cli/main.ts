@@ -49,6 +49,9 @@ const OPTIONS = {
   'cluster-name': { type: 'string' },
   'log-level': { type: 'string' },
   'apply-grace': { type: 'boolean' },
+  'max-input': { type: 'string' },
+  'max-depth': { type: 'string' },
+  'max-aliases': { type: 'string' },
   listen: { type: 'string' },
   prometheus: { type: 'boolean' },
   speed: { type: 'string' },
@@ -57,7 +60,7 @@ const OPTIONS = {
 } as const;
 
 const COMMAND_FLAGS: Record<string, readonly string[]> = {
-  doctor: ['from-file', 'from-watcher', 'now', 'output', 'fail-on', 'namespace', 'exclude-namespace', 'config', 'kubeconfig', 'context', 'cluster-name', 'log-level', 'apply-grace'],
+  doctor: ['from-file', 'from-watcher', 'now', 'output', 'fail-on', 'namespace', 'exclude-namespace', 'config', 'kubeconfig', 'context', 'cluster-name', 'log-level', 'apply-grace', 'max-input', 'max-depth', 'max-aliases'],
   checks: ['output', 'config', 'log-level'],
   demo: ['speed', 'listen', 'log-level'],
   watch: ['namespace', 'exclude-namespace', 'config', 'kubeconfig', 'context', 'cluster-name', 'log-level', 'listen', 'prometheus'],
@@ -119,6 +122,9 @@ export async function main(argv: readonly string[], io: IO = processIO()): Promi
         if (values.output !== undefined) flags.output = values.output;
         if (values['fail-on'] !== undefined) flags.failOn = values['fail-on'];
         if (values['apply-grace']) flags.applyGrace = true;
+        if (values['max-input'] !== undefined) flags.maxInput = values['max-input'];
+        if (values['max-depth'] !== undefined) flags.maxDepth = values['max-depth'];
+        if (values['max-aliases'] !== undefined) flags.maxAliases = values['max-aliases'];
         return await doctor(flags, io);
       }
       case 'checks': {

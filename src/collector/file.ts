@@ -3,7 +3,7 @@
 // Malformed input is an InputError naming the file and position; an odd object is noted and
 // read around; unknown kinds are counted and ignored.
 
-import { readFileSync } from 'node:fs';
+import { closeSync, openSync, readSync } from 'node:fs';
 import { parseAllDocuments } from 'yaml';
 import { isKindName, KIND_NAMES, type KindName } from '../kube/kinds.ts';
 import { normalize } from '../kube/normalize.ts';
@@ -38,14 +38,68 @@ export function lineCol(text: string, offset: number): { line: number; col: numb
   return { line, col: offset - last };
 }
 
-export function readInput(path: string, stdin: () => string): { text: string; name: string } {
-  if (path === '-') return { text: stdin(), name: '<stdin>' };
-  try {
-    return { text: readFileSync(path, 'utf8'), name: path };
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new InputError(`${path}: cannot read the file (${code === 'ENOENT' ? 'no such file' : (code ?? String(err))})`);
+export class InputTooLarge extends Error {
+  override name = 'InputTooLarge';
+}
+
+/** Reads a file descriptor to its end, refusing past maxBytes (a /dev/zero reads forever). */
+export function readBounded(fd: number, maxBytes: number): string {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  const buf = Buffer.allocUnsafe(1 << 20);
+  for (;;) {
+    let n: number;
+    try {
+      n = readSync(fd, buf, 0, buf.length, null);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'EAGAIN') continue;
+      if ((err as NodeJS.ErrnoException).code === 'EOF') break;
+      throw err;
+    }
+    if (n === 0) break;
+    total += n;
+    if (total > maxBytes) throw new InputTooLarge(`more than ${maxBytes} bytes`);
+    chunks.push(Buffer.from(buf.subarray(0, n)));
   }
+  return Buffer.concat(chunks, total).toString('utf8');
+}
+
+/** Limits on what doctor reads from a file: size, nesting of Lists and arrays, YAML aliases. */
+export interface InputLimits {
+  maxBytes: number;
+  maxDepth: number;
+  maxAliases: number;
+}
+
+export const DEFAULT_INPUT_LIMITS: InputLimits = { maxBytes: 512 * 1024 * 1024, maxDepth: 64, maxAliases: 100 };
+
+function mib(n: number): string {
+  return n >= 1048576 ? `${Math.round(n / 1048576)} MiB` : `${n} bytes`;
+}
+
+export function readInput(path: string, stdin: (maxBytes: number) => string, limits: InputLimits = DEFAULT_INPUT_LIMITS): { text: string; name: string } {
+  const name = path === '-' ? '<stdin>' : path;
+  const tooLarge = (): never => {
+    throw new InputError(`${name}: larger than the input limit of ${mib(limits.maxBytes)}; refused (raise it with --max-input)`);
+  };
+  let text: string;
+  try {
+    if (path === '-') text = stdin(limits.maxBytes);
+    else {
+      const fd = openSync(path, 'r');
+      try {
+        text = readBounded(fd, limits.maxBytes);
+      } finally {
+        closeSync(fd);
+      }
+    }
+  } catch (err) {
+    if (err instanceof InputTooLarge) return tooLarge();
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new InputError(`${name}: cannot read the ${path === '-' ? 'input' : 'file'} (${code === 'ENOENT' ? 'no such file' : (code ?? String(err))})`);
+  }
+  if (Buffer.byteLength(text) > limits.maxBytes) tooLarge();
+  return { text, name };
 }
 
 /**
@@ -147,7 +201,17 @@ function lazyJson(s: string, invalid: () => never): unknown {
 
 /** Parses the text into top-level documents. A JSON List or array comes back with its items left to
  *  be parsed one at a time (JsonArrayItems). */
-export function parseDocuments(text: string, name: string): unknown[] {
+export function parseDocuments(text: string, name: string, limits: InputLimits = DEFAULT_INPUT_LIMITS): unknown[] {
+  try {
+    return parseDocumentsUnbounded(text, name, limits);
+  } catch (err) {
+    // The parsers recurse: input nested past what the stack holds is an input error, not a crash.
+    if (err instanceof RangeError) throw new InputError(`${name}: nested too deeply to read (limit ${limits.maxDepth} levels of Lists and arrays)`);
+    throw err;
+  }
+}
+
+function parseDocumentsUnbounded(text: string, name: string, limits: InputLimits): unknown[] {
   const trimmed = text.replace(/^\uFEFF/, '');
   const first = /\S/.exec(trimmed)?.[0];
   if (first === undefined) throw new InputError(`${name}: the input is empty`);
@@ -177,7 +241,14 @@ export function parseDocuments(text: string, name: string): unknown[] {
       const where = Number.isFinite(off) ? (({ line, col }) => `line ${line}, column ${col}`)(lineCol(trimmed, off)) : `document ${i + 1}`;
       throw new InputError(`${name}: invalid YAML at ${where}: ${e.message.split('\n')[0]}`);
     }
-    const v = d.toJS({ maxAliasCount: 100 }) as unknown;
+    let v: unknown;
+    try {
+      v = d.toJS({ maxAliasCount: limits.maxAliases }) as unknown;
+    } catch (err) {
+      if (err instanceof RangeError) throw err;
+      // An alias bomb (a billion laughs) is refused by the parser's alias budget.
+      throw new InputError(`${name}: document ${i + 1}: ${(err as Error).message.split('\n')[0]} (limit: ${limits.maxAliases} aliases, --max-aliases)`);
+    }
     if (v !== null && v !== undefined) out.push(v);
   }
   if (out.length === 0) throw new InputError(`${name}: the input holds no objects`);
@@ -203,10 +274,11 @@ interface Item {
 
 /** Flattens Lists (kind List, typed XList), arrays and nesting into items with their position, one
  *  at a time (a JsonArrayItems is parsed as it is reached). */
-function* flatten(v: unknown, where: string, listed: Set<KindName>, fallback?: Item['fallback']): Generator<Item> {
+function* flatten(v: unknown, where: string, listed: Set<KindName>, maxDepth: number, fallback?: Item['fallback'], depth = 0): Generator<Item> {
+  if (depth > maxDepth) throw new InputError(`${where.slice(0, 80)}…: Lists and arrays nested deeper than ${maxDepth} levels (--max-depth)`);
   if (Array.isArray(v) || v instanceof JsonArrayItems) {
     let i = 0;
-    for (const e of v as Iterable<unknown>) yield* flatten(e, `${where}[${i++}]`, listed, fallback);
+    for (const e of v as Iterable<unknown>) yield* flatten(e, `${where}[${i++}]`, listed, maxDepth, fallback, depth + 1);
     return;
   }
   if (typeof v === 'object' && v !== null) {
@@ -220,7 +292,7 @@ function* flatten(v: unknown, where: string, listed: Set<KindName>, fallback?: I
       if (itemKind) fb.kind = itemKind;
       if (typeof o.apiVersion === 'string') fb.apiVersion = o.apiVersion;
       let i = 0;
-      for (const e of o.items as Iterable<unknown>) yield* flatten(e, `${where}.items[${i++}]`, listed, fb);
+      for (const e of o.items as Iterable<unknown>) yield* flatten(e, `${where}.items[${i++}]`, listed, maxDepth, fb, depth + 1);
       return;
     }
   }
@@ -249,7 +321,7 @@ function describe(raw: unknown): string {
 }
 
 /** Loads a dump into the store; kinds present in the input (or listed by a typed List) are synced. */
-export function loadDocuments(docs: unknown[], name: string, store: ObjectStore, inScope: (ns: string) => boolean): LoadReport {
+export function loadDocuments(docs: unknown[], name: string, store: ObjectStore, inScope: (ns: string) => boolean, limits: InputLimits = DEFAULT_INPUT_LIMITS): LoadReport {
   const listed = new Set<KindName>();
   const notes: string[] = [];
   const ignoredKinds = new Map<string, number>();
@@ -258,9 +330,19 @@ export function loadDocuments(docs: unknown[], name: string, store: ObjectStore,
   let items_ = 0;
   const unreadable: string[] = [];
   const items = function* (): Generator<Item> {
-    for (const [i, d] of docs.entries()) yield* flatten(d, docs.length > 1 ? `document ${i + 1}` : 'root', listed);
+    for (const [i, d] of docs.entries()) yield* flatten(d, docs.length > 1 ? `document ${i + 1}` : 'root', listed, limits.maxDepth);
   };
-  for (const it of items()) {
+  const all = items();
+  for (;;) {
+    let next: IteratorResult<Item>;
+    try {
+      next = all.next();
+    } catch (err) {
+      if (err instanceof InputError) throw new InputError(`${name}: ${err.message}`);
+      throw err;
+    }
+    if (next.done) break;
+    const it = next.value;
     const r = normalize(it.raw, it.fallback);
     items_++;
     if (!r.obj) {

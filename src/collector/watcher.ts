@@ -3,6 +3,10 @@
 
 import { ClusterUnreachableError } from './kube-client.ts';
 import { InputError } from './file.ts';
+import { clean, MAX_ATTRIBUTE, MAX_MESSAGE } from '../kube/redact.ts';
+import type { Incident } from '../engine/incidents.ts';
+import type { Skipped } from '../engine/evaluate.ts';
+import type { StaleSource } from '../format/report.ts';
 
 export function incidentsUrl(base: string): URL {
   let u: URL;
@@ -31,20 +35,128 @@ export interface WatcherReport {
 const PAGE = 2000;
 const MAX_PAGES = 10_000;
 
-/** The agent's whole report: its pages followed to the end (a page is a consistent snapshot). */
-export async function fetchWatcher(base: string, timeoutMs = 15_000): Promise<WatcherReport> {
-  const first = await fetchPage(base, undefined, timeoutMs);
-  let token = first.continue;
-  for (let n = 1; token && n < MAX_PAGES; n++) {
-    const next = await fetchPage(base, token, timeoutMs);
-    first.incidents.push(...next.incidents);
-    token = next.continue;
-  }
-  delete first.continue;
-  return first;
+/** What doctor takes from a running agent: validated, every string cleaned and bounded. */
+export interface ValidReport {
+  generatedAt: string;
+  cluster: { name: string };
+  incidents: Incident[];
+  skipped: Skipped[];
+  staleSources: StaleSource[];
 }
 
-async function fetchPage(base: string, token: string | undefined, timeoutMs: number): Promise<WatcherReport> {
+/** The largest answer taken from an agent (20,000 incidents are ~20 MiB). */
+export const MAX_WATCHER_BYTES = 256 * 1024 * 1024;
+
+/** The agent's whole report: its pages followed to the end (a page is a consistent snapshot),
+ *  validated against the report schema: the agent is a peer, not trusted to be well formed. */
+export async function fetchWatcher(base: string, timeoutMs = 15_000, maxBytes = MAX_WATCHER_BYTES): Promise<ValidReport> {
+  const url = incidentsUrl(base).href;
+  let budget = maxBytes;
+  const page = async (token: string | undefined): Promise<WatcherReport> => {
+    const p = await fetchPage(base, token, timeoutMs, budget);
+    budget -= p.bytes;
+    return p.doc;
+  };
+  const first = await page(undefined);
+  const out = validateReport(first, url);
+  let token = typeof first.continue === 'string' ? first.continue : undefined;
+  for (let n = 1; token && n < MAX_PAGES; n++) {
+    const next = await page(token);
+    out.incidents.push(...validateReport(next, url).incidents);
+    token = typeof next.continue === 'string' ? next.continue : undefined;
+  }
+  return out;
+}
+
+const SEVERITY_SET = new Set(['critical', 'warning', 'info']);
+const ATTR_KEY = /^[A-Za-z0-9_.:/-]{1,128}$/;
+
+/** Checks a report from an agent against the schema; every string is cleaned (no terminal escapes,
+ *  secrets redacted, bounded). The first field that is wrong is named, with its path. */
+export function validateReport(d: WatcherReport, url: string): ValidReport {
+  const bad = (path: string, what: string): never => {
+    throw new ClusterUnreachableError(`the answer from ${url} is not a valid report: ${path}: ${what}`);
+  };
+  const rec = (v: unknown, path: string): Record<string, unknown> => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : bad(path, `expected an object, got ${v === null ? 'null' : Array.isArray(v) ? 'a list' : typeof v}`));
+  const str = (v: unknown, path: string, max: number, optional = false): string | undefined => {
+    if (v === undefined && optional) return undefined;
+    if (typeof v !== 'string') return bad(path, `expected a string, got ${v === null ? 'null' : typeof v}`);
+    return clean(v, max);
+  };
+  const word = (v: unknown, path: string): string => {
+    const s = str(v, path, 128) ?? '';
+    if (!/^[A-Za-z][A-Za-z0-9-]*$/.test(s)) bad(path, `expected a name such as CrashLoopBackOff, got ${JSON.stringify(s.slice(0, 40))}`);
+    return s;
+  };
+  const incidents: Incident[] = d.incidents.map((raw, n) => {
+    const p = `incidents[${n}]`;
+    const i = rec(raw, p);
+    const sev = str(i.severity, `${p}.severity`, 16) ?? '';
+    if (!SEVERITY_SET.has(sev)) bad(`${p}.severity`, `expected critical, warning or info, got ${JSON.stringify(sev.slice(0, 40))}`);
+    const o = rec(i.object, `${p}.object`);
+    const object: Incident['object'] = { apiVersion: str(o.apiVersion, `${p}.object.apiVersion`, 253) ?? '', kind: word(o.kind, `${p}.object.kind`), name: str(o.name, `${p}.object.name`, 253) ?? '' };
+    const ns = str(o.namespace, `${p}.object.namespace`, 253, true);
+    if (ns !== undefined) object.namespace = ns;
+    const uid = str(o.uid, `${p}.object.uid`, 253, true);
+    if (uid !== undefined) object.uid = uid;
+    const inc: Incident = {
+      id: str(i.id, `${p}.id`, 64) ?? '',
+      check: word(i.check, `${p}.check`),
+      reason: word(i.reason, `${p}.reason`) as Incident['reason'],
+      severity: sev as Incident['severity'],
+      object,
+      message: str(i.message, `${p}.message`, MAX_MESSAGE) ?? '',
+      remediation: str(i.remediation, `${p}.remediation`, 2048) ?? '',
+      attributes: {},
+    };
+    const since = str(i.since, `${p}.since`, 40, true);
+    if (since !== undefined) {
+      if (Number.isNaN(Date.parse(since)) || !/^\d{4}-\d{2}-\d{2}T/.test(since)) bad(`${p}.since`, `expected an RFC 3339 time, got ${JSON.stringify(since.slice(0, 40))}`);
+      inc.since = since;
+    }
+    const rb = str(i.runbookUrl, `${p}.runbookUrl`, 512, true);
+    if (rb !== undefined) {
+      if (!/^https?:\/\/[^\s]+$/.test(rb)) bad(`${p}.runbookUrl`, 'expected an http(s) URL');
+      inc.runbookUrl = rb;
+    }
+    const root = str(i.rootCauseId, `${p}.rootCauseId`, 64, true);
+    if (root !== undefined) inc.rootCauseId = root;
+    if (i.server !== undefined) {
+      const s = rec(i.server, `${p}.server`);
+      inc.server = { namespace: str(s.namespace, `${p}.server.namespace`, 253) ?? '', name: str(s.name, `${p}.server.name`, 253) ?? '' };
+      const team = str(s.teamID, `${p}.server.teamID`, 253, true);
+      if (team !== undefined) inc.server.teamID = team;
+    }
+    if (i.attributes !== undefined) {
+      for (const [k, v] of Object.entries(rec(i.attributes, `${p}.attributes`))) {
+        if (!ATTR_KEY.test(k)) bad(`${p}.attributes`, `a key that is not an attribute name: ${JSON.stringify(k.slice(0, 40))}`);
+        if (typeof v === 'string') inc.attributes[k] = clean(v, MAX_ATTRIBUTE);
+        else if (typeof v === 'number' || typeof v === 'boolean') inc.attributes[k] = v;
+        else if (v !== null && v !== undefined) bad(`${p}.attributes.${k}`, 'expected a string, number or boolean');
+      }
+    }
+    return inc;
+  });
+  const skipped: Skipped[] = (Array.isArray(d.skipped) ? d.skipped : []).map((raw, n) => {
+    const s = rec(raw, `skipped[${n}]`);
+    return { check: word(s.check, `skipped[${n}].check`), reason: word(s.reason, `skipped[${n}].reason`) as Skipped['reason'], detail: str(s.detail, `skipped[${n}].detail`, MAX_MESSAGE) ?? '' };
+  });
+  const staleSources: StaleSource[] = (Array.isArray(d.staleSources) ? d.staleSources : []).map((raw, n) => {
+    const s = rec(raw, `staleSources[${n}]`);
+    const out: StaleSource = { kind: word(s.kind, `staleSources[${n}].kind`), status: word(s.status, `staleSources[${n}].status`) };
+    const since = str(s.since, `staleSources[${n}].since`, 40, true);
+    if (since !== undefined) out.since = since;
+    const detail = str(s.detail, `staleSources[${n}].detail`, 300, true);
+    if (detail !== undefined) out.detail = detail;
+    return out;
+  });
+  const cluster = rec(d.cluster ?? {}, 'cluster');
+  const gen = str(d.generatedAt, 'generatedAt', 40) ?? '';
+  if (Number.isNaN(Date.parse(gen))) bad('generatedAt', `expected an RFC 3339 time, got ${JSON.stringify(gen.slice(0, 40))}`);
+  return { generatedAt: gen, cluster: { name: str(cluster.name, 'cluster.name', 253, true) ?? '' }, incidents, skipped, staleSources };
+}
+
+async function fetchPage(base: string, token: string | undefined, timeoutMs: number, maxBytes: number): Promise<{ doc: WatcherReport; bytes: number }> {
   const url = incidentsUrl(base);
   url.searchParams.set('limit', String(PAGE));
   if (token) url.searchParams.set('continue', token);
@@ -56,9 +168,25 @@ async function fetchPage(base: string, token: string | undefined, timeoutMs: num
     throw new ClusterUnreachableError(`cannot reach the agent at ${url.href}: ${cause ?? (err as Error).message}`);
   }
   if (res.status !== 200) throw new ClusterUnreachableError(`the agent at ${url.href} answered HTTP ${res.status}`);
+  // Read with a bound: an endless body must not grow without limit within the timeout.
+  const chunks: Uint8Array[] = [];
+  let bytes = 0;
+  try {
+    for await (const c of res.body ?? []) {
+      bytes += (c as Uint8Array).length;
+      if (bytes > maxBytes) {
+        await res.body?.cancel().catch(() => undefined);
+        throw new InputError(`--from-watcher: the agent's answer exceeds ${Math.round(MAX_WATCHER_BYTES / 1048576)} MiB; refused`);
+      }
+      chunks.push(c as Uint8Array);
+    }
+  } catch (err) {
+    if (err instanceof InputError) throw err;
+    throw new ClusterUnreachableError(`cannot read the agent's answer at ${url.href}: ${(err as Error).message}`);
+  }
   let doc: unknown;
   try {
-    doc = await res.json();
+    doc = JSON.parse(Buffer.concat(chunks).toString('utf8'));
   } catch {
     throw new ClusterUnreachableError(`the agent at ${url.href} did not answer JSON`);
   }
@@ -66,5 +194,5 @@ async function fetchPage(base: string, token: string | undefined, timeoutMs: num
   if (typeof d !== 'object' || d === null || d.schemaVersion !== 1 || !Array.isArray(d.incidents)) {
     throw new ClusterUnreachableError(`the answer from ${url.href} is not a doctor report (schemaVersion 1 with incidents)`);
   }
-  return d as WatcherReport;
+  return { doc: d as WatcherReport, bytes };
 }

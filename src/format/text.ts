@@ -91,24 +91,24 @@ export function reportText(r: Report, opts: TextOptions): string {
     roots.sort((a, b) => severityRank(a.severity) - severityRank(b.severity) || (a.id < b.id ? -1 : 1));
     for (const root of roots) {
       const st = SEV_STYLE[root.severity];
-      out.push(`  ${paint(c, st.code, `${st.mark} ${root.severity.toUpperCase()}`)} ${paint(c, '1', root.reason)}  ${objectLabel(root)}`);
+      out.push(`  ${paint(c, st.code, `${st.mark} ${root.severity.toUpperCase()}`)} ${paint(c, '1', sanitize(root.reason))}  ${objectLabel(root)}`);
       out.push(`    ${sanitize(root.message)}`);
       if (root.since) {
         const t = Date.parse(root.since);
-        out.push(paint(c, '2', `    since ${root.since} (${ago(opts.now - t)})`));
+        out.push(paint(c, '2', `    since ${sanitize(root.since)} (${ago(opts.now - t)})`));
       }
       if (root.rootCauseId) {
         const cause = byId.get(root.rootCauseId);
-        if (cause) out.push(`    caused by ${cause.reason} on ${objectLabel(cause)} (shown under ${cause.server ? sanitize(`MCPServer ${cause.server.namespace}/${cause.server.name}`) : 'Other workloads and platform'})`);
+        if (cause) out.push(`    caused by ${sanitize(cause.reason)} on ${objectLabel(cause)} (shown under ${cause.server ? sanitize(`MCPServer ${cause.server.namespace}/${cause.server.name}`) : 'Other workloads and platform'})`);
       }
       out.push(`    ${paint(c, '32', '→ fix:')} ${sanitize(root.remediation)}`);
-      if (root.runbookUrl) out.push(paint(c, '2', `    runbook: ${root.runbookUrl}`));
+      if (root.runbookUrl) out.push(paint(c, '2', `    runbook: ${sanitize(root.runbookUrl)}`));
       const kids = (children.get(root.id) ?? []).sort((a, b) => severityRank(a.severity) - severityRank(b.severity) || (a.id < b.id ? -1 : 1));
       if (kids.length > 0) {
         out.push(`    explains ${kids.length === 1 ? '1 more incident' : `${kids.length} more incidents`}:`);
         for (const k of kids) {
           const ks = SEV_STYLE[k.severity];
-          out.push(`      ${paint(c, ks.code, ks.mark)} ${k.severity} ${k.reason}  ${objectLabel(k)}: ${sanitize(k.message)}`);
+          out.push(`      ${paint(c, ks.code, ks.mark)} ${sanitize(k.severity)} ${sanitize(k.reason)}  ${objectLabel(k)}: ${sanitize(k.message)}`);
         }
       }
     }
@@ -124,7 +124,7 @@ export function reportText(r: Report, opts: TextOptions): string {
     // Checks whose kinds a dump simply does not contain are one line; real failures one each.
     const notInInput = r.skipped.filter((s) => s.reason === 'NotInInput').map((s) => s.check);
     for (const s of r.skipped) if (s.reason !== 'NotInInput') out.push(sanitize(`  - ${s.check}: ${s.reason}: ${s.detail}`));
-    if (notInInput.length > 0) out.push(`  - not in the input, so not evaluated: ${[...new Set(notInInput)].join(', ')}`);
+    if (notInInput.length > 0) out.push(sanitize(`  - not in the input, so not evaluated: ${[...new Set(notInInput)].join(', ')}`));
   }
   out.push('');
   const { critical, warning, info } = r.summary;

@@ -48,6 +48,11 @@ export function intern(s: string): string {
   return flat;
 }
 
+/** A string made of kept strings, bounded like them. */
+function bounded(s: string): string {
+  return s.length > MAX_KEPT ? clean(s, MAX_KEPT) : s;
+}
+
 function internOpt(s: string | undefined): string | undefined {
   return s ? intern(s) : undefined;
 }
@@ -672,7 +677,7 @@ function certificate(r: Reader, meta: Meta, spec: Rec, status: Rec): Certificate
   const sn = r.str(spec.secretName, 'spec.secretName');
   if (sn) out.secretName = sn;
   const iss = issuerRef ? r.str(issuerRef.name, 'spec.issuerRef.name') : undefined;
-  if (iss) out.issuer = `${r.str(issuerRef?.kind, 'spec.issuerRef.kind') ?? 'Issuer'}/${iss}`;
+  if (iss) out.issuer = bounded(`${r.str(issuerRef?.kind, 'spec.issuerRef.kind') ?? 'Issuer'}/${iss}`);
   const nb = r.time(status.notBefore, 'status.notBefore');
   if (nb !== undefined) out.notBefore = nb;
   const na = r.time(status.notAfter, 'status.notAfter');
@@ -694,7 +699,7 @@ function certificateRequest(r: Reader, meta: Meta, spec: Rec, status: Rec): Cert
     conditions: r.conditions(status.conditions, 'status.conditions', 'CertificateRequest'),
   };
   const iss = issuerRef ? r.str(issuerRef.name, 'spec.issuerRef.name') : undefined;
-  if (iss) out.issuer = `${r.str(issuerRef?.kind, 'spec.issuerRef.kind') ?? 'Issuer'}/${iss}`;
+  if (iss) out.issuer = bounded(`${r.str(issuerRef?.kind, 'spec.issuerRef.kind') ?? 'Issuer'}/${iss}`);
   const ft = r.time(status.failureTime, 'status.failureTime');
   if (ft !== undefined) out.failureTime = ft;
   return out;

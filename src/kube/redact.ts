@@ -116,6 +116,19 @@ export function clean(s: string, max = MAX_MESSAGE): string {
   return elide(redact(sanitize(bound(s))).replace(/ {2,}/g, ' ').trim(), max);
 }
 
+/** Characters that a POSIX shell takes literally in a word. */
+const SHELL_SAFE = /^[A-Za-z0-9_./:@=,+%-]+$/;
+
+/**
+ * A value as one shell word meaning exactly that value: as it is when it is made of safe
+ * characters only (every valid Kubernetes name, label and image), else single-quoted. A remediation
+ * pasted from a dump whose names carry `$(…)` or `;` then runs nothing but what it says.
+ */
+export function shellWord(v: string): string {
+  if (SHELL_SAFE.test(v)) return v;
+  return `'${v.replace(/'/g, `'\\''`)}'`;
+}
+
 /** A one-line excerpt of a message from an object, without its closing period (it is embedded in
  *  ours): cleaned, and elided in the middle past max. */
 export function quote(s: string, max = 400): string {
