@@ -5,6 +5,9 @@ import * as k8s from '@kubernetes/client-node';
 const t0 = performance.now();
 const kc = new k8s.KubeConfig();
 kc.loadFromFile(process.argv[2] as string);
+// The client refuses a plain-HTTP server unless TLS checks are "skipped" (architecture.md §7); the
+// fake API server is plain HTTP, so the baseline is given the flag it needs.
+kc.loadFromOptions({ clusters: kc.clusters.map((c) => ({ ...c, skipTLSVerify: true })), users: kc.users, contexts: kc.contexts, currentContext: kc.getCurrentContext() });
 const core = kc.makeApiClient(k8s.CoreV1Api);
 const apps = kc.makeApiClient(k8s.AppsV1Api);
 const disc = kc.makeApiClient(k8s.DiscoveryV1Api);

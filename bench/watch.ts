@@ -160,6 +160,7 @@ export async function benchWatch(pods: number, opts: { detectSamples?: number; c
       const bmem = rss(inf.pid ?? 0);
       inf.kill('SIGKILL');
       baseline = { ready: Number(bReady), objects: Number(bObjects), ...bmem };
+      if (!(baseline.objects > 0)) throw new Error(`the informer baseline cached no objects (ready ${bReady} ms): it did not run, its figures would be meaningless`);
     }
 
     return {

@@ -20,9 +20,12 @@ function strip(keys: readonly string[], more: Record<string, PathNode | 'strip'>
   return { members: { ...Object.fromEntries(keys.map((k) => [k, 'strip' as const])), ...more } };
 }
 
-/** A pod's containers keep `resources` (the OOM check names the memory limit); a template's do not. */
+/** A pod's containers keep `resources.limits` (the OOM check names the memory limit); a template's
+ *  keep no resources. */
 function podSpec(keepResources: boolean): PathNode {
-  const container = strip(keepResources ? CONTAINER_INTERNALS : [...CONTAINER_INTERNALS, 'resources']);
+  const container = keepResources
+    ? strip(CONTAINER_INTERNALS, { resources: strip(['requests', 'claims']) })
+    : strip([...CONTAINER_INTERNALS, 'resources']);
   return strip(POD_SPEC_INTERNALS, { containers: { each: container }, initContainers: { each: container }, ephemeralContainers: { each: container } });
 }
 
