@@ -77,14 +77,16 @@ async function harness(objs: Raw[], o: { api?: ConstructorParameters<typeof Fake
 }
 
 const crashing = (name = 'web-1'): Raw => pod(name, { ns: 'apps', labels: { app: 'web' }, ready: false, containers: [{ name: 'web', ready: false, restarts: 5, state: waiting('CrashLoopBackOff', 'back-off 40s'), lastState: terminated('Error', 1, -1) }] });
-/** Starts the API server (faults already set up) and a watch against it. */
-async function watchFrom(api: FakeApiServer): Promise<RunningWatch> {
+/** Starts the API server (faults already set up) and a watch against it; `paused`: the server is
+ *  gone before the agent ever reaches it. */
+async function watchFrom(api: FakeApiServer, o: { settings?: WatchSettings; log?: Parameters<typeof startWatch>[2]; paused?: boolean } = {}): Promise<RunningWatch> {
   const url = await api.start();
+  if (o.paused) await api.pause();
   const dir = mkdtempSync(join(tmpdir(), 'sa-watch-'));
   writeFileSync(join(dir, 'config'), api.kubeconfig(url));
   const cfg = defaultAgentConfig();
   cfg.listen = '127.0.0.1:0';
-  const w = await startWatch(cfg, await makeKubeClient({ kubeconfig: join(dir, 'config') }), () => {}, { settings: FAST });
+  const w = await startWatch(cfg, await makeKubeClient({ kubeconfig: join(dir, 'config') }), o.log ?? (() => {}), { settings: o.settings ?? FAST });
   running_.push(w);
   return w;
 }
@@ -311,14 +313,8 @@ describe('watch under API faults', () => {
     apis.push(api);
     api.apply(...healthyPlatform(), crashing());
     api.fault({ kind: 'Pod', watch: false, trickle: { bytes: 1, everyMs: 50 }, times: 1 });
-    const url = await api.start();
-    const dir = mkdtempSync(join(tmpdir(), 'sa-watch-'));
-    writeFileSync(join(dir, 'config'), api.kubeconfig(url));
-    const cfg = defaultAgentConfig();
-    cfg.listen = '127.0.0.1:0';
     const logs: string[] = [];
-    const w = await startWatch(cfg, await makeKubeClient({ kubeconfig: join(dir, 'config') }), jsonLogger('debug', (l) => logs.push(l)), { settings });
-    running_.push(w);
+    const w = await watchFrom(api, { settings, log: jsonLogger('debug', (l) => logs.push(l)) });
     await waitFor('deadline on /readyz or already past it', () => logs.some((l) => l.includes('deadline')), 5000);
     expect(logs.find((l) => l.includes('deadline'))).toMatch(/did not complete within its 1 s deadline|within its 0 s deadline|deadline/);
     await waitFor('ready after the retry', async () => (await fetch(`${w.url}/readyz`)).status === 200, 10_000);
@@ -547,14 +543,7 @@ describe('API server outages', () => {
   it('an agent that never reached the API server is not ready', async () => {
     const api = new FakeApiServer();
     apis.push(api);
-    const url = await api.start();
-    await api.pause();
-    const dir = mkdtempSync(join(tmpdir(), 'sa-watch-'));
-    writeFileSync(join(dir, 'config'), api.kubeconfig(url));
-    const cfg = defaultAgentConfig();
-    cfg.listen = '127.0.0.1:0';
-    const w = await startWatch(cfg, await makeKubeClient({ kubeconfig: join(dir, 'config') }), () => {}, { settings: FAST });
-    running_.push(w);
+    const w = await watchFrom(api, { paused: true });
     await waitFor('every source failing', () => Object.values(w.agent.sources()).every((s) => s.status === 'failing'));
     await new Promise((r) => setTimeout(r, 300));
     const r = await fetch(`${w.url}/readyz`);
