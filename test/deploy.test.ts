@@ -125,3 +125,63 @@ describe('container image', () => {
     for (const x of ['node_modules', 'test', '.git']) expect(ignore.split('\n')).toContain(x);
   });
 });
+
+// The rendered NetworkPolicies, evaluated as the NetworkPolicy API defines them (podSelector,
+// namespaceSelector, ports; a pod selected by any policy of a direction admits only what one of its
+// rules allows). No policy engine runs here (no CNI on this machine): this is the test that evaluates
+// the policies, over the objects kustomize renders.
+describe('NetworkPolicies admit only who needs to reach the agent and the Collector', () => {
+  type Sel = { matchLabels?: Record<string, string> };
+  type Peer = { podSelector?: Sel; namespaceSelector?: Sel };
+  type Rule = { from?: Peer[]; ports?: { port: number; protocol?: string }[] };
+  type Policy = Obj & { spec: { podSelector: Sel; policyTypes: string[]; ingress?: Rule[] } };
+  const matches = (sel: Sel | undefined, labels: Record<string, string>): boolean => Object.entries(sel?.matchLabels ?? {}).every(([k, v]) => labels[k] === v);
+  const policies = render('base').filter((o) => o.kind === 'NetworkPolicy') as Policy[];
+  const NS = 'sentinel-agent';
+  const nsLabels = (ns: string): Record<string, string> => ({ 'kubernetes.io/metadata.name': ns });
+  /** Whether a pod (namespace, labels) may open a TCP connection to a pod of the agent's namespace. */
+  function admitted(to: Record<string, string>, port: number, from: { ns: string; labels: Record<string, string> }): boolean {
+    const selecting = policies.filter((p) => p.metadata.namespace === NS && p.spec.policyTypes.includes('Ingress') && matches(p.spec.podSelector, to));
+    if (selecting.length === 0) return true;
+    return selecting.some((p) =>
+      (p.spec.ingress ?? []).some((r) => {
+        const portOk = !r.ports || r.ports.some((x) => x.port === port && (x.protocol ?? 'TCP') === 'TCP');
+        const peerOk =
+          !r.from ||
+          r.from.some((peer) => {
+            if (peer.namespaceSelector && !matches(peer.namespaceSelector, nsLabels(from.ns))) return false;
+            // A podSelector alone selects pods of the policy's own namespace.
+            if (!peer.namespaceSelector && from.ns !== NS) return false;
+            return !peer.podSelector || matches(peer.podSelector, from.labels);
+          });
+        return portOk && peerOk;
+      }),
+    );
+  }
+  const agent = { 'app.kubernetes.io/name': 'sentinel-agent', 'app.kubernetes.io/component': 'agent' };
+  const collector = { 'app.kubernetes.io/name': 'otel-collector', 'app.kubernetes.io/component': 'collector' };
+  const rows: [string, Record<string, string>, number, { ns: string; labels: Record<string, string> }, boolean][] = [
+    ['Prometheus in monitoring reads the agent', agent, 8080, { ns: 'monitoring', labels: { app: 'prometheus' } }, true],
+    ['the Collector reaches the agent', agent, 8080, { ns: NS, labels: collector }, true],
+    ['a pod of an MCP server namespace cannot read /incidents', agent, 8080, { ns: 'mcp-servers', labels: { app: 'weather' } }, false],
+    ['another pod in the agent namespace cannot read /incidents', agent, 8080, { ns: NS, labels: { app: 'debug' } }, false],
+    ['the agent sends OTLP/HTTP to the Collector', collector, 4318, { ns: NS, labels: agent }, true],
+    ['the agent sends OTLP/gRPC to the Collector', collector, 4317, { ns: NS, labels: agent }, true],
+    ['any other pod cannot forge incident records', collector, 4318, { ns: 'mcp-servers', labels: { 'app.kubernetes.io/name': 'sentinel-agent' } }, false],
+    ['a pod beside the Collector cannot send OTLP', collector, 4317, { ns: NS, labels: { app: 'debug' } }, false],
+    ['Prometheus scrapes the Collector exporter', collector, 8889, { ns: 'monitoring', labels: { app: 'prometheus' } }, true],
+    ['other namespaces cannot scrape it', collector, 8889, { ns: 'mcp-servers', labels: {} }, false],
+  ];
+  for (const [name, to, port, from, want] of rows) it(`${want ? 'admitted' : 'refused'}: ${name}`, () => expect(admitted(to, port, from)).toBe(want));
+
+  it('the Collector has an egress policy and its own ServiceAccount with no token', () => {
+    const objs = render('base');
+    const np = policies.find((p) => p.metadata.name === 'otel-collector');
+    expect(np?.spec.policyTypes).toEqual(['Ingress', 'Egress']);
+    const sa = objs.find((o) => o.kind === 'ServiceAccount' && o.metadata.name === 'otel-collector') as Obj & { automountServiceAccountToken?: boolean };
+    expect(sa?.automountServiceAccountToken).toBe(false);
+    const dep = objs.find((o) => o.kind === 'Deployment' && o.metadata.name === 'otel-collector') as unknown as { spec: { template: { spec: { serviceAccountName?: string; automountServiceAccountToken?: boolean } } } };
+    expect(dep.spec.template.spec.serviceAccountName).toBe('otel-collector');
+    expect(dep.spec.template.spec.automountServiceAccountToken).toBe(false);
+  });
+});
