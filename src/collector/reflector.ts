@@ -12,7 +12,7 @@ import { normalize } from '../kube/normalize.ts';
 import { stripUnreadFields } from '../kube/strip.ts';
 import type { AnyObj, SourceState } from '../kube/types.ts';
 import { listPath, PAGE_SIZE, statusMessage } from './live.ts';
-import { LineTooLongError, type KubeClient, type KubeResponse } from './kube-client.ts';
+import { LineTooLongError, type KubeClient, type KubeResponse, type StreamOptions } from './kube-client.ts';
 
 export interface ReflectorHandler {
   /** A (re)list finished: these are all the objects of the kind (in the namespace, when set). */
@@ -364,9 +364,8 @@ export class Reflector {
     this.stats.watches++;
     // An in-stream ERROR ends this request at once: nothing after it on the stream is taken.
     const ended = new AbortController();
-    let r: KubeResponse;
-    try {
-      r = await this.client.stream(`${listPath(this.kind, this.namespace)}?${q.toString()}`, {
+    const path = `${listPath(this.kind, this.namespace)}?${q.toString()}`;
+    const streamOpts: StreamOptions = {
       signal: AbortSignal.any([this.abort.signal, ended.signal]),
       inactivityMs: this.opts.inactivityMs,
       // Connected again: the kind is no longer stale.
@@ -425,7 +424,10 @@ export class Reflector {
         else if (ev.type === 'ADDED' || ev.type === 'MODIFIED') this.handler.upsert(n.obj);
         else this.stats.malformed++;
       },
-    });
+    };
+    let r: KubeResponse;
+    try {
+      r = await this.client.stream(path, streamOpts);
     } catch (err) {
       // Ended by us after an in-stream ERROR: act on the error, not on the abort.
       if (ended.signal.aborted && !this.stopped) {
