@@ -16,6 +16,7 @@ import { scopeFilter, type AgentConfig } from '../config/config.ts';
 import type { KubeClient } from '../collector/kube-client.ts';
 import { DEFAULT_REFLECTOR_OPTIONS, Gate, Reflector, type ReflectorOptions } from '../collector/reflector.ts';
 import type { Logger } from './log.ts';
+import type { StaleSource } from '../format/report.ts';
 
 export interface IncidentSink {
   name: string;
@@ -177,11 +178,11 @@ export class Agent {
   }
 
   /** Kinds that cannot be read now although they should be: never synced and failing, or stale. */
-  blind(): { kind: string; status: string; since?: string; detail?: string }[] {
-    const out: { kind: string; status: string; since?: string; detail?: string }[] = [];
+  blind(): StaleSource[] {
+    const out: StaleSource[] = [];
     for (const [kind, s] of Object.entries(this.sources())) {
       if (s.status !== 'stale' && s.status !== 'failing') continue;
-      const e: { kind: string; status: string; since?: string; detail?: string } = { kind, status: s.status };
+      const e: StaleSource = { kind, status: s.status };
       if (s.since !== undefined) e.since = new Date(s.since).toISOString();
       if (s.detail) e.detail = s.detail;
       out.push(e);

@@ -329,12 +329,11 @@ export class Telemetry {
 
   private instruments(meter: Meter): void {
     const src = this.source;
-    // Every (kind, reason, severity) the catalog can produce is reported, 0 when none is open, so a
-    // resolved series drops to 0 instead of going stale (the SDK keeps exporting an attribute set a
-    // callback stopped reporting).
-    // Every series reported once is reported from then on, 0 when nothing is open: an overridden
-    // severity (config `reasons.<R>.severity`) makes series the catalog does not list, and they must
-    // fall to 0 too. Bounded: kind, reason and severity are closed sets.
+    // Every (kind, reason, severity) the catalog can produce, and every series reported once (an
+    // overridden severity, config `reasons.<R>.severity`, makes series the catalog does not list), is
+    // reported from then on, 0 when none is open, so a resolved series drops to 0 instead of going
+    // stale (the SDK keeps exporting an attribute set a callback stopped reporting). Bounded: kind,
+    // reason and severity are closed sets.
     const series = new Map<string, { kind: string; reason: string; severity: string }>();
     for (const spec of CATALOG.values()) {
       for (const kind of [spec.kind, ...(spec.alsoKinds ?? [])]) {
