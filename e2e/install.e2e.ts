@@ -1,0 +1,121 @@
+// Install and least privilege, on the real kube-apiserver: every kustomization under deploy/
+// renders and is accepted (server-side apply, dry run: the real server validates every field); the
+// agent, run as its ServiceAccount with a TokenRequest token bound to the generated ClusterRole,
+// syncs every kind with no 403, and SelfSubjectAccessReviews show what it can and cannot do.
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Kube, KubeError, Testbed, agentKubeconfig, fastConfig, render, startAgent, type Agent, type Obj, upTestbed, waitFor } from './support.ts';
+import { readManifests } from '../testbed/testbed.ts';
+import { KINDS } from '../src/kube/kinds.ts';
+
+let tb: Testbed;
+beforeAll(async () => {
+  tb = await upTestbed({ nodes: 1 });
+});
+afterAll(async () => {
+  await tb?.down();
+});
+
+const OVERLAYS = ['base', 'overlays/events', 'overlays/ha', 'overlays/prometheus-operator'];
+
+/** The Prometheus Operator's CRDs are not part of the test bed: stand-ins that accept any spec, so
+ * the real server still checks apiVersion, kind, metadata and the namespace of those objects. */
+async function prometheusOperatorCrds(kube: Kube): Promise<void> {
+  for (const [kind, plural] of [['PrometheusRule', 'prometheusrules'], ['ServiceMonitor', 'servicemonitors'], ['PodMonitor', 'podmonitors']] as const) {
+    await kube.apply({
+      apiVersion: 'apiextensions.k8s.io/v1',
+      kind: 'CustomResourceDefinition',
+      metadata: { name: `${plural}.monitoring.coreos.com` },
+      spec: { group: 'monitoring.coreos.com', scope: 'Namespaced', names: { kind, plural, listKind: `${kind}List`, singular: kind.toLowerCase() }, versions: [{ name: 'v1', served: true, storage: true, schema: { openAPIV3Schema: { type: 'object', properties: { spec: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } } } } }] },
+    });
+  }
+  await waitFor('monitoring.coreos.com to be served', () => kube.find('/apis/monitoring.coreos.com/v1'), 30_000);
+}
+
+async function ssar(kube: Kube, attrs: Record<string, string>): Promise<boolean> {
+  const r = await kube.call<{ status: { allowed: boolean } }>('POST', '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews', { apiVersion: 'authorization.k8s.io/v1', kind: 'SelfSubjectAccessReview', spec: { resourceAttributes: attrs } });
+  return r.status.allowed;
+}
+
+describe('deploy/ on the real API server', () => {
+  it('every kustomization renders and is accepted by server-side apply with dry run', async () => {
+    await prometheusOperatorCrds(tb.kube);
+    // Namespaces first (for real: a dry-run Namespace is not there for the objects inside it).
+    for (const dir of OVERLAYS) for (const ns of render(dir).filter((o) => o.kind === 'Namespace')) await tb.kube.apply(ns);
+    for (const dir of OVERLAYS) {
+      const objs = render(dir);
+      expect(objs.length).toBeGreaterThan(10);
+      for (const o of objs) {
+        try {
+          await tb.kube.apply(o, { dryRun: true, manager: 'e2e-install' });
+        } catch (e) {
+          throw new Error(`${dir}: ${o.kind} ${o.metadata.namespace ?? ''}/${o.metadata.name} rejected: ${(e as Error).message}`, { cause: e });
+        }
+      }
+    }
+  });
+
+  it('a field the server does not know is rejected (the dry run really validates)', async () => {
+    const d = render('base').find((o) => o.kind === 'Deployment' && o.metadata.name === 'sentinel-agent') as Obj;
+    const bad = structuredClone(d) as Obj & { spec: { template: { spec: Record<string, unknown> } } };
+    bad.spec.template.spec.notAField = true;
+    const err = await tb.kube.apply(bad, { dryRun: true }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(KubeError);
+    expect((err as KubeError).message).toMatch(/notAField/);
+  });
+
+  it('the test bed CRDs are the ones `kubectl get` shows with their printer columns', async () => {
+    const crds = readManifests(new URL('../testbed/crds/mcpserver.yaml', import.meta.url).pathname);
+    expect(crds[0]?.metadata.name).toBe('mcpservers.mcpruntime.org');
+    const served = await tb.kube.get<{ resources: { name: string }[] }>('/apis/mcpruntime.org/v1alpha1');
+    expect(served.resources.map((r) => r.name).sort()).toEqual(['mcpservers', 'mcpservers/status']);
+  });
+});
+
+describe('least privilege: the agent as its ServiceAccount', () => {
+  let agent: Agent | undefined;
+  afterAll(async () => {
+    await agent?.stop();
+  });
+
+  it('syncs every kind with no 403, and can read no Secret nor write anything', async () => {
+    const { kubeconfig, token } = await agentKubeconfig(tb);
+    const asAgent = tb.kube.withToken(token);
+    agent = await startAgent(kubeconfig, fastConfig());
+    const ready = await agent.readyz();
+    expect(ready.status).toBe(200);
+    // Every kind the checks read was listed with the agent's own token: no SourceUnavailable.
+    const doc = await agent.incidents();
+    expect(doc.incidents.filter((i) => i.reason === 'SourceUnavailable')).toEqual([]);
+    expect(agent.logs().filter((l) => JSON.stringify(l).includes('403'))).toEqual([]);
+
+    for (const k of Object.values(KINDS)) {
+      for (const verb of ['list', 'watch']) expect(await ssar(asAgent, { verb, group: k.group, resource: k.plural }), `${verb} ${k.plural}`).toBe(true);
+      for (const verb of ['create', 'update', 'patch', 'delete']) expect(await ssar(asAgent, { verb, group: k.group, resource: k.plural }), `${verb} ${k.plural}`).toBe(false);
+    }
+    for (const verb of ['get', 'list', 'watch']) expect(await ssar(asAgent, { verb, group: '', resource: 'secrets' }), `${verb} secrets`).toBe(false);
+    expect(await ssar(asAgent, { verb: 'create', group: '', resource: 'events', namespace: 'mcp-servers' })).toBe(false);
+    expect(await ssar(asAgent, { verb: 'update', group: 'coordination.k8s.io', resource: 'leases', namespace: 'sentinel-agent' })).toBe(false);
+    // And the real server refuses it, not only the review.
+    const secrets = await asAgent.raw('GET', '/api/v1/secrets');
+    expect(secrets.status).toBe(403);
+  });
+
+  it('the events and ha overlays grant exactly their writes, nothing cluster-wide', async () => {
+    const { token } = await agentKubeconfig(tb, 'overlays/events');
+    const asAgent = tb.kube.withToken(token);
+    expect(await ssar(asAgent, { verb: 'create', group: '', resource: 'events', namespace: 'mcp-servers' })).toBe(true);
+    expect(await ssar(asAgent, { verb: 'patch', group: '', resource: 'events', namespace: 'mcp-servers' })).toBe(true);
+    expect(await ssar(asAgent, { verb: 'delete', group: '', resource: 'events', namespace: 'mcp-servers' })).toBe(false);
+    expect(await ssar(asAgent, { verb: 'get', group: '', resource: 'secrets', namespace: 'mcp-servers' })).toBe(false);
+    const ha = await agentKubeconfig(tb, 'overlays/ha');
+    const asHa = tb.kube.withToken(ha.token);
+    // Only its own Lease, by name; another Lease in its namespace or elsewhere is out of reach.
+    expect(await ssar(asHa, { verb: 'update', group: 'coordination.k8s.io', resource: 'leases', namespace: 'sentinel-agent', name: 'sentinel-agent' })).toBe(true);
+    expect(await ssar(asHa, { verb: 'update', group: 'coordination.k8s.io', resource: 'leases', namespace: 'sentinel-agent', name: 'other' })).toBe(false);
+    expect(await ssar(asHa, { verb: 'update', group: 'coordination.k8s.io', resource: 'leases', namespace: 'kube-system', name: 'sentinel-agent' })).toBe(false);
+  });
+});
