@@ -4,7 +4,7 @@
 // syncs every kind with no 403, and SelfSubjectAccessReviews show what it can and cannot do.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Kube, KubeError, Testbed, agentKubeconfig, fastConfig, render, startAgent, type Agent, type Obj, upTestbed, waitFor } from './support.ts';
+import { KubeError, agentKubeconfig, fastConfig, render, startAgent, type Agent, type Kube, type Obj, type Testbed, upTestbed, waitFor } from './support.ts';
 import { readManifests } from '../testbed/testbed.ts';
 import { KINDS } from '../src/kube/kinds.ts';
 

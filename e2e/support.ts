@@ -238,6 +238,7 @@ export function cliJson(argv: string[], env: Record<string, string> = {}): { cod
 
 export const BEHAVIOUR = 'testbed.sentinel-agent.dev/behaviour';
 export const MESSAGE = 'testbed.sentinel-agent.dev/message';
+export const REASON = 'testbed.sentinel-agent.dev/reason';
 export const MANAGED = { 'app.kubernetes.io/managed-by': 'mcp-runtime' };
 
 export async function ensureNamespace(kube: Kube, name: string): Promise<void> {
@@ -257,7 +258,9 @@ export async function installPlatform(kube: Kube): Promise<void> {
   await kube.apply({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'registry', namespace: 'registry' }, spec: { type: 'ClusterIP', selector: { app: 'registry' }, ports: [{ name: 'http', port: 5000, targetPort: 5000 }] } });
 }
 
-export function deployment(name: string, ns: string, selector: Record<string, string>, containers: Record<string, unknown>[], replicas: number, o: { labels?: Record<string, string>; podLabels?: Record<string, string>; podAnnotations?: Record<string, string>; owner?: Obj & { metadata: { uid?: string } } } = {}): Obj {
+export type DeploymentObj = Obj & { spec: Record<string, unknown> & { template: Record<string, unknown> & { spec: Record<string, unknown> } } };
+
+export function deployment(name: string, ns: string, selector: Record<string, string>, containers: Record<string, unknown>[], replicas: number, o: { labels?: Record<string, string>; podLabels?: Record<string, string>; podAnnotations?: Record<string, string>; owner?: Obj & { metadata: { uid?: string } } } = {}): DeploymentObj {
   return {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
@@ -323,7 +326,7 @@ export async function writeServerStatus(kube: Kube, name: string, ns: string, fl
   const phase = required.every(Boolean) ? 'Ready' : [f.deploymentReady, f.serviceReady, f.ingressReady].some(Boolean) ? 'PartiallyReady' : 'Pending';
   const now = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
   const conditions = (['DeploymentReady', 'ServiceReady', 'IngressReady', 'GatewayReady', 'PolicyReady', 'CanaryReady'] as const).map((type) => {
-    const key = `${type[0]!.toLowerCase()}${type.slice(1)}` as keyof typeof f;
+    const key = `${type.charAt(0).toLowerCase()}${type.slice(1)}` as keyof typeof f;
     return { type, status: f[key] ? 'True' : 'False', reason: phase, message: 'All resources reconciled', lastTransitionTime: now, observedGeneration: 1 };
   });
   await kube.applyStatus({ apiVersion: 'mcpruntime.org/v1alpha1', kind: 'MCPServer', metadata: { name, namespace: ns }, status: { phase, message: 'All resources reconciled', ...f, conditions } } as Obj, 'mcp-runtime-operator');

@@ -153,7 +153,9 @@ export class Kube {
 
   /** Writes an object's status through the status subresource, as a controller does. */
   applyStatus<T = Obj>(o: Obj, manager = 'sentinel-testbed-status'): Promise<T> {
-    return this.apply<T>(o, { manager, subresource: 'status' });
+    // Only what an apply configuration may carry: a whole object read back has managedFields.
+    const { apiVersion, kind, metadata, status } = o;
+    return this.apply<T>({ apiVersion, kind, metadata: { name: metadata.name, ...(metadata.namespace ? { namespace: metadata.namespace } : {}) }, status }, { manager, subresource: 'status' });
   }
 
   async delete(path: string, opts: { propagation?: 'Foreground' | 'Background' | 'Orphan'; gracePeriodSeconds?: number } = {}): Promise<void> {
