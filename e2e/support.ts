@@ -122,6 +122,7 @@ export interface IncidentView {
   severity: string;
   check: string;
   message: string;
+  remediation: string;
   object: { kind: string; namespace?: string; name: string };
   rootCauseId?: string;
   server?: string;

@@ -11,6 +11,7 @@ set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 # shellcheck source=versions.env
 . "$here/versions.env"
+export PATH="$PATH:/usr/local/go/bin"
 cache="${SENTINEL_TESTBED_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/sentinel-agent-testbed}"
 mkdir -p "$cache"
 command -v go >/dev/null || { echo "testbed/build.sh: go is not on PATH (the test bed is built with Go 1.26 from the module proxy)" >&2; exit 1; }

@@ -36,7 +36,8 @@ export interface ReflectorOptions {
   backoffResetMs: number;
   /** No byte (not even a bookmark) for this long: the connection is presumed hung. */
   inactivityMs: number;
-  /** How often to retry a kind that is forbidden or not installed. */
+  /** The longest wait before retrying a kind that is forbidden or not installed (the wait starts
+   * near 1 s and doubles to this, so a fixed binding or a newly installed CRD is seen soon). */
   unavailableRetryMs: number;
   /** Relist this often even when the watch is healthy (0: never). */
   relistIntervalMs: number;
@@ -148,6 +149,8 @@ export class Reflector {
   private readonly abort = new AbortController();
   private running?: Promise<void>;
   private attempt = 0;
+  /** Retries of a kind that is forbidden or absent since it was last readable. */
+  private unavailableAttempt = 0;
   private rv = '';
   private lastListAt = 0;
   private current: SourceState = { status: 'not-loaded' };
@@ -240,6 +243,12 @@ export class Reflector {
     });
   }
 
+  private unavailableWaitMs(): number {
+    const base = Math.min(this.opts.unavailableRetryMs, 1000 * 2 ** this.unavailableAttempt);
+    this.unavailableAttempt = Math.min(this.unavailableAttempt + 1, 30);
+    return base / 2 + (this.opts.random() * base) / 2;
+  }
+
   private backoffMs(): number {
     const base = Math.min(this.opts.backoffMaxMs, this.opts.backoffInitialMs * 2 ** this.attempt);
     this.attempt = Math.min(this.attempt + 1, 30);
@@ -281,7 +290,7 @@ export class Reflector {
           this.setState(err.state);
           this.log('warn', 'kind cannot be read; its checks are skipped', { kind: this.kind, namespace: this.namespace, state: err.state.status, detail: err.state.detail });
           needList = true;
-          await this.sleep(this.opts.unavailableRetryMs);
+          await this.sleep(this.unavailableWaitMs());
           continue;
         }
         if (err instanceof LineTooLongError) {
@@ -348,6 +357,7 @@ export class Reflector {
     this.lastListAt = Date.now();
     this.handler.replace(this.kind, this.namespace, objs);
     this.reached();
+    this.unavailableAttempt = 0;
     this.setState({ status: 'synced', coverage: this.namespace === undefined ? 'cluster' : 'partial' });
   }
 
