@@ -102,6 +102,16 @@ describe('least privilege: the agent as its ServiceAccount', () => {
     // And the real server refuses it, not only the review.
     const secrets = await asAgent.raw('GET', '/api/v1/secrets');
     expect(secrets.status).toBe(403);
+    // What the agent really asked for, from the API server's audit log: reads only, never a Secret,
+    // and ConfigMaps only with the operator's label selector (not every application's config).
+    const mine = tb.audit().filter((e) => e.user.username === 'system:serviceaccount:sentinel-agent:sentinel-agent' && !e.requestURI.startsWith('/api/v1/secrets') && !e.requestURI.startsWith('/apis/authorization.k8s.io'));
+    expect(mine.length).toBeGreaterThan(10);
+    expect(mine.filter((e) => !['get', 'list', 'watch'].includes(e.verb)).map((e) => `${e.verb} ${e.requestURI}`)).toEqual([]);
+    expect(mine.filter((e) => e.objectRef?.resource === 'secrets')).toEqual([]);
+    const cms = mine.filter((e) => e.objectRef?.resource === 'configmaps');
+    expect(cms.length).toBeGreaterThanOrEqual(2); // a LIST and a WATCH
+    for (const e of cms) expect(decodeURIComponent(e.requestURI)).toContain('labelSelector=app.kubernetes.io/managed-by=mcp-runtime');
+    expect(mine.filter((e) => (e.responseStatus?.code ?? 200) === 403)).toEqual([]);
   });
 
   it('the events and ha overlays grant exactly their writes, nothing cluster-wide', async () => {

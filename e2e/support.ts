@@ -212,14 +212,21 @@ export async function startAgent(kubeconfig: string, config: Record<string, unkn
   });
   const agent = new Agent(child, `http://127.0.0.1:${port}`);
   if (o.waitReady !== false) {
-    await waitFor(
-      'the agent to be ready',
-      async () => {
-        if (child.exitCode !== null) throw new Error(`agent exited ${child.exitCode}: ${agent.stderr.slice(-2000)}`);
-        return (await agent.readyz()).status === 200;
-      },
-      90_000,
-    );
+    let last: { status: number; doc: Record<string, unknown> } = { status: 0, doc: {} };
+    try {
+      await waitFor(
+        'the agent to be ready',
+        async () => {
+          if (child.exitCode !== null) throw new Error(`agent exited ${child.exitCode}: ${agent.stderr.slice(-2000)}`);
+          last = await agent.readyz();
+          return last.status === 200;
+        },
+        90_000,
+      );
+    } catch (e) {
+      await agent.stop('SIGKILL');
+      throw new Error(`${(e as Error).message}; last /readyz ${last.status} ${JSON.stringify(last.doc).slice(0, 1500)}; its log ends:\n${`${agent.stdout}${agent.stderr}`.slice(-3000)}`, { cause: e });
+    }
   }
   return agent;
 }

@@ -1,6 +1,10 @@
 // doctor against a live cluster, played by the protocol-level fake API server over real HTTP:
 // kubeconfig auth, discovery, paged LISTs, 403 for a forbidden kind, 404 for a CRD that is not
 // installed, and an unreachable server (exit 3).
+// Why the fake API server here (the real one is in e2e/, where doctor live is compared with /incidents):
+// these tests count and inspect every request doctor makes (page sizes, continue tokens, GET only,
+// never Secrets) and need discovery answers a real server does not give on demand (a group missing
+// beside its CRDs, no discovery.k8s.io), so they run in npm test in seconds without Go.
 
 import { afterEach, describe, expect, it } from 'vitest';
 import { mkdtempSync, writeFileSync } from 'node:fs';

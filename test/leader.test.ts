@@ -1,6 +1,10 @@
 // Leader election with two agents against the fake API server: one leads; the leader is stopped,
 // the other takes over within the lease duration and re-announces; a leader partitioned from the API
 // steps down; never two emitters for longer than the renew deadline.
+// Why the fake API server here (the real Lease API is in e2e/ha.e2e.ts: kill -9, SIGTERM handover):
+// a network partition of one replica from the API while the other keeps it cannot be made against
+// one real server on loopback without root, and "never two emitters" is checked over many renewals
+// with time a real server cannot compress.
 
 import { afterEach, describe, expect, it } from 'vitest';
 import { mkdtempSync, writeFileSync } from 'node:fs';

@@ -1,6 +1,9 @@
 // OpenTelemetry on the wire: the real watch pipeline and the real OTLP/HTTP exporters (JSON and
 // protobuf) against a protocol-level receiver, while the fake cluster goes unhealthy and heals; a
 // receiver that answers 503 for a while, then 200; a receiver that answers 400.
+// Why the fake API server here: the subject is the OTLP wire, so the cluster only has to go
+// unhealthy and heal on cue, many times over, faster than real controllers would; and
+// e2e/ has the agent against the real API server.
 
 import { afterEach, describe, expect, it } from 'vitest';
 import type { FakeApiServer } from '../src/sim/apiserver.ts';

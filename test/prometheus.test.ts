@@ -1,6 +1,8 @@
 // With the real Prometheus (Debian's `prometheus` package; .ci/run installs it): it scrapes the
 // agent's /metrics and a query shows the incident gauge rise and fall; promtool checks and unit-tests
 // the alerting rules.
+// Why the fake API server here: the cluster only has to raise and clear an incident on cue for the
+// real Prometheus to scrape; the agent against the real API server is in e2e/.
 
 import { afterEach, describe, expect, it } from 'vitest';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';

@@ -1,5 +1,8 @@
 // The sinks beyond OTLP, each optional and isolated: Kubernetes Events (aggregated, rate-limited,
 // written to the fake API server) and the direct Sentinel ingest (x-api-key, envelope, retries).
+// Why the fake API server here (the Events sink on the real API is in e2e/detection.e2e.ts): it
+// records each create and patch, so aggregation and the rate limit are counted exactly, and it can
+// refuse Event writes (403, 500) on cue, which a real server does not do for cluster-admin.
 
 import { afterEach, describe, expect, it } from 'vitest';
 import http from 'node:http';

@@ -1,5 +1,9 @@
 // The real watch pipeline end to end against the protocol-level fake API server over HTTP:
 // reflectors, incremental evaluation, the tracker, the HTTP endpoints, and API faults.
+// Why the fake API server here (real restarts, compaction, 429s and RBAC changes are in
+// e2e/faults.e2e.ts): what a real kube-apiserver never sends or cannot be made to send on cue: a
+// malformed or non-event watch line, an object of another kind on a stream, a 16 MiB line, a LIST
+// that trickles one byte at a time, a bookmark storm, an in-stream ERROR, a 410 on every relist.
 
 import { afterEach, describe, expect, it } from 'vitest';
 import { mkdtempSync, writeFileSync } from 'node:fs';

@@ -32,6 +32,15 @@ export interface ComponentAddress {
 }
 export type Addresses = Partial<Record<ComponentName, ComponentAddress>>;
 
+export interface AuditEvent {
+  verb: string;
+  requestURI: string;
+  user: { username: string };
+  objectRef?: { resource?: string; namespace?: string; name?: string; apiGroup?: string };
+  responseStatus?: { code: number };
+  stage: string;
+}
+
 export interface UpOptions {
   /** Directory for everything the test bed writes; a new temporary one when absent. */
   dir?: string;
@@ -333,6 +342,9 @@ function apiserverLaunch(dir: string, bin: string, port: number, etcd: string, e
       '--service-cluster-ip-range=10.0.0.0/24',
       `--cert-dir=${join(dir, 'pki', 'apiserver-generated')}`,
       '--profiling=false',
+      `--audit-policy-file=${join(HERE, 'audit-policy.yaml')}`,
+      `--audit-log-path=${join(dir, 'logs', 'audit.log')}`,
+      '--audit-log-maxsize=200',
       '--enable-admission-plugins=NamespaceLifecycle,ServiceAccount,DefaultTolerationSeconds,Priority,ResourceQuota',
       '--v=1',
       ...extra,
@@ -543,6 +555,20 @@ export class Testbed {
 
   log(name: ComponentName): string {
     return tail(logPath(this.dir, name), 1e9);
+  }
+
+  /** The API server's audit events (testbed/audit-policy.yaml: metadata of every request). */
+  audit(): AuditEvent[] {
+    let text: string;
+    try {
+      text = readFileSync(join(this.dir, 'logs', 'audit.log'), 'utf8');
+    } catch {
+      return [];
+    }
+    return text
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as AuditEvent);
   }
 
   /** Stops every component this test bed started (newest first). Answers what was stopped. */

@@ -5,7 +5,7 @@
 
 import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
 import { parseAllDocuments } from 'yaml';
-import { isKindName, KIND_NAMES, type KindName } from '../kube/kinds.ts';
+import { isKindName, KIND_NAMES, KINDS, matchesKindSelector, type KindName } from '../kube/kinds.ts';
 import { normalize } from '../kube/normalize.ts';
 import { skipSpace, skipString, skipValue, stripUnreadFields } from '../kube/strip.ts';
 import type { ObjectStore } from '../kube/store.ts';
@@ -333,6 +333,7 @@ export function loadDocuments(docs: unknown[], name: string, store: ObjectStore,
   const listed = new Set<KindName>();
   const notes: string[] = [];
   const ignoredKinds = new Map<string, number>();
+  const unselected = new Map<KindName, number>();
   let objects = 0;
   let recognized = 0;
   let items_ = 0;
@@ -361,13 +362,19 @@ export function loadDocuments(docs: unknown[], name: string, store: ObjectStore,
       } else notes.push(`${name}: ${it.where}${describe(it.raw)}: skipped: ${r.skipped ?? 'unreadable'}`);
       continue;
     }
-    if (r.notes.length > 0) notes.push(`${name}: ${it.where}${describe(it.raw)}: read around ${r.notes.join('; ')}`);
     listed.add(r.obj.kind);
+    // As live: only the objects a kind's label selector admits (the operator's ConfigMaps).
+    if (!matchesKindSelector(r.obj.kind, (it.raw as { metadata?: { labels?: unknown } }).metadata?.labels)) {
+      unselected.set(r.obj.kind, (unselected.get(r.obj.kind) ?? 0) + 1);
+      continue;
+    }
+    if (r.notes.length > 0) notes.push(`${name}: ${it.where}${describe(it.raw)}: read around ${r.notes.join('; ')}`);
     recognized++;
     if (!inScope(r.obj.meta.namespace)) continue;
     store.upsert(r.obj);
     objects++;
   }
+  for (const [k, n] of unselected) notes.push(`${name}: ${n} ${k} object(s) without ${KINDS[k].labelSelector ?? ''} not read (no check needs them)`);
   if (ignoredKinds.size > 0) {
     const list = [...ignoredKinds.entries()].sort().map(([k, n]) => `${k} (${n})`);
     notes.push(`${name}: ignored kinds no check reads: ${list.join(', ')}`);

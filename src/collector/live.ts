@@ -3,7 +3,7 @@
 // as it arrives. A kind that is forbidden or not installed is recorded as such (its checks are
 // skipped and reported); an unreachable API server is a ClusterUnreachableError (exit 3).
 
-import { KINDS, describeKind, type KindName } from '../kube/kinds.ts';
+import { KINDS, describeKind, kindQuery, type KindName } from '../kube/kinds.ts';
 import { normalize } from '../kube/normalize.ts';
 import { stripUnreadFields } from '../kube/strip.ts';
 import type { ObjectStore } from '../kube/store.ts';
@@ -73,7 +73,7 @@ export async function listKind(client: KubeClient, store: ObjectStore, kind: Kin
     let cont: string | undefined;
     let restarted = false;
     do {
-      const q = new URLSearchParams({ limit: String(PAGE_SIZE) });
+      const q = kindQuery(kind, { limit: String(PAGE_SIZE) });
       if (cont) q.set('continue', cont);
       const r = await client.get(`${listPath(kind, ns)}?${q.toString()}`);
       if (r.status === 410 && cont && !restarted) {

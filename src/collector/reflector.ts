@@ -7,7 +7,7 @@
 // inactivity watchdog; malformed lines are counted and skipped. A kind that is forbidden or not
 // installed is reported and retried, so a CRD installed later is picked up without a restart.
 
-import { KINDS, type KindName } from '../kube/kinds.ts';
+import { KINDS, kindQuery, type KindName } from '../kube/kinds.ts';
 import { normalize } from '../kube/normalize.ts';
 import { stripUnreadFields } from '../kube/strip.ts';
 import type { AnyObj, SourceState } from '../kube/types.ts';
@@ -325,7 +325,7 @@ export class Reflector {
     let rv = '';
     let restarted = false;
     do {
-      const q = new URLSearchParams({ limit: String(this.opts.pageSize) });
+      const q = kindQuery(this.kind, { limit: String(this.opts.pageSize) });
       if (cont) q.set('continue', cont);
       // An overall deadline per page: a LIST that trickles a byte at a time must end too.
       const r = await this.client.get(`${listPath(this.kind, this.namespace)}?${q.toString()}`, { deadlineMs: this.opts.listDeadlineMs });
@@ -365,7 +365,7 @@ export class Reflector {
   private async watch(): Promise<void> {
     const [lo, hi] = this.opts.watchTimeoutSeconds;
     const timeout = Math.round(lo + this.opts.random() * (hi - lo));
-    const q = new URLSearchParams({ watch: 'true', allowWatchBookmarks: 'true', timeoutSeconds: String(timeout) });
+    const q = kindQuery(this.kind, { watch: 'true', allowWatchBookmarks: 'true', timeoutSeconds: String(timeout) });
     if (this.rv) q.set('resourceVersion', this.rv);
     const started = Date.now();
     let gone = false;

@@ -34,6 +34,9 @@ export interface KindInfo {
   acceptedApiVersions: readonly string[];
   /** Whether the kind comes from a CRD that may simply not be installed. */
   optional: boolean;
+  /** Read only the objects with these labels (LIST, WATCH and dumps alike): what the checks need
+   * and no more (ConfigMaps: only the operator's, never every application's configuration). */
+  labelSelector?: string;
 }
 
 const CERT_MANAGER_VERSIONS = [
@@ -68,7 +71,9 @@ export const KINDS: Readonly<Record<KindName, KindInfo>> = {
     'networking.k8s.io/v1beta1',
     'extensions/v1beta1',
   ]),
-  ConfigMap: info('ConfigMap', '', 'v1', 'configmaps', ['v1']),
+  // The gateway-policy check reads the operator's `<name>-gateway-policy` ConfigMaps, which carry
+  // app.kubernetes.io/managed-by=mcp-runtime (reference §2.1); no other ConfigMap is read.
+  ConfigMap: { ...info('ConfigMap', '', 'v1', 'configmaps', ['v1']), labelSelector: 'app.kubernetes.io/managed-by=mcp-runtime' },
   Certificate: info('Certificate', 'cert-manager.io', 'v1', 'certificates', CERT_MANAGER_VERSIONS, true),
   CertificateRequest: info(
     'CertificateRequest',
@@ -90,6 +95,25 @@ function info(
   optional = false,
 ): KindInfo {
   return { kind, group, version, plural, namespaced: true, acceptedApiVersions: accepted, optional };
+}
+
+/** The query of a LIST or WATCH of this kind (its label selector, if any, and the given params). */
+export function kindQuery(kind: KindName, params: Record<string, string>): URLSearchParams {
+  const q = new URLSearchParams(params);
+  const sel = KINDS[kind].labelSelector;
+  if (sel) q.set('labelSelector', sel);
+  return q;
+}
+
+/** Whether an object's labels match its kind's label selector (equality terms, comma-separated). */
+export function matchesKindSelector(kind: KindName, labels: unknown): boolean {
+  const sel = KINDS[kind].labelSelector;
+  if (!sel) return true;
+  const l = labels && typeof labels === 'object' ? (labels as Record<string, unknown>) : {};
+  return sel.split(',').every((term) => {
+    const [k, v] = term.split('=');
+    return k !== undefined && l[k] === v;
+  });
 }
 
 export function apiVersionOf(k: KindInfo): string {

@@ -248,8 +248,11 @@ export function ingress(name: string, o: MetaOpts & { className?: string; host?:
   };
 }
 
+/** A ConfigMap; a `<server>-gateway-policy` one carries the labels the operator gives it. */
 export function configMap(name: string, o: MetaOpts & { data: Record<string, string> }): Raw {
-  return { apiVersion: 'v1', kind: 'ConfigMap', metadata: meta('ConfigMap', name, o), data: o.data };
+  const server = name.endsWith('-gateway-policy') ? name.slice(0, -'-gateway-policy'.length) : undefined;
+  const labels = o.labels ?? (server ? { app: server, 'app.kubernetes.io/managed-by': 'mcp-runtime' } : undefined);
+  return { apiVersion: 'v1', kind: 'ConfigMap', metadata: meta('ConfigMap', name, { ...o, ...(labels ? { labels } : {}) }), data: o.data };
 }
 
 export interface ServerOpts extends MetaOpts {
