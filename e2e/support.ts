@@ -9,9 +9,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createServer as netServer } from 'node:net';
 import { parseAllDocuments, stringify } from 'yaml';
-import { Testbed, type UpOptions } from '../testbed/testbed.ts';
+import { Testbed, freePort, sleep, type UpOptions } from '../testbed/testbed.ts';
+import { waitFor as pollUntil } from '../test/support/wait.ts';
 import { Kube, KubeError, type Obj } from '../testbed/kube.ts';
 import { REASON_IDS } from '../src/checks/catalog.ts';
 
@@ -19,21 +19,11 @@ export const ROOT = fileURLToPath(new URL('../', import.meta.url));
 export const BIN = join(ROOT, 'bin', 'sentinel-agent.js');
 export { Testbed, Kube, KubeError, type Obj };
 
-export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+export { sleep, freePort };
 
-export async function waitFor<T>(what: string, fn: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 60_000, everyMs = 250): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let lastError: unknown;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v !== undefined && v !== false) return v;
-    } catch (e) {
-      lastError = e;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${lastError ? ` (last error: ${String(lastError)})` : ''}`);
-    await sleep(everyMs);
-  }
+/** Polls (every 250 ms unless told), taking errors for "not yet": the API server may be restarting. */
+export function waitFor<T>(what: string, fn: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 60_000, everyMs = 250): Promise<T> {
+  return pollUntil(what, fn, timeoutMs, { everyMs, retryErrors: true });
 }
 
 export async function upTestbed(o: UpOptions = {}): Promise<Testbed> {
@@ -94,17 +84,6 @@ export async function agentKubeconfig(tb: Testbed, overlay = 'base'): Promise<{ 
 
 // ---------------------------------------------------------------------------------------------
 // the agent process
-
-export async function freePort(): Promise<number> {
-  return new Promise((res, rej) => {
-    const s = netServer();
-    s.on('error', rej);
-    s.listen(0, '127.0.0.1', () => {
-      const a = s.address();
-      s.close(() => (typeof a === 'object' && a ? res(a.port) : rej(new Error('no port'))));
-    });
-  });
-}
 
 /** Every reason's grace set to 0 and a short hold, so the suite sees opens and resolves at once. */
 export function fastConfig(extra: Record<string, unknown> = {}): Record<string, unknown> {

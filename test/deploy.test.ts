@@ -20,7 +20,7 @@ function render(dir: string): Obj[] {
 async function validate(o: Obj): Promise<void> {
   if (o.apiVersion === 'monitoring.coreos.com/v1') return; // a CRD: its shape is tested below
   const [group, version] = o.apiVersion.includes('/') ? o.apiVersion.split('/') : ['', o.apiVersion];
-  const mod = (await import(`kubernetes-models/${group ? `${group}/` : ''}${version}/${o.kind}`)) as { [k: string]: new (x: unknown) => { validate(): void } };
+  const mod = (await import(/* @vite-ignore */ `kubernetes-models/${group ? `${group}/` : ''}${version}/${o.kind}`)) as { [k: string]: new (x: unknown) => { validate(): void } };
   const Model = mod[o.kind] ?? mod.default;
   if (!Model) throw new Error(`no schema for ${o.apiVersion} ${o.kind}`);
   new Model(o).validate();

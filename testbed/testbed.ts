@@ -152,7 +152,8 @@ function kubeconfig(server: string, pki: string, user: string): string {
 // ---------------------------------------------------------------------------------------------
 // processes
 
-async function freePort(): Promise<number> {
+/** A free port on loopback (asked of the kernel; racy only against other processes). */
+export async function freePort(): Promise<number> {
   return new Promise((res, rej) => {
     const s = createServer();
     s.unref();
@@ -251,7 +252,7 @@ function probe(p: Probe, timeoutMs = 3000): Promise<{ status: number; body: stri
   });
 }
 
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 async function waitReady(state: State, name: ComponentName, p: Probe, timeoutSec: number, ok: (r: { status: number; body: string }) => boolean = (r) => r.status === 200): Promise<void> {
   const deadline = Date.now() + timeoutSec * 1000;
