@@ -43,7 +43,7 @@ async function main(): Promise<void> {
         fail((e as Error).message, 1);
       }
       process.stdout.write(`${JSON.stringify({ dir: tb.dir, kubeconfig: tb.kubeconfig, addresses: tb.addresses }, null, 2)}\n`);
-      process.stderr.write(`testbed: try it:\n  node bin/sentinel-agent.js doctor --kubeconfig ${tb.kubeconfig}\n  node bin/sentinel-agent.js watch --kubeconfig ${tb.kubeconfig}\n  npm run testbed -- down --dir ${tb.dir}\n`);
+      process.stderr.write(`testbed: try it:\n  npm run --silent doctor -- --kubeconfig ${tb.kubeconfig}\n  npm run sentinel-agent -- watch --kubeconfig ${tb.kubeconfig} --listen 127.0.0.1:8080\n  npm run testbed -- down --dir ${tb.dir}\n`);
       return;
     }
     case 'down': {
