@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { CATALOG, REASON_IDS, ENGINE_CHECKS, renderTemplate } from '../src/checks/catalog.ts';
+import { CATALOG, REASON_IDS, ENGINE_CHECKS, reasonSpec, renderTemplate } from '../src/checks/catalog.ts';
 import { CHECKS } from '../src/checks/registry.ts';
 import { defaultCheckConfig } from '../src/checks/config.ts';
 import type { Check } from '../src/checks/types.ts';
-import { evaluate } from '../src/engine/evaluate.ts';
+import { evaluate, sourceFindings } from '../src/engine/evaluate.ts';
 import { incidentId, incidentsNow } from '../src/engine/incidents.ts';
 import { ObjectStore } from '../src/kube/store.ts';
 import { normalize } from '../src/kube/normalize.ts';
@@ -185,5 +185,25 @@ describe('determinism', () => {
     const a = JSON.stringify(run(objs).incidents);
     const b = JSON.stringify(run([...objs].reverse()).incidents);
     expect(b).toBe(a);
+  });
+});
+
+describe('SourceUnavailable: the remediation follows the cause', () => {
+  const fixOf = (kind: 'Pod' | 'Certificate', status: string, detail?: string): string => {
+    const [f] = sourceFindings(new Map([[kind, { status, ...(detail ? { detail } : {}), checks: ['x'] }]]));
+    return f?.remediation ?? reasonSpec('SourceUnavailable').remediation;
+  };
+  it('RBAC, a missing CRD, a built-in kind not served, 429s, an API server out of reach', () => {
+    expect(fixOf('Pod', 'forbidden', 'pods is forbidden')).toMatch(/lacks RBAC.*auth can-i list \{resource\}/);
+    expect(fixOf('Certificate', 'absent')).toMatch(/CRD is not installed.*kubectl get crd \{resource\}/);
+    expect(fixOf('Pod', 'absent')).toMatch(/does not serve \{resource\}: kubectl api-resources/);
+    expect(fixOf('Pod', 'absent')).not.toMatch(/get crd/);
+    for (const d of ['throttled (429) for 8000 ms', 'Too Many Requests', 'HTTP 429'])
+      expect(fixOf('Pod', 'failing', d), d).toMatch(/flowschemas,prioritylevelconfigurations/);
+    for (const status of ['failing', 'stale']) {
+      const fix = fixOf('Pod', status, 'connect ECONNREFUSED 10.0.0.1:443');
+      expect(fix, status).toMatch(/cannot reach the API server.*\/readyz/);
+      expect(fix, status).not.toMatch(/get crd/);
+    }
   });
 });

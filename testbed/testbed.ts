@@ -555,7 +555,7 @@ export class Testbed {
   }
 
   log(name: ComponentName): string {
-    return tail(logPath(this.dir, name), 1e9);
+    return existsSync(logPath(this.dir, name)) ? readFileSync(logPath(this.dir, name), 'utf8') : '';
   }
 
   /** The API server's audit events (testbed/audit-policy.yaml: metadata of every request). */

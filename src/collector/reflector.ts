@@ -7,6 +7,7 @@
 // inactivity watchdog; malformed lines are counted and skipped. A kind that is forbidden or not
 // installed is reported and retried, so a CRD installed later is picked up without a restart.
 
+import { Backoff } from '../agent/backoff.ts';
 import { KINDS, kindQuery, type KindName } from '../kube/kinds.ts';
 import { normalize } from '../kube/normalize.ts';
 import { stripUnreadFields } from '../kube/strip.ts';
@@ -148,9 +149,9 @@ export class Reflector {
   private readonly log: ReflectorLog;
   private readonly abort = new AbortController();
   private running?: Promise<void>;
-  private attempt = 0;
-  /** Retries of a kind that is forbidden or absent since it was last readable. */
-  private unavailableAttempt = 0;
+  private readonly backoff: Backoff;
+  /** Retries of a kind that is forbidden or absent, from near 1 s, reset once it is readable. */
+  private readonly unavailableBackoff: Backoff;
   private rv = '';
   private lastListAt = 0;
   private current: SourceState = { status: 'not-loaded' };
@@ -165,6 +166,8 @@ export class Reflector {
     this.handler = handler;
     this.opts = opts;
     this.log = log;
+    this.backoff = new Backoff(opts.backoffInitialMs, opts.backoffMaxMs, opts.random);
+    this.unavailableBackoff = new Backoff(Math.min(1000, opts.unavailableRetryMs), opts.unavailableRetryMs, opts.random);
   }
 
   get state(): SourceState {
@@ -243,18 +246,6 @@ export class Reflector {
     });
   }
 
-  private unavailableWaitMs(): number {
-    const base = Math.min(this.opts.unavailableRetryMs, 1000 * 2 ** this.unavailableAttempt);
-    this.unavailableAttempt = Math.min(this.unavailableAttempt + 1, 30);
-    return base / 2 + (this.opts.random() * base) / 2;
-  }
-
-  private backoffMs(): number {
-    const base = Math.min(this.opts.backoffMaxMs, this.opts.backoffInitialMs * 2 ** this.attempt);
-    this.attempt = Math.min(this.attempt + 1, 30);
-    // Full jitter in [base/2, base): many agents (or kinds) never reconnect in lockstep.
-    return base / 2 + (this.opts.random() * base) / 2;
-  }
 
   private async loop(): Promise<void> {
     let needList = true;
@@ -273,7 +264,7 @@ export class Reflector {
           // A 410 right after a relist means the server is in trouble (or lying): back off like any
           // other failure instead of hammering it with LISTs.
           const storm = this.stats.lists > 0 && Date.now() - this.lastListAt < 5000;
-          const wait = storm ? this.backoffMs() : 0;
+          const wait = storm ? this.backoff.next() : 0;
           this.log('info', 'resourceVersion expired, relisting', { kind: this.kind, namespace: this.namespace, ...(storm ? { backoffMs: Math.round(wait) } : {}) });
           if (storm) await this.sleep(wait);
           continue;
@@ -290,14 +281,14 @@ export class Reflector {
           this.setState(err.state);
           this.log('warn', 'kind cannot be read; its checks are skipped', { kind: this.kind, namespace: this.namespace, state: err.state.status, detail: err.state.detail });
           needList = true;
-          await this.sleep(this.unavailableWaitMs());
+          await this.sleep(this.unavailableBackoff.next());
           continue;
         }
         if (err instanceof LineTooLongError) {
           this.stats.malformed++;
           this.log('warn', 'watch line too long: dropped with its connection', { kind: this.kind, namespace: this.namespace, error: err.message });
         }
-        const wait = this.backoffMs();
+        const wait = this.backoff.next();
         this.stats.restarts++;
         const detail = err instanceof Error ? err.message : String(err);
         // Before the first sync the kind is failing; after it, the data is kept, and past the stale
@@ -357,7 +348,7 @@ export class Reflector {
     this.lastListAt = Date.now();
     this.handler.replace(this.kind, this.namespace, objs);
     this.reached();
-    this.unavailableAttempt = 0;
+    this.unavailableBackoff.reset();
     this.setState({ status: 'synced', coverage: this.namespace === undefined ? 'cluster' : 'partial' });
   }
 
@@ -455,7 +446,7 @@ export class Reflector {
     if (failure) throw failure;
     // A server that ends every watch at once would otherwise be hammered in a tight loop.
     if (lines === 0 && Date.now() - started < 1000) throw new Error('watch ended at once without events');
-    if (Date.now() - started >= this.opts.backoffResetMs) this.attempt = 0;
+    if (Date.now() - started >= this.opts.backoffResetMs) this.backoff.reset();
     if (this.current.status !== 'synced') this.setState({ status: 'synced', coverage: this.namespace === undefined ? 'cluster' : 'partial' });
   }
 }

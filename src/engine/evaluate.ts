@@ -146,7 +146,7 @@ export function sourceFindings(unreadable: ReadonlyMap<KindName, { status: strin
     const resource = describeKind(kind);
     const stale = u.status === 'stale';
     const why = absent ? 'the API does not serve it (CRD not installed)' : u.status === 'forbidden' ? 'forbidden by RBAC' : stale ? 'the agent cannot see it now' : 'the API request failed';
-    out.push({
+    const f: Finding = {
       reason: 'SourceUnavailable',
       object: AGENT_REF,
       sub: resource,
@@ -158,20 +158,21 @@ export function sourceFindings(unreadable: ReadonlyMap<KindName, { status: strin
         : `cannot read ${resource}: ${why}${u.detail ? ` (${u.detail})` : ''}; skipped: ${u.checks.join(', ')}`,
       attributes: { resource, source_state: u.status, skipped_checks: u.checks.join(',') },
       vars: { resource },
-      remediation: sourceFix(u.status, u.detail, info.optional === true),
-    });
+    };
+    const fix = sourceFix(u.status, u.detail, info.optional === true);
+    if (fix) f.remediation = fix;
+    out.push(f);
   }
   return out;
 }
 
-/** What to do depends on why the kind cannot be read (the catalog's text covers RBAC and CRDs). */
-function sourceFix(status: string, detail: string | undefined, crd: boolean): string {
-  const canI = 'kubectl auth can-i list {resource} --all-namespaces --as=system:serviceaccount:{agentNamespace}:sentinel-agent';
-  if (status === 'forbidden') return `The agent lacks RBAC for {resource}: ${canI}; re-apply its ClusterRole and ClusterRoleBinding from deploy/ (kubectl get clusterrolebinding sentinel-agent -o yaml).`;
+/** What to do depends on why the kind cannot be read; RBAC is the catalog's own remediation. */
+function sourceFix(status: string, detail: string | undefined, crd: boolean): string | undefined {
+  if (status === 'forbidden') return undefined;
   if (status === 'absent') return crd ? 'The CRD is not installed (install it, or ignore this if the feature is not used): kubectl get crd {resource}' : 'This API server does not serve {resource}: kubectl api-resources | grep {resource}; kubectl version';
   if (detail && /\b429\b|throttl|too many requests/i.test(detail))
     return 'The API server is rejecting the agent with 429 (API Priority and Fairness or max-requests-inflight): kubectl get flowschemas,prioritylevelconfigurations; kubectl get --raw /metrics | grep apiserver_flowcontrol_rejected_requests_total';
-  return `The agent cannot reach the API server or its requests fail: kubectl get --raw /readyz; ${canI}; then read the agent log for the failing request.`;
+  return 'The agent cannot reach the API server or its requests fail: kubectl get --raw /readyz; kubectl auth can-i list {resource} --all-namespaces --as=system:serviceaccount:{agentNamespace}:sentinel-agent; then read the agent log for the failing request.';
 }
 
 export function evaluate(view: ClusterView, opts: EvaluateOptions): Evaluation {

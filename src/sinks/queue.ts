@@ -3,6 +3,8 @@
 // (the item stays at the head); permanent failures are dropped and counted; when the queue is full
 // the oldest item is dropped and counted. Never blocks the agent: `push` returns at once.
 
+import { Backoff } from '../agent/backoff.ts';
+
 export type Delivery = 'ok' | 'retry' | 'drop';
 
 export interface QueueStats {
@@ -34,7 +36,7 @@ export class DeliveryQueue<T> {
   private tokens: number;
   private lastRefill = Date.now();
   private running = false;
-  private attempt = 0;
+  private readonly backoff: Backoff;
   private degraded = false;
   private timer?: NodeJS.Timeout;
   private idle: (() => void)[] = [];
@@ -43,6 +45,7 @@ export class DeliveryQueue<T> {
   constructor(opts: QueueOptions<T>) {
     this.opts = opts;
     this.tokens = opts.burst;
+    this.backoff = new Backoff(opts.backoffInitialMs, opts.backoffMaxMs, () => (this.opts.random ?? Math.random)());
   }
 
   push(item: T): void {
@@ -109,16 +112,14 @@ export class DeliveryQueue<T> {
           this.stats.retries++;
           this.stats.failed++;
           this.degraded = true;
-          const base = Math.min(this.opts.backoffMaxMs, this.opts.backoffInitialMs * 2 ** this.attempt);
-          this.attempt = Math.min(this.attempt + 1, 30);
-          const wait = Math.max(r.retryAfterMs ?? 0, base / 2 + ((this.opts.random ?? Math.random)() * base) / 2);
+          const wait = Math.max(r.retryAfterMs ?? 0, this.backoff.next());
           this.running = false;
           this.kick(wait);
           return;
         }
         this.items.shift();
         this.stats.queued = this.items.length;
-        this.attempt = 0;
+        this.backoff.reset();
         if (r.result === 'drop') {
           this.stats.dropped++;
           this.stats.failed++;
