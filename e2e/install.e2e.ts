@@ -4,7 +4,7 @@
 // syncs every kind with no 403, and SelfSubjectAccessReviews show what it can and cannot do.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { KubeError, agentKubeconfig, fastConfig, render, startAgent, type Agent, type Kube, type Obj, type Testbed, upTestbed, waitFor } from './support.ts';
+import { DEPLOY_DIRS, KubeError, agentKubeconfig, fastConfig, render, startAgent, type Agent, type Kube, type Obj, type Testbed, upTestbed, waitFor } from './support.ts';
 import { readManifests } from '../testbed/testbed.ts';
 import { KINDS } from '../src/kube/kinds.ts';
 
@@ -15,8 +15,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await tb?.down();
 });
-
-const OVERLAYS = ['base', 'overlays/events', 'overlays/ha', 'overlays/prometheus-operator'];
 
 /** The Prometheus Operator's CRDs are not part of the test bed: stand-ins that accept any spec, so
  * the real server still checks apiVersion, kind, metadata and the namespace of those objects. */
@@ -41,8 +39,8 @@ describe('deploy/ on the real API server', () => {
   it('every kustomization renders and is accepted by server-side apply with dry run', async () => {
     await prometheusOperatorCrds(tb.kube);
     // Namespaces first (for real: a dry-run Namespace is not there for the objects inside it).
-    for (const dir of OVERLAYS) for (const ns of render(dir).filter((o) => o.kind === 'Namespace')) await tb.kube.apply(ns);
-    for (const dir of OVERLAYS) {
+    for (const dir of DEPLOY_DIRS) for (const ns of render(dir).filter((o) => o.kind === 'Namespace')) await tb.kube.apply(ns);
+    for (const dir of DEPLOY_DIRS) {
       const objs = render(dir);
       expect(objs.length).toBeGreaterThan(10);
       for (const o of objs) {

@@ -9,7 +9,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseAllDocuments, stringify } from 'yaml';
+import { stringify } from 'yaml';
 import { Testbed, freePort, sleep, type UpOptions } from '../testbed/testbed.ts';
 import { waitFor as pollUntil } from '../test/support/wait.ts';
 import { Kube, KubeError, type Obj } from '../testbed/kube.ts';
@@ -30,13 +30,8 @@ export async function upTestbed(o: UpOptions = {}): Promise<Testbed> {
   return Testbed.up({ readyTimeoutSec: 240, ...o });
 }
 
-/** Renders a kustomization under deploy/ with kubectl kustomize (offline). */
-export function render(dir: string): Obj[] {
-  const out = execFileSync('kubectl', ['kustomize', join(ROOT, 'deploy', dir)], { encoding: 'utf8' });
-  return parseAllDocuments(out)
-    .map((d) => d.toJS() as Obj | null)
-    .filter((o): o is Obj => o !== null);
-}
+export { render, DEPLOY_DIRS } from '../test/support/deploy.ts';
+import { render } from '../test/support/deploy.ts';
 
 // ---------------------------------------------------------------------------------------------
 // the agent's identity: deploy/base's ServiceAccount and generated ClusterRole, a TokenRequest token

@@ -3,19 +3,9 @@
 // current. The Dockerfile is checked statically (no Docker engine here).
 
 import { describe, expect, it } from 'vitest';
-import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { parseAllDocuments } from 'yaml';
 import { generated } from '../scripts/generate.ts';
-
-const ROOT = fileURLToPath(new URL('../', import.meta.url));
-type Obj = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string }; [k: string]: unknown };
-
-function render(dir: string): Obj[] {
-  const out = execFileSync('kubectl', ['kustomize', `deploy/${dir}`], { cwd: ROOT, encoding: 'utf8' });
-  return parseAllDocuments(out).map((d) => d.toJS() as Obj);
-}
+import { DEPLOY_DIRS, render, type Obj } from './support/deploy.ts';
 
 async function validate(o: Obj): Promise<void> {
   if (o.apiVersion === 'monitoring.coreos.com/v1') return; // a CRD: its shape is tested below
@@ -26,10 +16,8 @@ async function validate(o: Obj): Promise<void> {
   new Model(o).validate();
 }
 
-const OVERLAYS = ['base', 'overlays/events', 'overlays/ha', 'overlays/prometheus-operator'];
-
 describe('deploy/ renders and validates', () => {
-  for (const dir of OVERLAYS) {
+  for (const dir of DEPLOY_DIRS) {
     it(`${dir}: kubectl kustomize renders schema-valid objects`, async () => {
       const objs = render(dir);
       expect(objs.length).toBeGreaterThanOrEqual(12);
@@ -41,7 +29,7 @@ describe('deploy/ renders and validates', () => {
 });
 
 describe('hardening (Pod Security Standards "restricted")', () => {
-  for (const dir of OVERLAYS) {
+  for (const dir of DEPLOY_DIRS) {
     it(`${dir}: every pod is non-root, read-only, no escalation, no capabilities, RuntimeDefault seccomp, with resources and probes`, () => {
       for (const d of render(dir).filter((o) => o.kind === 'Deployment')) {
         const spec = (d.spec as { template: { spec: Record<string, unknown> } }).template.spec as {
@@ -101,6 +89,33 @@ describe('RBAC scope', () => {
     const np = render('base').find((o) => o.kind === 'NetworkPolicy' && o.metadata.name === 'sentinel-agent') as unknown as { spec: { policyTypes: string[]; egress: { ports: { port: number }[] }[] } };
     expect(np.spec.policyTypes).toEqual(['Ingress', 'Egress']);
     expect(np.spec.egress.map((e) => e.ports.map((p) => p.port).sort((a, b) => a - b))).toEqual([[53, 53], [443, 6443], [4317, 4318]]);
+  });
+});
+
+describe("the Collector's sending queue and image", () => {
+  type Dep = Obj & { spec: { strategy?: { type: string }; template: { spec: { volumes: { name: string; persistentVolumeClaim?: { claimName: string }; emptyDir?: unknown }[]; containers: { image: string }[] } } } };
+  const collector = (dir: string): Dep => render(dir).find((o) => o.kind === 'Deployment' && o.metadata.name === 'otel-collector') as Dep;
+
+  it('base: the file_storage queue is on a PersistentVolumeClaim, and the Deployment recreates (ReadWriteOnce)', () => {
+    const objs = render('base');
+    const d = collector('base');
+    const queue = d.spec.template.spec.volumes.find((v) => v.name === 'queue');
+    expect(queue?.persistentVolumeClaim?.claimName).toBe('otel-collector-queue');
+    const pvc = objs.find((o) => o.kind === 'PersistentVolumeClaim' && o.metadata.name === 'otel-collector-queue') as Obj & { spec: { accessModes: string[] } };
+    expect(pvc.spec.accessModes).toEqual(['ReadWriteOnce']);
+    expect(d.spec.strategy?.type).toBe('Recreate');
+  });
+
+  it('overlays/ephemeral-queue: an emptyDir and no claim, for clusters with no StorageClass', () => {
+    const objs = render('overlays/ephemeral-queue');
+    expect(objs.some((o) => o.kind === 'PersistentVolumeClaim')).toBe(false);
+    expect(collector('overlays/ephemeral-queue').spec.template.spec.volumes.find((v) => v.name === 'queue')?.emptyDir).toBeDefined();
+  });
+
+  it('the image is the Collector release the tests build and run (testbed/versions.env)', () => {
+    const version = /^OTELCOL_VERSION=v(\S+)$/m.exec(readFileSync(new URL('../testbed/versions.env', import.meta.url), 'utf8'))?.[1];
+    expect(version).toBeDefined();
+    for (const dir of DEPLOY_DIRS) expect(collector(dir).spec.template.spec.containers[0]?.image, dir).toBe(`otel/opentelemetry-collector-contrib:${version}`);
   });
 });
 

@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Builds the real components the test bed runs (etcd, kube-apiserver, kube-controller-manager,
-# kube-scheduler, kwok) from the Go module proxy, pinned by testbed/versions.env and the wrapper
+# kube-scheduler, kwok, the OpenTelemetry Collector, kube-state-metrics) from the Go module proxy, pinned by testbed/versions.env and the wrapper
 # modules under testbed/go/. Binaries go to a cache outside the work tree, keyed by tool, version
 # and the wrapper's go.sum, shared by every clone on the machine:
 #   ${SENTINEL_TESTBED_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/sentinel-agent-testbed}/<tool>-<version>-<sum>/
 # A warm run finds them and returns in well under a second; a cold build prints its time and peak
 # memory. Prints the bin directory of each tool on the last lines ("bin <tool> <dir>").
-# Usage: testbed/build.sh [--print-dirs] [tool...]   (tools: etcd kubernetes kwok; default all)
+# Usage: testbed/build.sh [--print-dirs] [tool...]   (tools: etcd kubernetes kwok otelcol kube-state-metrics;
+# default all)
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 # shellcheck source=versions.env
@@ -17,7 +18,7 @@ mkdir -p "$cache"
 command -v go >/dev/null || { echo "testbed/build.sh: go is not on PATH (the test bed is built with Go 1.26 from the module proxy)" >&2; exit 1; }
 
 tools=("$@")
-[ ${#tools[@]} -gt 0 ] || tools=(etcd kubernetes kwok)
+[ ${#tools[@]} -gt 0 ] || tools=(etcd kubernetes kwok otelcol kube-state-metrics)
 
 dir_of() { # tool version -> cache dir
   local sum
@@ -62,6 +63,12 @@ for tool in "${tools[@]}"; do
         "-X $kv.gitVersion=$KUBERNETES_VERSION -X $kv.gitMajor=1 -X $kv.gitMinor=$(echo "$KUBERNETES_VERSION" | cut -d. -f2) -X $kv.gitTreeState=clean -X $kv.buildDate=1970-01-01T00:00:00Z" "" \
         k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kube-controller-manager k8s.io/kubernetes/cmd/kube-scheduler ;;
     kwok) build kwok "$KWOK_VERSION" "-X sigs.k8s.io/kwok/pkg/consts.Version=$KWOK_VERSION" "" sigs.k8s.io/kwok/cmd/kwok ;;
-    *) echo "testbed/build.sh: unknown tool '$tool' (etcd, kubernetes, kwok)" >&2; exit 2 ;;
+    # The Collector's main package is the wrapper itself (testbed/go/otelcol/main.go)
+    otelcol) build otelcol "$OTELCOL_VERSION" "-X main.version=$OTELCOL_VERSION" "" . ;;
+    kube-state-metrics)
+      build kube-state-metrics "$KSM_VERSION" \
+        "-X github.com/prometheus/common/version.Version=${KSM_VERSION#v} -X github.com/prometheus/common/version.Revision=module-proxy" "" \
+        k8s.io/kube-state-metrics/v2 ;;
+    *) echo "testbed/build.sh: unknown tool '$tool' (etcd, kubernetes, kwok, otelcol, kube-state-metrics)" >&2; exit 2 ;;
   esac
 done

@@ -1,15 +1,20 @@
-// npm run testbed -- up [--dir DIR] [--nodes N] [--apiserver-arg=FLAG]...
+// npm run testbed -- up [--dir DIR] [--nodes N] [--collector] [--apiserver-arg=FLAG]...
 // npm run testbed -- down --dir DIR
-// npm run testbed -- build
+// npm run testbed -- build [tool...]
 // A real control plane on loopback (see testbed/testbed.ts); `up` prints where its kubeconfig is
 // and returns, leaving the processes running until `down`.
 
 import { parseArgs } from 'node:util';
-import { Testbed, binaries } from './testbed.ts';
+import { Testbed, binaries, type Tool } from './testbed.ts';
 
-const USAGE = `usage: npm run testbed -- up [--dir DIR] [--nodes N] [--apiserver-arg=--flag=value ...]
+const TOOLS: readonly Tool[] = ['etcd', 'kubernetes', 'kwok', 'otelcol', 'kube-state-metrics'];
+
+const USAGE = `usage: npm run testbed -- up [--dir DIR] [--nodes N] [--collector] [--apiserver-arg=--flag=value ...]
        npm run testbed -- down --dir DIR
-       npm run testbed -- build          (build or find the binaries, print where they are)`;
+       npm run testbed -- build [tool...] (build or find the binaries, print where they are;
+                                           tools: ${TOOLS.join(' ')}; default all)
+  --collector  also run the OpenTelemetry Collector with otel-collector-config.yaml unchanged;
+               SENTINEL_OTLP_ENDPOINT and SENTINEL_API_KEY come from the environment`;
 
 function fail(msg: string, code = 2): never {
   process.stderr.write(`testbed: ${msg}\n${code === 2 ? `${USAGE}\n` : ''}`);
@@ -18,9 +23,10 @@ function fail(msg: string, code = 2): never {
 
 async function main(): Promise<void> {
   const [cmd, ...rest] = process.argv.slice(2);
-  let values: { dir?: string; nodes?: string; 'apiserver-arg'?: string[]; help?: boolean };
+  let values: { dir?: string; nodes?: string; 'apiserver-arg'?: string[]; collector?: boolean; help?: boolean };
+  let positionals: string[];
   try {
-    ({ values } = parseArgs({ args: rest, options: { dir: { type: 'string' }, nodes: { type: 'string' }, 'apiserver-arg': { type: 'string', multiple: true }, help: { type: 'boolean', short: 'h' } }, allowPositionals: false }));
+    ({ values, positionals } = parseArgs({ args: rest, options: { dir: { type: 'string' }, nodes: { type: 'string' }, 'apiserver-arg': { type: 'string', multiple: true }, collector: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } }, allowPositionals: cmd === 'build' }));
   } catch (e) {
     fail((e as Error).message.split('\n')[0] ?? 'bad arguments');
   }
@@ -30,20 +36,29 @@ async function main(): Promise<void> {
   }
   const log = (s: string): void => void process.stderr.write(`testbed: ${s}\n`);
   switch (cmd) {
-    case 'build':
-      binaries(log);
+    case 'build': {
+      const bad = positionals.filter((t) => !TOOLS.includes(t as Tool));
+      if (bad.length) fail(`unknown tool "${bad.join('", "')}" (${TOOLS.join(', ')})`);
+      try {
+        binaries(log, positionals.length ? (positionals as Tool[]) : TOOLS);
+      } catch (e) {
+        fail((e as Error).message, 1);
+      }
       return;
+    }
     case 'up': {
       const nodes = values.nodes === undefined ? 0 : Number(values.nodes);
       if (!Number.isInteger(nodes) || nodes < 0 || nodes > 1000) fail(`--nodes must be an integer from 0 to 1000, not "${values.nodes}"`);
       let tb: Testbed;
       try {
-        tb = await Testbed.up({ dir: values.dir, nodes, apiserverArgs: values['apiserver-arg'] ?? [], log });
+        tb = await Testbed.up({ dir: values.dir, nodes, apiserverArgs: values['apiserver-arg'] ?? [], collector: values.collector === true, log });
       } catch (e) {
         fail((e as Error).message, 1);
       }
       process.stdout.write(`${JSON.stringify({ dir: tb.dir, kubeconfig: tb.kubeconfig, addresses: tb.addresses }, null, 2)}\n`);
-      process.stderr.write(`testbed: try it:\n  npm run --silent doctor -- --kubeconfig ${tb.kubeconfig}\n  npm run sentinel-agent -- watch --kubeconfig ${tb.kubeconfig} --listen 127.0.0.1:8080\n  npm run testbed -- down --dir ${tb.dir}\n`);
+      const otlp = tb.addresses.collector?.otlpHttp;
+      const watchEnv = typeof otlp === 'string' ? `OTEL_EXPORTER_OTLP_ENDPOINT=${otlp} ` : '';
+      process.stderr.write(`testbed: try it:\n  npm run --silent doctor -- --kubeconfig ${tb.kubeconfig}\n  ${watchEnv}npm run sentinel-agent -- watch --kubeconfig ${tb.kubeconfig} --listen 127.0.0.1:8080\n  npm run testbed -- down --dir ${tb.dir}\n`);
       return;
     }
     case 'down': {

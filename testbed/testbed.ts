@@ -1,8 +1,10 @@
 // The test bed: a real Kubernetes control plane on loopback, built from source by testbed/build.sh.
 // etcd, kube-apiserver (client certificates, RBAC, service-account token signing, the CRDs the
 // checks read), kube-controller-manager and kube-scheduler, and optionally kwok with N nodes whose
-// pods take the states testbed/kwok-stages.yaml gives them. `npm run testbed -- up` and the e2e
-// tests use this same code.
+// pods take the states testbed/kwok-stages.yaml gives them, and optionally the OpenTelemetry
+// Collector with the shipped otel-collector-config.yaml, unchanged (its listening addresses and
+// queue directory come from its environment). `npm run testbed -- up` and the e2e tests use this
+// same code.
 //
 // Everything lives in one directory: certificates, data, logs, `kubeconfig` (cluster-admin) and
 // `addresses.json` (one entry per started component: url and pid). The processes are detached, so
@@ -22,8 +24,11 @@ import { Kube, KubeError, type Obj } from './kube.ts';
 
 const HERE = fileURLToPath(new URL('.', import.meta.url));
 
-export type ComponentName = 'etcd' | 'apiserver' | 'controllerManager' | 'scheduler' | 'kwok';
-export const COMPONENTS: readonly ComponentName[] = ['etcd', 'apiserver', 'controllerManager', 'scheduler', 'kwok'];
+export type ComponentName = 'etcd' | 'apiserver' | 'controllerManager' | 'scheduler' | 'kwok' | 'collector';
+export const COMPONENTS: readonly ComponentName[] = ['etcd', 'apiserver', 'controllerManager', 'scheduler', 'kwok', 'collector'];
+
+/** The shipped Collector configuration the test bed runs. */
+export const COLLECTOR_CONFIG = join(HERE, '..', 'otel-collector-config.yaml');
 
 export interface ComponentAddress {
   url: string;
@@ -52,6 +57,10 @@ export interface UpOptions {
   log?: (line: string) => void;
   /** Seconds to wait for each component (default 180: a cold kube-apiserver on 2 cores takes ~30-60 s). */
   readyTimeoutSec?: number;
+  /** Also run the OpenTelemetry Collector with the shipped config. Its SENTINEL_OTLP_ENDPOINT and
+   * SENTINEL_API_KEY come from `collectorEnv`, else from this process's environment. */
+  collector?: boolean;
+  collectorEnv?: Record<string, string>;
 }
 
 interface Launch {
@@ -60,7 +69,12 @@ interface Launch {
   args: string[];
   url: string;
   extra?: Record<string, unknown>;
+  /** Added to the environment; values of keys in `secretEnv` are not written to disk. */
+  env?: Record<string, string>;
 }
+
+/** Environment values kept out of run/launches.json (read again from the environment on start). */
+const SECRET_ENV = ['SENTINEL_API_KEY'];
 
 interface State {
   dir: string;
@@ -77,13 +91,18 @@ export interface Binaries {
   'kube-controller-manager': string;
   'kube-scheduler': string;
   kwok: string;
+  otelcol: string;
+  'kube-state-metrics': string;
 }
 
-/** Runs testbed/build.sh (warm: returns at once) and answers where each binary is. */
-export function binaries(log: (s: string) => void = () => {}): Binaries {
+export type Tool = 'etcd' | 'kubernetes' | 'kwok' | 'otelcol' | 'kube-state-metrics';
+
+/** Runs testbed/build.sh for the tools asked (warm: returns at once) and answers where each binary
+ * is; asking for a binary of a tool that was not built throws. */
+export function binaries(log: (s: string) => void = () => {}, tools: readonly Tool[] = ['etcd', 'kubernetes', 'kwok']): Binaries {
   let out: string;
   try {
-    out = execFileSync('bash', [join(HERE, 'build.sh')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 << 20 });
+    out = execFileSync('bash', [join(HERE, 'build.sh'), ...tools], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 << 20 });
   } catch (e) {
     const err = e as { stderr?: string; message: string };
     throw new Error(`testbed/build.sh failed: ${(err.stderr ?? err.message).trim().split('\n').slice(-15).join('\n')}`, { cause: e });
@@ -93,20 +112,35 @@ export function binaries(log: (s: string) => void = () => {}): Binaries {
     const [, tool, dir] = /^bin (\S+) (.+)$/.exec(line) ?? [];
     if (tool && dir) dirs.set(tool, dir);
   }
-  const need = (tool: string): string => {
+  const need = (tool: Tool, bin: string): string => {
     const d = dirs.get(tool);
-    if (!d) throw new Error(`testbed/build.sh printed no directory for ${tool}`);
-    return d;
-  };
-  const b: Binaries = {
-    etcd: join(need('etcd'), 'etcd'),
-    'kube-apiserver': join(need('kubernetes'), 'kube-apiserver'),
-    'kube-controller-manager': join(need('kubernetes'), 'kube-controller-manager'),
-    'kube-scheduler': join(need('kubernetes'), 'kube-scheduler'),
-    kwok: join(need('kwok'), 'kwok'),
+    if (!d) throw new Error(`testbed/build.sh printed no directory for ${tool} (asked for: ${tools.join(', ')})`);
+    return join(d, bin);
   };
   log(`binaries: ${[...dirs.values()].join(', ')}`);
-  return b;
+  return {
+    get etcd() {
+      return need('etcd', 'etcd');
+    },
+    get 'kube-apiserver'() {
+      return need('kubernetes', 'kube-apiserver');
+    },
+    get 'kube-controller-manager'() {
+      return need('kubernetes', 'kube-controller-manager');
+    },
+    get 'kube-scheduler'() {
+      return need('kubernetes', 'kube-scheduler');
+    },
+    get kwok() {
+      return need('kwok', 'kwok');
+    },
+    get otelcol() {
+      return need('otelcol', 'otelcol');
+    },
+    get 'kube-state-metrics'() {
+      return need('kube-state-metrics', 'kube-state-metrics');
+    },
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -186,18 +220,23 @@ function alive(pid: number): boolean {
   }
 }
 
-/** True when pid is still a process this test bed started (its command line names the directory). */
+/** True when pid is still a process this test bed started (its command line or environment names
+ * the directory: the Collector's flags are only its config file). */
 function ours(pid: number, dir: string): boolean {
-  try {
-    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(dir);
-  } catch {
-    return false;
+  for (const f of ['cmdline', 'environ']) {
+    try {
+      if (readFileSync(`/proc/${pid}/${f}`, 'utf8').includes(dir)) return true;
+    } catch {
+      /* gone, or not ours to read */
+    }
   }
+  return false;
 }
 
 function launch(state: State, l: Launch): ComponentAddress {
   const fd = openSync(logPath(state.dir, l.name), 'a');
-  const child = spawn(l.bin, l.args, { detached: true, stdio: ['ignore', fd, fd] });
+  const env = l.env ? { ...process.env, ...Object.fromEntries(Object.entries(l.env).map(([k, v]) => [k, SECRET_ENV.includes(k) && v === '' ? (process.env[k] ?? '') : v])) } : process.env;
+  const child = spawn(l.bin, l.args, { detached: true, stdio: ['ignore', fd, fd], env });
   closeSync(fd);
   child.unref();
   if (child.pid === undefined) throw new Error(`${l.name}: could not start ${l.bin}`);
@@ -210,7 +249,8 @@ function launch(state: State, l: Launch): ComponentAddress {
 
 function save(state: State): void {
   writeFileSync(join(state.dir, 'addresses.json'), `${JSON.stringify(state.addresses, null, 2)}\n`);
-  writeFileSync(join(state.dir, 'run', 'launches.json'), `${JSON.stringify(state.launches, null, 2)}\n`);
+  const redacted = Object.fromEntries(Object.entries(state.launches).map(([k, l]) => [k, l.env ? { ...l, env: Object.fromEntries(Object.entries(l.env).map(([n, v]) => [n, SECRET_ENV.includes(n) ? '' : v])) } : l]));
+  writeFileSync(join(state.dir, 'run', 'launches.json'), `${JSON.stringify(redacted, null, 2)}\n`);
 }
 
 function load(dir: string): State {
@@ -384,6 +424,50 @@ function kwokLaunch(dir: string, bin: string, port: number): Launch {
   };
 }
 
+interface CollectorPorts {
+  grpc: number;
+  http: number;
+  prometheus: number;
+  health: number;
+  telemetry: number;
+}
+
+function collectorLaunch(dir: string, bin: string, p: CollectorPorts, env: Record<string, string>): Launch {
+  const queue = join(dir, 'collector', 'queue');
+  mkdirSync(queue, { recursive: true });
+  const at = (port: number): string => `127.0.0.1:${port}`;
+  return {
+    name: 'collector',
+    bin,
+    url: `http://${at(p.health)}`,
+    args: [`--config=${COLLECTOR_CONFIG}`],
+    extra: { otlpHttp: `http://${at(p.http)}`, otlpGrpc: `http://${at(p.grpc)}`, prometheus: `http://${at(p.prometheus)}/metrics`, telemetry: `http://${at(p.telemetry)}/metrics`, queueDir: queue },
+    env: {
+      ...env,
+      OTELCOL_OTLP_GRPC_ENDPOINT: at(p.grpc),
+      OTELCOL_OTLP_HTTP_ENDPOINT: at(p.http),
+      OTELCOL_PROMETHEUS_ENDPOINT: at(p.prometheus),
+      OTELCOL_HEALTH_ENDPOINT: at(p.health),
+      OTELCOL_TELEMETRY_HOST: '127.0.0.1',
+      OTELCOL_TELEMETRY_PORT: String(p.telemetry),
+      OTELCOL_QUEUE_DIR: queue,
+      // the Collector sizes memory_limiter from the machine; the test bed's is the machine's too
+      GOMEMLIMIT: '400MiB',
+    },
+  };
+}
+
+/** SENTINEL_OTLP_ENDPOINT and SENTINEL_API_KEY for the Collector: given, else from the environment. */
+function collectorEnv(given: Record<string, string> | undefined): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const k of ['SENTINEL_OTLP_ENDPOINT', 'SENTINEL_API_KEY']) {
+    const v = given?.[k] ?? process.env[k];
+    if (!v) throw new Error(`the Collector needs ${k} (${k === 'SENTINEL_API_KEY' ? 'the key it sends as x-api-key' : "Sentinel's OTLP/HTTP base URL, e.g. http://127.0.0.1:4318"}) in the environment: the shipped otel-collector-config.yaml reads it`);
+    env[k] = v;
+  }
+  return env;
+}
+
 export const CRD_FILES = [join(HERE, 'crds', 'mcpserver.yaml'), join(HERE, 'crds', 'cert-manager.yaml')];
 
 export function readManifests(file: string): Obj[] {
@@ -445,13 +529,14 @@ export class Testbed {
   static async up(o: UpOptions = {}): Promise<Testbed> {
     const log = o.log ?? (() => {});
     const t0 = Date.now();
-    const bins = binaries(log);
+    const cEnv = o.collector ? collectorEnv(o.collectorEnv) : {};
+    const bins = binaries(log, ['etcd', 'kubernetes', ...((o.nodes ?? 0) > 0 ? (['kwok'] as const) : []), ...(o.collector ? (['otelcol'] as const) : [])]);
     const dir = resolve(o.dir ?? mkdtempSync(join(tmpdir(), 'sentinel-testbed-')));
     if (existsSync(join(dir, 'addresses.json'))) {
       const running = Object.values(load(dir).addresses).flatMap((a) => (a && alive(a.pid) && ours(a.pid, dir) ? [a.pid] : []));
       if (running.length) throw new Error(`${dir} already has a running test bed (pids ${running.join(', ')}); run down --dir ${dir} first`);
     }
-    for (const sub of ['etcd', 'pki', 'logs', 'run']) rmSync(join(dir, sub), { recursive: true, force: true });
+    for (const sub of ['etcd', 'pki', 'logs', 'run', 'collector']) rmSync(join(dir, sub), { recursive: true, force: true });
     for (const sub of ['pki', 'logs', 'run']) mkdirSync(join(dir, sub), { recursive: true });
     makePki(join(dir, 'pki'));
     const state: State = { dir, launches: {}, addresses: {} };
@@ -477,6 +562,12 @@ export class Testbed {
         await tb.addNodes(nodes);
         log(`kwok ${state.addresses.kwok?.url} with ${nodes} Ready node(s)`);
       }
+      if (o.collector) {
+        const [grpc, http, prometheus, health, telemetry] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort()]);
+        await tb.startComponent(collectorLaunch(dir, bins.otelcol, { grpc, http, prometheus, health, telemetry }, cEnv));
+        const c = state.addresses.collector;
+        log(`OpenTelemetry Collector: OTLP/HTTP ${String(c?.otlpHttp)}, Prometheus exporter ${String(c?.prometheus)} (logs to ${cEnv.SENTINEL_OTLP_ENDPOINT})`);
+      }
       log(`test bed up in ${((Date.now() - t0) / 1000).toFixed(1)} s: ${join(dir, 'kubeconfig')}`);
       return tb;
     } catch (e) {
@@ -498,6 +589,9 @@ export class Testbed {
         return { probe: { url: `${url}/healthz`, ca: readFileSync(join(pki, 'ca.crt'), 'utf8') } };
       case 'kwok':
         return { probe: { url: `${url}/healthz` } };
+      case 'collector':
+        // health_check answers 200 once every pipeline has started
+        return { probe: { url: `${url}/` } };
     }
   }
 

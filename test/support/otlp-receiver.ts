@@ -1,6 +1,9 @@
-// A protocol-level OTLP/HTTP receiver (the OTel Collector cannot run here): POST /v1/logs and
-// /v1/metrics in JSON or protobuf (optionally gzip), decoded into the OTLP/JSON shape so tests read
-// both the same way. Its answer can be set per signal (503 with Retry-After, 400, …).
+// A protocol-level OTLP/HTTP receiver: POST /v1/logs and /v1/metrics in JSON or protobuf
+// (optionally gzip), decoded into the OTLP/JSON shape so tests read both the same way. Its answer
+// can be set per signal (503 with Retry-After, 400, …). Unit tests use it where the agent's exporter
+// itself is under test (answers the real Collector gives only under conditions a test cannot set
+// up quickly); e2e/telemetry.e2e.ts uses it as the stand-in for Sentinel's OTLP ingest behind the
+// real Collector, which is what Sentinel is to the Collector: an OTLP/HTTP server.
 
 import http from 'node:http';
 import { gunzipSync } from 'node:zlib';
@@ -151,6 +154,7 @@ export interface Received {
   contentType: string;
   body: Json;
   at: number;
+  headers: http.IncomingHttpHeaders;
 }
 
 export interface LogRecordView {
@@ -162,6 +166,7 @@ export interface LogRecordView {
   resource: Record<string, string | number | boolean>;
   scope?: string;
   receivedAt: number;
+  headers: http.IncomingHttpHeaders;
 }
 
 function flatAttrs(list: unknown): Record<string, string | number | boolean> {
@@ -178,6 +183,8 @@ function flatAttrs(list: unknown): Record<string, string | number | boolean> {
 
 export class OtlpReceiver {
   readonly received: Received[] = [];
+  /** What was sent while the answer was not 200 (refused, so not received: a sender retries it). */
+  readonly refused: Received[] = [];
   /** The answer per signal; default 200. */
   respond: Record<'logs' | 'metrics', { status: number; headers?: Record<string, string>; body?: string; /** answer this late (a slow Collector) */ delayMs?: number }> = {
     logs: { status: 200 },
@@ -196,13 +203,11 @@ export class OtlpReceiver {
           return;
         }
         const answer = this.respond[signal];
-        if (answer.status === 200) {
-          let raw = Buffer.concat(chunks);
-          if (req.headers['content-encoding'] === 'gzip') raw = gunzipSync(raw);
-          const ct = String(req.headers['content-type'] ?? '');
-          const body = ct.includes('json') ? (JSON.parse(raw.toString('utf8')) as Json) : signal === 'logs' ? decodeLogs(raw) : decodeMetrics(raw);
-          this.received.push({ signal, contentType: ct, body, at: Date.now() });
-        }
+        let raw = Buffer.concat(chunks);
+        if (req.headers['content-encoding'] === 'gzip') raw = gunzipSync(raw);
+        const ct = String(req.headers['content-type'] ?? '');
+        const body = ct.includes('json') ? (JSON.parse(raw.toString('utf8')) as Json) : signal === 'logs' ? decodeLogs(raw) : decodeMetrics(raw);
+        (answer.status === 200 ? this.received : this.refused).push({ signal, contentType: ct, body, at: Date.now(), headers: req.headers });
         // As the Collector answers: in the request's encoding. A protobuf Export*ServiceResponse with
         // no partial_success is zero bytes; a google.rpc.Status for an error carries code 14 (field 1).
         const proto = !String(req.headers['content-type'] ?? '').includes('json');
@@ -224,9 +229,9 @@ export class OtlpReceiver {
     await new Promise<void>((r) => (this.server ? this.server.close(() => r()) : r()));
   }
 
-  logRecords(): LogRecordView[] {
+  logRecords(from: 'received' | 'refused' = 'received'): LogRecordView[] {
     const out: LogRecordView[] = [];
-    for (const r of this.received) {
+    for (const r of from === 'received' ? this.received : this.refused) {
       if (r.signal !== 'logs') continue;
       for (const rl of (r.body.resourceLogs as Json[] | undefined) ?? []) {
         const resourceAttrs = flatAttrs((rl.resource as Json | undefined)?.attributes);
@@ -237,6 +242,7 @@ export class OtlpReceiver {
               attributes: flatAttrs(lr.attributes),
               resource: resourceAttrs,
               receivedAt: r.at,
+              headers: r.headers,
             };
             if (typeof lr.eventName === 'string') view.eventName = lr.eventName;
             if (typeof lr.severityText === 'string') view.severityText = lr.severityText;
