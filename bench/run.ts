@@ -168,5 +168,9 @@ if (!process.env.BENCH_PODS || process.env.BENCH_WRITE) {
     '  entries in the namespace bucket, the owner index and the owner-list table (~150 B amortized).',
     '',
   ].join('\n');
-  (await import('node:fs')).writeFileSync(new URL('../BENCHMARKS.md', import.meta.url), md);
+  // The real-control-plane section is written by `npm run bench:real`: kept as it is.
+  const fs = await import('node:fs');
+  const file = new URL('../BENCHMARKS.md', import.meta.url);
+  const real = /<!-- bench:real -->[\s\S]*<!-- \/bench:real -->/.exec(fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '')?.[0];
+  fs.writeFileSync(file, real ? `${md}\n${real}\n` : md);
 }

@@ -27,6 +27,13 @@ const FAST: WatchSettings = {
   reflector: { ...DEFAULT_WATCH_SETTINGS.reflector, watchTimeoutSeconds: [30, 30], backoffInitialMs: 50, backoffMaxMs: 400, backoffResetMs: 5000, inactivityMs: 1500, unavailableRetryMs: 300 },
 };
 
+/** The paged-LIST path (the fallback where a server does not serve streaming lists), for the
+ *  tests of what happens to LIST requests. */
+const PAGED: WatchSettings = { ...FAST, reflector: { ...FAST.reflector, initialList: 'paged' } };
+
+/** A list of a kind, paged (LIST) or streaming (WATCH with sendInitialEvents). */
+const isList = (r: { query: Record<string, string> }): boolean => !r.query.watch || r.query.sendInitialEvents === 'true';
+
 interface Harness {
   api: FakeApiServer;
   w: RunningWatch;
@@ -102,7 +109,9 @@ describe('watch end to end', () => {
     const h = await harness([...healthyPlatform(), ...healthyServer('weather', { gateway: true }), healthyPod()]);
     expect(await h.incidents()).toEqual([]);
     expect((await fetch(`${h.w.url}/healthz`)).status).toBe(200);
-    const lists = h.api.requests.filter((r) => !r.query.watch && r.path.split('/').length > 3).length;
+    const lists = h.api.requests.filter((r) => isList(r) && r.path.split('/').length > 3).length;
+    // Streaming lists where the server serves them (the fake does, as Kubernetes 1.32+): no LIST.
+    expect(h.api.requests.filter((r) => !r.query.watch && r.path.split('/').length > 3 && r.path.includes('/v1/'))).toEqual([]);
 
     h.api.apply(crashing());
     const opened = await waitFor('incident', async () => (await h.incidents()).find((i) => i.reason === 'CrashLoopBackOff'));
@@ -115,12 +124,14 @@ describe('watch end to end', () => {
     await waitFor('resolved', async () => (await h.incidents()).length === 0);
     expect(h.transitions.map((t) => t.type)).toEqual(['opened', 'resolved']);
     // Steady state: only watches, no LIST after the initial sync; only GETs.
-    expect(h.api.requests.filter((r) => !r.query.watch && r.path.split('/').length > 3).length).toBe(lists);
+    expect(h.api.requests.filter((r) => isList(r) && r.path.split('/').length > 3).length).toBe(lists);
     expect(h.api.requests.every((r) => r.method === 'GET')).toBe(true);
     for (const r of h.api.requests.filter((x) => x.query.watch)) {
       expect(r.query.allowWatchBookmarks).toBe('true');
       expect(Number(r.query.timeoutSeconds)).toBeGreaterThan(0);
-      expect(r.query.resourceVersion).toMatch(/^\d+$/);
+      // A streaming list from the current state, or a watch resumed from a resourceVersion.
+      if (r.query.sendInitialEvents === 'true') expect([r.query.resourceVersionMatch, r.query.resourceVersion]).toEqual(['NotOlderThan', undefined]);
+      else expect(r.query.resourceVersion).toMatch(/^\d+$/);
     }
   });
 
@@ -132,7 +143,7 @@ describe('watch end to end', () => {
     h.api.dropWatches();
     await waitFor('resolved after relist', async () => (await h.incidents()).length === 0);
     expect(h.transitions.map((t) => t.type)).toEqual(['opened', 'resolved']);
-    expect(h.logs.some((l) => l.includes('resourceVersion expired, relisting'))).toBe(true);
+    expect(h.logs.some((l) => l.includes("resourceVersion expired, relisting")), h.logs.filter((l) => !l.includes("debug")).join("\n")).toBe(true);
   });
 
   it('the hold and the grace end on time without waiting for the periodic full pass', async () => {
@@ -222,7 +233,7 @@ describe('watch under API faults', () => {
     apis.push(api);
     api.apply(...healthyPlatform(), crashing());
     api.fault({ watch: false, kind: 'Pod', status: 500, times: 4 });
-    const w = await watchFrom(api);
+    const w = await watchFrom(api, { settings: PAGED });
     await waitFor('ready after retries', async () => (await fetch(`${w.url}/readyz`)).status === 200);
     await waitFor('incident', async () => ((await (await fetch(`${w.url}/incidents`)).json()) as { incidents: { reason: string }[] }).incidents.some((i) => i.reason === 'CrashLoopBackOff'));
     expect(api.requests.filter((r) => r.path === '/api/v1/pods' && r.status === 500).length).toBe(4);
@@ -311,8 +322,55 @@ describe('watch under API faults', () => {
     expect((await h.incidents()).map((i) => i.object.name)).not.toContain('after-error');
   });
 
+  it('500s on the streaming list at start: not ready, then recovers', async () => {
+    const api = new FakeApiServer();
+    apis.push(api);
+    api.apply(...healthyPlatform(), crashing());
+    api.fault({ watch: true, kind: 'Pod', status: 500, times: 4 });
+    const w = await watchFrom(api);
+    await waitFor('ready after retries', async () => (await fetch(`${w.url}/readyz`)).status === 200);
+    await waitFor('incident', async () => ((await (await fetch(`${w.url}/incidents`)).json()) as { incidents: { reason: string }[] }).incidents.some((i) => i.reason === 'CrashLoopBackOff'));
+    const pods = api.requests.filter((r) => r.path === '/api/v1/pods');
+    expect(pods.filter((r) => r.status === 500).every((r) => r.query.sendInitialEvents === 'true')).toBe(true);
+    expect(pods.filter((r) => r.status === 500).length).toBe(4);
+    expect(pods.some((r) => !r.query.watch)).toBe(false); // a 500 is not a reason to page
+  });
+
+  it('a server with the WatchList feature off (422) is read with paged LISTs, once per kind', async () => {
+    const api = new FakeApiServer({ watchList: false });
+    apis.push(api);
+    api.apply(...healthyPlatform(), crashing());
+    const logs: string[] = [];
+    const w = await watchFrom(api, { log: jsonLogger('debug', (l) => logs.push(l)) });
+    await waitFor('ready', async () => (await fetch(`${w.url}/readyz`)).status === 200);
+    await waitFor('incident', async () => ((await (await fetch(`${w.url}/incidents`)).json()) as { incidents: { reason: string }[] }).incidents.some((i) => i.reason === 'CrashLoopBackOff'));
+    const pods = api.requests.filter((r) => r.path === '/api/v1/pods');
+    expect(pods.filter((r) => r.query.sendInitialEvents === 'true').map((r) => r.status)).toEqual([422]);
+    expect(pods.filter((r) => !r.query.watch).length).toBeGreaterThanOrEqual(1);
+    expect(logs.filter((l) => l.includes('streaming list not served')).length).toBe(10); // one per kind
+    // A relist later pages straight away: the refusal is remembered.
+    api.compact();
+    api.dropWatches();
+    await waitFor('a relist', () => api.requests.filter((r) => r.path === '/api/v1/pods' && !r.query.watch).length >= 2);
+    expect(api.requests.filter((r) => r.path === '/api/v1/pods' && r.query.sendInitialEvents === 'true').length).toBe(1);
+  });
+
+  it('a streaming list whose initial events trickle past their deadline falls back to a paged LIST', async () => {
+    const settings: WatchSettings = { ...FAST, reflector: { ...FAST.reflector, streamDeadlineMs: 600 } };
+    const api = new FakeApiServer();
+    apis.push(api);
+    api.apply(...healthyPlatform(), ...Array.from({ length: 10 }, (_, i) => healthyPod(`web-${i}`)), crashing('web-crash'));
+    api.fault({ kind: 'Pod', watch: true, trickle: { bytes: 64, everyMs: 50 }, times: 1 });
+    const logs: string[] = [];
+    const w = await watchFrom(api, { settings, log: jsonLogger('debug', (l) => logs.push(l)) });
+    await waitFor('the fallback logged', () => logs.some((l) => l.includes('streaming list not served') && l.includes('did not end within 600 ms')), 5000);
+    await waitFor('ready', async () => (await fetch(`${w.url}/readyz`)).status === 200, 5000);
+    await waitFor('the crash loop', async () => ((await (await fetch(`${w.url}/incidents`)).json()) as { incidents: { reason: string }[] }).incidents.some((i) => i.reason === 'CrashLoopBackOff'));
+    expect(w.agent.store.size('Pod')).toBe(11);
+  });
+
   it('a LIST that trickles past its deadline ends, is logged and shown on /readyz, then succeeds', async () => {
-    const settings: WatchSettings = { ...FAST, reflector: { ...FAST.reflector, listDeadlineMs: 600 } };
+    const settings: WatchSettings = { ...PAGED, reflector: { ...PAGED.reflector, listDeadlineMs: 600 } };
     const api = new FakeApiServer();
     apis.push(api);
     api.apply(...healthyPlatform(), crashing());
@@ -331,7 +389,7 @@ describe('watch under API faults', () => {
 
   it('a server that answers every watch with 410 is not hammered: relists back off', async () => {
     const h = await harness(healthyPlatform());
-    const lists = (): number => h.api.requests.filter((r) => !r.query.watch && r.path.endsWith('/pods')).length;
+    const lists = (): number => h.api.requests.filter((r) => isList(r) && r.path.endsWith('/pods')).length;
     const before = lists();
     h.api.fault({ kind: 'Pod', watch: true, status: 410, times: 100_000 });
     h.api.dropWatches();
@@ -578,7 +636,7 @@ describe('API server outages', () => {
     api.apply(...healthyPlatform(), ...pods, crashing());
     // Every Pod LIST page trickles: ~25 pods is tens of KB, so the list takes a second or more.
     api.fault({ watch: false, kind: 'Pod', trickle: { bytes: 512, everyMs: 5 }, times: 1000 });
-    const w = await watchFrom(api);
+    const w = await watchFrom(api, { settings: PAGED });
     const t0 = Date.now();
     expect((await fetch(`${w.url}/healthz`)).status).toBe(200); // alive while the list trickles
     expect((await fetch(`${w.url}/readyz`)).status).toBe(503);

@@ -38,6 +38,8 @@ export interface ComponentAddress {
 export type Addresses = Partial<Record<ComponentName, ComponentAddress>>;
 
 export interface AuditEvent {
+  /** One request (a watch has two events: ResponseStarted and ResponseComplete). */
+  auditID: string;
   verb: string;
   requestURI: string;
   user: { username: string };
@@ -53,6 +55,8 @@ export interface UpOptions {
   nodes?: number;
   /** Extra kube-apiserver flags (e.g. --max-requests-inflight=…). */
   apiserverArgs?: string[];
+  /** Extra kube-controller-manager flags (bench:real raises --kube-api-qps to create 20,000 pods). */
+  controllerManagerArgs?: string[];
   /** Progress lines (the CLI prints them; the tests keep them quiet). */
   log?: (line: string) => void;
   /** Seconds to wait for each component (default 180: a cold kube-apiserver on 2 cores takes ~30-60 s). */
@@ -393,7 +397,7 @@ function apiserverLaunch(dir: string, bin: string, port: number, etcd: string, e
   };
 }
 
-function controllerLaunch(dir: string, name: 'controllerManager' | 'scheduler', bin: string, port: number): Launch {
+function controllerLaunch(dir: string, name: 'controllerManager' | 'scheduler', bin: string, port: number, extra: string[] = []): Launch {
   const pki = join(dir, 'pki');
   const kc = join(dir, 'run', `${name}.kubeconfig`);
   const common = [`--kubeconfig=${kc}`, `--authentication-kubeconfig=${kc}`, `--authorization-kubeconfig=${kc}`, `--secure-port=${port}`, '--bind-address=127.0.0.1', `--tls-cert-file=${join(pki, 'serving.crt')}`, `--tls-private-key-file=${join(pki, 'serving.key')}`, '--leader-elect=false', '--v=1'];
@@ -410,6 +414,7 @@ function controllerLaunch(dir: string, name: 'controllerManager' | 'scheduler', 
           '--concurrent-deployment-syncs=10',
           '--concurrent-replicaset-syncs=10',
           '--concurrent-gc-syncs=20',
+          ...extra,
         ]
       : common;
   return { name, bin, args, url: `https://127.0.0.1:${port}` };
@@ -554,7 +559,7 @@ export class Testbed {
       log(`kube-apiserver ${api.url} ready after ${((Date.now() - t0) / 1000).toFixed(1)} s`);
       const crds = await installCrds(tb.kube);
       log(`CRDs established: ${crds.join(', ')}`);
-      await Promise.all([tb.startComponent(controllerLaunch(dir, 'controllerManager', bins['kube-controller-manager'], cm)), tb.startComponent(controllerLaunch(dir, 'scheduler', bins['kube-scheduler'], sch))]);
+      await Promise.all([tb.startComponent(controllerLaunch(dir, 'controllerManager', bins['kube-controller-manager'], cm, o.controllerManagerArgs)), tb.startComponent(controllerLaunch(dir, 'scheduler', bins['kube-scheduler'], sch))]);
       log('kube-controller-manager and kube-scheduler healthy');
       const nodes = o.nodes ?? 0;
       if (nodes > 0) {

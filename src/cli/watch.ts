@@ -33,6 +33,7 @@ export function settingsFrom(cfg: AgentConfig): WatchSettings {
       inactivityMs: w.inactivitySeconds * 1000,
       staleAfterMs: w.staleAfterSeconds * 1000,
       relistIntervalMs: w.relistIntervalSeconds * 1000,
+      initialList: w.initialList,
     },
   };
 }

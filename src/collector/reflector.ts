@@ -1,5 +1,8 @@
 // A reflector per watched kind (and namespace), our own rather than the client's informer
-// (architecture.md §7): paged LIST projected page by page; WATCH from the list's resourceVersion with
+// (architecture.md §7). The initial list is a streaming list where the server serves one (a WATCH
+// with sendInitialEvents=true, resourceVersionMatch=NotOlderThan, ended by a bookmark annotated
+// k8s.io/initial-events-end: the API server never builds a whole LIST response, and the stream goes
+// on as the watch), else a paged LIST projected page by page; WATCH from the list's resourceVersion with
 // bookmarks and a server-side timeout rotated every few minutes; resume from the last seen or
 // bookmarked resourceVersion; 410 Gone (HTTP or in-stream ERROR) → relist, replacing the kind so
 // objects deleted meanwhile disappear; any other failure → reconnect with exponential backoff and
@@ -50,6 +53,11 @@ export interface ReflectorOptions {
   staleAfterMs: number;
   /** The longest a LIST page may take, however steadily its bytes trickle in. */
   listDeadlineMs: number;
+  /** 'stream': a streaming list (falls back to paged LIST where the server refuses it, or does not
+   *  end its initial events within streamDeadlineMs); 'paged': always a paged LIST. */
+  initialList: 'stream' | 'paged';
+  /** The longest a streaming list's initial events may take before the kind falls back to paging. */
+  streamDeadlineMs: number;
 }
 
 /** A counting semaphore. */
@@ -60,15 +68,25 @@ export class Gate {
     this.free = n;
   }
   async run<T>(fn: () => Promise<T>): Promise<T> {
-    if (this.free > 0) this.free--;
-    else await new Promise<void>((r) => this.waiting.push(r));
+    const release = await this.acquire();
     try {
       return await fn();
     } finally {
+      release();
+    }
+  }
+  /** Waits for a slot; the answer releases it (once, however often it is called). */
+  async acquire(): Promise<() => void> {
+    if (this.free > 0) this.free--;
+    else await new Promise<void>((r) => this.waiting.push(r));
+    let held = true;
+    return () => {
+      if (!held) return;
+      held = false;
       const next = this.waiting.shift();
       if (next) next();
       else this.free++;
-    }
+    };
   }
 }
 
@@ -84,10 +102,15 @@ export const DEFAULT_REFLECTOR_OPTIONS: Omit<ReflectorOptions, 'inScope'> = {
   random: Math.random,
   staleAfterMs: 60_000,
   listDeadlineMs: 60_000,
+  initialList: 'stream',
+  streamDeadlineMs: 120_000,
 };
 
 export interface ReflectorStats {
+  /** LIST requests (pages). */
   lists: number;
+  /** Streaming lists started (a WATCH with sendInitialEvents). */
+  streamingLists: number;
   /** Objects of another kind than the stream's (a broken or hostile proxy), refused. */
   rejected: number;
   watches: number;
@@ -100,6 +123,8 @@ export interface ReflectorStats {
 }
 
 class Gone extends Error {}
+/** The server refused a streaming list (the WatchList feature is off, or the request is invalid). */
+class StreamingRefused extends Error {}
 class Throttled extends Error {
   readonly waitMs: number;
   constructor(waitMs: number) {
@@ -142,7 +167,7 @@ function retryAfterMs(r: KubeResponse): number {
 export class Reflector {
   readonly kind: KindName;
   readonly namespace: string | undefined;
-  readonly stats: ReflectorStats = { lists: 0, rejected: 0, watches: 0, restarts: 0, relists: 0, events: 0, malformed: 0, throttled: 0 };
+  readonly stats: ReflectorStats = { lists: 0, streamingLists: 0, rejected: 0, watches: 0, restarts: 0, relists: 0, events: 0, malformed: 0, throttled: 0 };
   private readonly client: KubeClient;
   private readonly handler: ReflectorHandler;
   private readonly opts: ReflectorOptions;
@@ -154,6 +179,14 @@ export class Reflector {
   private readonly unavailableBackoff: Backoff;
   private rv = '';
   private lastListAt = 0;
+  private lastListAttemptAt = 0;
+  /** A list (paged or streaming) has completed at least once. */
+  private listed = false;
+  /** The next request must list (at start, after 410 Gone, after a kind could not be read); a
+   *  streaming list clears it when its initial events are in, so a drop later resumes the watch. */
+  private needList = true;
+  /** Streaming lists are tried until the server refuses one; then this kind pages. */
+  private streaming: boolean;
   private current: SourceState = { status: 'not-loaded' };
   /** When requests started failing (cleared by the next answer of the API server). */
   private failingSince: number | undefined;
@@ -167,6 +200,7 @@ export class Reflector {
     this.opts = opts;
     this.log = log;
     this.backoff = new Backoff(opts.backoffInitialMs, opts.backoffMaxMs, opts.random);
+    this.streaming = opts.initialList === 'stream';
     this.unavailableBackoff = new Backoff(Math.min(1000, opts.unavailableRetryMs), opts.unavailableRetryMs, opts.random);
   }
 
@@ -248,22 +282,35 @@ export class Reflector {
 
 
   private async loop(): Promise<void> {
-    let needList = true;
     while (!this.stopped) {
       try {
-        if (needList || (this.opts.relistIntervalMs > 0 && Date.now() - this.lastListAt >= this.opts.relistIntervalMs)) {
-          if (this.stats.lists > 0) this.stats.relists++;
+        if (this.needList || (this.opts.relistIntervalMs > 0 && Date.now() - this.lastListAt >= this.opts.relistIntervalMs)) {
+          if (this.listed) this.stats.relists++;
+          this.lastListAttemptAt = Date.now();
+          await this.checkServed();
+          if (this.streaming) {
+            // The streaming list goes on as the watch: when it ends, the next watch resumes.
+            await this.watch(true);
+            this.needList = false;
+            continue;
+          }
           await (this.opts.listGate ? this.opts.listGate.run(() => this.list()) : this.list());
-          needList = false;
+          this.needList = false;
         }
-        await this.watch();
+        await this.watch(false);
       } catch (err) {
         if (this.stopped) break;
+        if (err instanceof StreamingRefused) {
+          this.streaming = false;
+          this.needList = true;
+          this.log('info', 'streaming list not served; using paged LIST', { kind: this.kind, namespace: this.namespace, detail: err.message });
+          continue;
+        }
         if (err instanceof Gone) {
-          needList = true;
+          this.needList = true;
           // A 410 right after a relist means the server is in trouble (or lying): back off like any
           // other failure instead of hammering it with LISTs.
-          const storm = this.stats.lists > 0 && Date.now() - this.lastListAt < 5000;
+          const storm = this.listed && Date.now() - this.lastListAttemptAt < 5000;
           const wait = storm ? this.backoff.next() : 0;
           this.log('info', 'resourceVersion expired, relisting', { kind: this.kind, namespace: this.namespace, ...(storm ? { backoffMs: Math.round(wait) } : {}) });
           if (storm) await this.sleep(wait);
@@ -280,7 +327,7 @@ export class Reflector {
           this.reached();
           this.setState(err.state);
           this.log('warn', 'kind cannot be read; its checks are skipped', { kind: this.kind, namespace: this.namespace, state: err.state.status, detail: err.state.detail });
-          needList = true;
+          this.needList = true;
           await this.sleep(this.unavailableBackoff.next());
           continue;
         }
@@ -300,17 +347,31 @@ export class Reflector {
     }
   }
 
+  /** An optional kind (a CRD) is served, or Unavailable is thrown. */
+  private async checkServed(): Promise<void> {
+    const info = KINDS[this.kind];
+    if (!info.optional) return;
+    const d = await this.client.get(`/apis/${info.group}/${info.version}`);
+    if (d.status === 404) throw new Unavailable({ status: 'absent', detail: `${info.group}/${info.version} is not served` });
+    if (d.status === 200) {
+      const doc = JSON.parse(d.body) as { resources?: { name?: string }[] };
+      if (!doc.resources?.some((r) => r.name === info.plural)) throw new Unavailable({ status: 'absent', detail: `${info.plural} not in ${info.group}/${info.version}` });
+    }
+  }
+
+  /** A list, paged or streaming, is complete: these are all the kind's objects. */
+  private listComplete(objs: AnyObj[]): void {
+    this.listed = true;
+    this.needList = false;
+    this.lastListAt = Date.now();
+    this.handler.replace(this.kind, this.namespace, objs);
+    this.reached();
+    this.unavailableBackoff.reset();
+    this.setState({ status: 'synced', coverage: this.namespace === undefined ? 'cluster' : 'partial' });
+  }
+
   /** Paged LIST of the whole kind; throws Unavailable, Throttled or Error. */
   private async list(): Promise<void> {
-    const info = KINDS[this.kind];
-    if (info.optional) {
-      const d = await this.client.get(`/apis/${info.group}/${info.version}`);
-      if (d.status === 404) throw new Unavailable({ status: 'absent', detail: `${info.group}/${info.version} is not served` });
-      if (d.status === 200) {
-        const doc = JSON.parse(d.body) as { resources?: { name?: string }[] };
-        if (!doc.resources?.some((r) => r.name === info.plural)) throw new Unavailable({ status: 'absent', detail: `${info.plural} not in ${info.group}/${info.version}` });
-      }
-    }
     const objs: AnyObj[] = [];
     let cont: string | undefined;
     let rv = '';
@@ -345,26 +406,47 @@ export class Reflector {
       cont = page.metadata?.continue || undefined;
     } while (cont);
     this.rv = rv;
-    this.lastListAt = Date.now();
-    this.handler.replace(this.kind, this.namespace, objs);
-    this.reached();
-    this.unavailableBackoff.reset();
-    this.setState({ status: 'synced', coverage: this.namespace === undefined ? 'cluster' : 'partial' });
+    this.listComplete(objs);
   }
 
-  /** One WATCH from the current resourceVersion; returns when the server ends it normally. */
-  private async watch(): Promise<void> {
+  /** One WATCH from the current resourceVersion, or (initial) a streaming list that goes on as the
+   *  watch; returns when the server ends it normally. */
+  private async watch(initial: boolean): Promise<void> {
     const [lo, hi] = this.opts.watchTimeoutSeconds;
     const timeout = Math.round(lo + this.opts.random() * (hi - lo));
     const q = kindQuery(this.kind, { watch: 'true', allowWatchBookmarks: 'true', timeoutSeconds: String(timeout) });
-    if (this.rv) q.set('resourceVersion', this.rv);
+    if (initial) {
+      // A consistent snapshot as initial ADDED events, then a bookmark that says they ended.
+      q.set('sendInitialEvents', 'true');
+      q.set('resourceVersionMatch', 'NotOlderThan');
+    } else if (this.rv) q.set('resourceVersion', this.rv);
     const started = Date.now();
     let gone = false;
     let failure: Error | undefined;
     let lines = 0;
     this.stats.watches++;
+    // The initial events of a streaming list, until its initial-events-end bookmark.
+    let pending: Map<string, AnyObj> | undefined;
+    let release: (() => void) | undefined;
+    let tooSlow = false;
+    let deadline: NodeJS.Timeout | undefined;
     // An in-stream ERROR ends this request at once: nothing after it on the stream is taken.
     const ended = new AbortController();
+    if (initial) {
+      this.stats.streamingLists++;
+      pending = new Map();
+      // Like a LIST, it holds a slot of the list gate until its initial events are in.
+      release = this.opts.listGate ? await this.opts.listGate.acquire() : undefined;
+      deadline = setTimeout(() => {
+        tooSlow = true;
+        ended.abort();
+      }, this.opts.streamDeadlineMs);
+      deadline.unref?.();
+    }
+    const initialDone = (): void => {
+      clearTimeout(deadline);
+      release?.();
+    };
     const path = `${listPath(this.kind, this.namespace)}?${q.toString()}`;
     const streamOpts: StreamOptions = {
       signal: AbortSignal.any([this.abort.signal, ended.signal]),
@@ -372,7 +454,7 @@ export class Reflector {
       // Connected again: the kind is no longer stale.
       onOpen: () => {
         this.reached();
-        if (this.current.detail || this.current.status === 'stale') this.setState({ status: 'synced', coverage: this.namespace === undefined ? 'cluster' : 'partial' });
+        if (!pending && (this.current.detail || this.current.status === 'stale')) this.setState({ status: 'synced', coverage: this.namespace === undefined ? 'cluster' : 'partial' });
       },
       onLine: (line) => {
         lines++;
@@ -411,6 +493,13 @@ export class Reflector {
         const rv = typeof md?.resourceVersion === 'string' ? md.resourceVersion : undefined;
         if (ev.type === 'BOOKMARK') {
           if (rv) this.rv = rv;
+          const ann = isRecord(md) ? (md as { annotations?: unknown }).annotations : undefined;
+          if (pending && isRecord(ann) && ann['k8s.io/initial-events-end'] === 'true') {
+            const objs = [...pending.values()];
+            pending = undefined;
+            initialDone();
+            this.listComplete(objs);
+          }
           return;
         }
         const n = normalize(obj, { kind: this.kind });
@@ -421,6 +510,13 @@ export class Reflector {
         if (rv) this.rv = rv;
         this.stats.events++;
         if (!this.opts.inScope(n.obj.meta.namespace)) return;
+        if (pending) {
+          const key = `${n.obj.meta.namespace}/${n.obj.meta.name}`;
+          if (ev.type === 'DELETED') pending.delete(key);
+          else if (ev.type === 'ADDED' || ev.type === 'MODIFIED') pending.set(key, n.obj);
+          else this.stats.malformed++;
+          return;
+        }
         if (ev.type === 'DELETED') this.handler.remove(n.obj);
         else if (ev.type === 'ADDED' || ev.type === 'MODIFIED') this.handler.upsert(n.obj);
         else this.stats.malformed++;
@@ -432,11 +528,17 @@ export class Reflector {
     } catch (err) {
       // Ended by us after an in-stream ERROR: act on the error, not on the abort.
       if (ended.signal.aborted && !this.stopped) {
+        if (tooSlow) throw new StreamingRefused(`its initial events did not end within ${this.opts.streamDeadlineMs} ms`);
         if (gone) throw new Gone();
         if (failure) throw failure;
       }
       throw err;
+    } finally {
+      initialDone();
     }
+    // The WatchList feature is off (422 Invalid: "sendInitialEvents is forbidden"), or the server
+    // does not understand the request (400).
+    if (initial && (r.status === 422 || r.status === 400)) throw new StreamingRefused(`${r.status}: ${statusMessage(r)}`);
     if (r.status === 410) throw new Gone();
     if (r.status === 429) throw new Throttled(retryAfterMs(r));
     if (r.status === 403) throw new Unavailable({ status: 'forbidden', detail: statusMessage(r) });
@@ -444,6 +546,7 @@ export class Reflector {
     if (r.status !== 200) throw new Error(`WATCH ${this.kind} answered ${r.status}: ${statusMessage(r)}`);
     if (gone) throw new Gone();
     if (failure) throw failure;
+    if (pending) throw new Error('streaming list ended before its initial-events-end bookmark');
     // A server that ends every watch at once would otherwise be hammered in a tight loop.
     if (lines === 0 && Date.now() - started < 1000) throw new Error('watch ended at once without events');
     if (Date.now() - started >= this.opts.backoffResetMs) this.backoff.reset();

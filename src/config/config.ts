@@ -20,6 +20,9 @@ export interface WatchConfig {
   inactivitySeconds: number;
   /** A synced kind that cannot be read this long is reported stale. */
   staleAfterSeconds: number;
+  /** How each kind is first listed: a streaming list (falling back to paging where the server
+   * refuses it) or always a paged LIST. */
+  initialList: 'stream' | 'paged';
 }
 
 export interface SinksConfig {
@@ -177,7 +180,7 @@ export function applyConfigDocument(doc: unknown, base: AgentConfig, file: strin
   if (doc.watch !== undefined) {
     const wd = doc.watch;
     if (!isRec(wd)) throw new ConfigError(`${w('watch')}: expected a mapping`);
-    only(wd, ['holdPeriod', 'fullEvaluationInterval', 'relistInterval', 'watchTimeout', 'inactivityTimeout', 'staleAfter'], w('watch'));
+    only(wd, ['holdPeriod', 'fullEvaluationInterval', 'relistInterval', 'watchTimeout', 'inactivityTimeout', 'staleAfter', 'initialList'], w('watch'));
     const wc: WatchConfig = { ...cfg.watch };
     if (wd.holdPeriod !== undefined) wc.holdSeconds = parseDuration(wd.holdPeriod, w('watch.holdPeriod'));
     if (wd.fullEvaluationInterval !== undefined) wc.fullEvaluationSeconds = positive(parseDuration(wd.fullEvaluationInterval, w('watch.fullEvaluationInterval')), w('watch.fullEvaluationInterval'));
@@ -189,6 +192,10 @@ export function applyConfigDocument(doc: unknown, base: AgentConfig, file: strin
     }
     if (wd.inactivityTimeout !== undefined) wc.inactivitySeconds = positive(parseDuration(wd.inactivityTimeout, w('watch.inactivityTimeout')), w('watch.inactivityTimeout'));
     if (wd.staleAfter !== undefined) wc.staleAfterSeconds = positive(parseDuration(wd.staleAfter, w('watch.staleAfter')), w('watch.staleAfter'));
+    if (wd.initialList !== undefined) {
+      if (wd.initialList !== 'stream' && wd.initialList !== 'paged') throw new ConfigError(`${w('watch.initialList')}: expected stream or paged, got ${JSON.stringify(wd.initialList).slice(0, 60)}`);
+      wc.initialList = wd.initialList;
+    }
     cfg.watch = wc;
   }
   if (doc.sinks !== undefined) {
@@ -281,7 +288,7 @@ export function defaultAgentConfig(): AgentConfig {
     namespaces: [],
     excludeNamespaces: [],
     checks: defaultCheckConfig(),
-    watch: { holdSeconds: 60, fullEvaluationSeconds: 60, relistIntervalSeconds: 0, watchTimeoutSeconds: [300, 600], inactivitySeconds: 150, staleAfterSeconds: 60 },
+    watch: { holdSeconds: 60, fullEvaluationSeconds: 60, relistIntervalSeconds: 0, watchTimeoutSeconds: [300, 600], inactivitySeconds: 150, staleAfterSeconds: 60, initialList: 'stream' },
     listen: '0.0.0.0:8080',
     sinks: { kubernetesEvents: { enabled: false, ratePerSecond: 5, burst: 20 } },
     leaderElection: { enabled: false, leaseName: 'sentinel-agent', leaseNamespace: 'sentinel-agent', leaseDurationSeconds: 15, renewDeadlineSeconds: 10, retryPeriodSeconds: 2 },

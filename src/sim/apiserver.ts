@@ -20,6 +20,9 @@ export interface FakeApiServerOptions {
   forbidden?: Iterable<string>;
   /** API groups that are not installed (404 on discovery and lists), e.g. "cert-manager.io". */
   missingGroups?: Iterable<string>;
+  /** Streaming lists (WATCH with sendInitialEvents=true), as Kubernetes 1.32+ serves them by
+   * default; false answers them 422 as a server with the WatchList feature gate off does. */
+  watchList?: boolean;
 }
 
 interface WatchEvent {
@@ -475,8 +478,16 @@ export class FakeApiServer {
   }
 
   private watch(res: http.ServerResponse, rec: RequestRecord, info: KindInfo, ns: string | undefined, q: URLSearchParams, forceGone: boolean, trickle?: Fault['trickle']): void {
-    const from = Number(q.get('resourceVersion') ?? '0');
-    const gone = forceGone || (from > 0 && from < this.compactedBefore);
+    const initial = q.get('sendInitialEvents') === 'true';
+    if (initial && this.opts.watchList === false) {
+      return this.send(res, rec, 422, status(422, 'Invalid', 'ListOptions.meta.k8s.io "" is invalid: sendInitialEvents: Forbidden: sendInitialEvents is forbidden for watch unless the WatchList feature gate is enabled'));
+    }
+    if (initial && (q.get('resourceVersionMatch') !== 'NotOlderThan' || q.get('allowWatchBookmarks') !== 'true')) {
+      return this.send(res, rec, 422, status(422, 'Invalid', 'sendInitialEvents requires resourceVersionMatch=NotOlderThan and allowWatchBookmarks=true'));
+    }
+    const from = initial ? this.rv : Number(q.get('resourceVersion') ?? '0');
+    // A streaming list starts from the current state: never too old.
+    const gone = forceGone || (!initial && from > 0 && from < this.compactedBefore);
     if (gone && !this.goneInStream && !forceGone) {
       return this.send(res, rec, 410, status(410, 'Expired', `too old resource version: ${from} (${this.compactedBefore})`));
     }
@@ -490,6 +501,15 @@ export class FakeApiServer {
     }
     const w: Watcher = { kind: info.kind, namespace: ns, res, bookmarks: q.get('allowWatchBookmarks') === 'true' };
     if (trickle) w.trickle = new Trickler(res, trickle);
+    if (initial) {
+      // The current state as ADDED events, then the bookmark that ends them (kube-apiserver's
+      // watch-list: https://kep.k8s.io/3157).
+      const apiVersion = apiVersionOf(info);
+      for (const o of this.snapshot(info, ns, from)) this.writeEvent(w, { rv: from, kind: info.kind, namespace: o.metadata?.namespace ?? '', type: 'ADDED', object: o });
+      const end = `${JSON.stringify({ type: 'BOOKMARK', object: { kind: info.kind, apiVersion, metadata: { resourceVersion: String(from), annotations: { 'k8s.io/initial-events-end': 'true' } } } })}\n`;
+      if (w.trickle) w.trickle.write(end);
+      else res.write(end);
+    }
     for (const e of this.history) if (e.rv > from && e.kind === info.kind && (ns === undefined || e.namespace === ns)) this.writeEvent(w, e);
     this.watchers.add(w);
     const timeout = Number(q.get('timeoutSeconds') ?? '0');
