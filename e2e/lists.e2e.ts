@@ -36,18 +36,22 @@ function watched(a: Agent): (typeof KINDS)[keyof typeof KINDS][] {
   return names.map((n) => KINDS[n as keyof typeof KINDS]);
 }
 
-async function crashLoopSeen(a: Agent): Promise<void> {
+/** A test bed with a crash-looping Deployment, and the agent once it has found it. */
+async function crashLoopBed(apiserverArgs: string[]): Promise<{ tb: Testbed; agent: Agent }> {
+  const t = await upTestbed({ nodes: 1, apiserverArgs });
+  tb = t;
+  const { kubeconfig } = await agentKubeconfig(t);
+  await ensureNamespace(t.kube, 'apps');
+  await t.kube.apply(deployment('crashy', 'apps', { app: 'crashy' }, [{ name: 'w', image: 'busybox:1.36' }], 1, { podLabels: { [BEHAVIOUR]: 'crashloop' } }));
+  const a = await startAgent(kubeconfig, fastConfig());
+  agent = a;
   await waitFor('the crash loop', async () => (await a.incidents()).incidents.some((i) => i.reason === 'CrashLoopBackOff' && i.object.name.startsWith('crashy')), 90_000);
+  return { tb: t, agent: a };
 }
 
 describe('initial lists on the real API server', () => {
   it('WatchList on: one streaming list per kind, no LIST request, and the watch resumes after', async () => {
-    tb = await upTestbed({ nodes: 1 });
-    const { kubeconfig } = await agentKubeconfig(tb);
-    await ensureNamespace(tb.kube, 'apps');
-    await tb.kube.apply(deployment('crashy', 'apps', { app: 'crashy' }, [{ name: 'w', image: 'busybox:1.36' }], 1, { podLabels: { [BEHAVIOUR]: 'crashloop' } }));
-    agent = await startAgent(kubeconfig, fastConfig());
-    await crashLoopSeen(agent);
+    ({ tb, agent } = await crashLoopBed([]));
     const kinds = watched(agent);
     const reads = await waitFor('the audit entries', () => {
       const r = agentReads(tb as Testbed);
@@ -64,12 +68,7 @@ describe('initial lists on the real API server', () => {
   });
 
   it('WatchList off: one 422 per kind, then paged LISTs, and the same detection', async () => {
-    tb = await upTestbed({ nodes: 1, apiserverArgs: ['--feature-gates=WatchList=false'] });
-    const { kubeconfig } = await agentKubeconfig(tb);
-    await ensureNamespace(tb.kube, 'apps');
-    await tb.kube.apply(deployment('crashy', 'apps', { app: 'crashy' }, [{ name: 'w', image: 'busybox:1.36' }], 1, { podLabels: { [BEHAVIOUR]: 'crashloop' } }));
-    agent = await startAgent(kubeconfig, fastConfig());
-    await crashLoopSeen(agent);
+    ({ tb, agent } = await crashLoopBed(['--feature-gates=WatchList=false']));
     const kinds = watched(agent);
     const reads = agentReads(tb);
     const refused = reads.filter((r) => r.uri.includes('sendInitialEvents=true'));

@@ -9,6 +9,7 @@
 
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { gzipSync } from 'node:zlib';
 import { KINDS, apiVersionOf, type KindInfo, type KindName } from '../kube/kinds.ts';
 
 type Raw = Record<string, unknown> & { metadata?: { name?: string; namespace?: string; resourceVersion?: string } };
@@ -105,6 +106,9 @@ export interface RequestRecord {
   path: string;
   query: Record<string, string>;
   status: number;
+  /** The client accepts gzip; `encoding` says when the answer was compressed. */
+  gzip?: boolean;
+  encoding?: 'gzip';
 }
 
 function status(code: number, reason: string, message: string): string {
@@ -320,13 +324,20 @@ export class FakeApiServer {
 
   private send(res: http.ServerResponse, rec: RequestRecord, code: number, body: string): void {
     rec.status = code;
+    // As kube-apiserver (APIResponseCompression): gzip for a client that accepts it, past 128 KiB.
+    if (rec.gzip && body.length > 128 * 1024) {
+      rec.encoding = 'gzip';
+      res.writeHead(code, { 'Content-Type': 'application/json', 'Content-Encoding': 'gzip' });
+      res.end(gzipSync(body, { level: 1 }));
+      return;
+    }
     res.writeHead(code, { 'Content-Type': 'application/json' });
     res.end(body);
   }
 
   private handle(req: http.IncomingMessage, res: http.ServerResponse): void {
     const url = new URL(req.url ?? '/', 'http://x');
-    const rec: RequestRecord = { method: req.method ?? 'GET', path: url.pathname, query: Object.fromEntries(url.searchParams), status: 0 };
+    const rec: RequestRecord = { method: req.method ?? 'GET', path: url.pathname, query: Object.fromEntries(url.searchParams), status: 0, gzip: /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? '')) };
     this.requests.push(rec);
     if (this.opts.token && req.headers.authorization !== `Bearer ${this.opts.token}`) {
       return this.send(res, rec, 401, status(401, 'Unauthorized', 'Unauthorized'));
