@@ -64,7 +64,10 @@ export interface UpOptions {
   /** Also run the OpenTelemetry Collector with the shipped config. Its SENTINEL_OTLP_ENDPOINT and
    * SENTINEL_API_KEY come from `collectorEnv`, else from this process's environment. */
   collector?: boolean;
+  /** More of the Collector's environment is passed as given (e.g. SENTINEL_AGENT_OTLP_TOKEN). */
   collectorEnv?: Record<string, string>;
+  /** Another config than the shipped one (e.g. deploy/overlays/collector-auth's generated variant). */
+  collectorConfig?: string;
 }
 
 interface Launch {
@@ -78,7 +81,7 @@ interface Launch {
 }
 
 /** Environment values kept out of run/launches.json (read again from the environment on start). */
-const SECRET_ENV = ['SENTINEL_API_KEY'];
+const SECRET_ENV = ['SENTINEL_API_KEY', 'SENTINEL_AGENT_OTLP_TOKEN'];
 
 interface State {
   dir: string;
@@ -384,7 +387,7 @@ function apiserverLaunch(dir: string, bin: string, port: number, etcd: string, e
       '--service-account-issuer=https://kubernetes.default.svc.cluster.local',
       `--service-account-key-file=${join(pki, 'sa.pub')}`,
       `--service-account-signing-key-file=${join(pki, 'sa.key')}`,
-      '--service-cluster-ip-range=10.0.0.0/24',
+      '--service-cluster-ip-range=10.0.0.0/16', // room for 20,000+ Services (bench:real)
       `--cert-dir=${join(dir, 'pki', 'apiserver-generated')}`,
       '--profiling=false',
       `--audit-policy-file=${join(HERE, 'audit-policy.yaml')}`,
@@ -437,7 +440,7 @@ interface CollectorPorts {
   telemetry: number;
 }
 
-function collectorLaunch(dir: string, bin: string, p: CollectorPorts, env: Record<string, string>): Launch {
+function collectorLaunch(dir: string, bin: string, p: CollectorPorts, env: Record<string, string>, config = COLLECTOR_CONFIG): Launch {
   const queue = join(dir, 'collector', 'queue');
   mkdirSync(queue, { recursive: true });
   const at = (port: number): string => `127.0.0.1:${port}`;
@@ -445,7 +448,7 @@ function collectorLaunch(dir: string, bin: string, p: CollectorPorts, env: Recor
     name: 'collector',
     bin,
     url: `http://${at(p.health)}`,
-    args: [`--config=${COLLECTOR_CONFIG}`],
+    args: [`--config=${config}`],
     extra: { otlpHttp: `http://${at(p.http)}`, otlpGrpc: `http://${at(p.grpc)}`, prometheus: `http://${at(p.prometheus)}/metrics`, telemetry: `http://${at(p.telemetry)}/metrics`, queueDir: queue },
     env: {
       ...env,
@@ -464,7 +467,7 @@ function collectorLaunch(dir: string, bin: string, p: CollectorPorts, env: Recor
 
 /** SENTINEL_OTLP_ENDPOINT and SENTINEL_API_KEY for the Collector: given, else from the environment. */
 function collectorEnv(given: Record<string, string> | undefined): Record<string, string> {
-  const env: Record<string, string> = {};
+  const env: Record<string, string> = { ...given };
   for (const k of ['SENTINEL_OTLP_ENDPOINT', 'SENTINEL_API_KEY']) {
     const v = given?.[k] ?? process.env[k];
     if (!v) throw new Error(`the Collector needs ${k} (${k === 'SENTINEL_API_KEY' ? 'the key it sends as x-api-key' : "Sentinel's OTLP/HTTP base URL, e.g. http://127.0.0.1:4318"}) in the environment: the shipped otel-collector-config.yaml reads it`);
@@ -569,7 +572,7 @@ export class Testbed {
       }
       if (o.collector) {
         const [grpc, http, prometheus, health, telemetry] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort()]);
-        await tb.startComponent(collectorLaunch(dir, bins.otelcol, { grpc, http, prometheus, health, telemetry }, cEnv));
+        await tb.startComponent(collectorLaunch(dir, bins.otelcol, { grpc, http, prometheus, health, telemetry }, cEnv, o.collectorConfig));
         const c = state.addresses.collector;
         log(`OpenTelemetry Collector: OTLP/HTTP ${String(c?.otlpHttp)}, Prometheus exporter ${String(c?.prometheus)} (logs to ${cEnv.SENTINEL_OTLP_ENDPOINT})`);
       }
