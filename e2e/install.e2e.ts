@@ -107,7 +107,8 @@ describe('least privilege: the agent as its ServiceAccount', () => {
     expect(mine.filter((e) => !['get', 'list', 'watch'].includes(e.verb)).map((e) => `${e.verb} ${e.requestURI}`)).toEqual([]);
     expect(mine.filter((e) => e.objectRef?.resource === 'secrets')).toEqual([]);
     const cms = mine.filter((e) => e.objectRef?.resource === 'configmaps');
-    expect(cms.length).toBeGreaterThanOrEqual(2); // a LIST and a WATCH
+    // A streaming list that goes on as the watch (or a LIST and a WATCH where streaming is refused).
+    expect(cms.length).toBeGreaterThanOrEqual(1);
     for (const e of cms) expect(decodeURIComponent(e.requestURI)).toContain('labelSelector=app.kubernetes.io/managed-by=mcp-runtime');
     expect(mine.filter((e) => (e.responseStatus?.code ?? 200) === 403)).toEqual([]);
   });
