@@ -20,7 +20,7 @@ import { Testbed, binaries, freePort, sleep } from '../testbed/testbed.ts';
 import type { Kube, Obj } from '../testbed/kube.ts';
 import { BEHAVIOUR, MANAGED, agentKubeconfig, ensureNamespace, fastConfig } from '../e2e/support.ts';
 import { OtlpReceiver } from '../test/support/otlp-receiver.ts';
-import { lines, next, rss } from './watch.ts';
+import { lines, next, pct, rss } from './watch.ts';
 
 const here = (f: string): string => fileURLToPath(new URL(f, import.meta.url));
 const BIN = here('../bin/sentinel-agent.js');
@@ -36,10 +36,6 @@ const STEADY_S = Number(args.steady);
 const SAMPLES = Number(args.samples);
 
 const log = (s: string): void => void process.stderr.write(`bench:real: ${s}\n`);
-const pct = (xs: number[], p: number): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? NaN;
-};
 const CLK = 100; // USER_HZ on Linux
 function cpuSeconds(pid: number): number {
   const f = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^\d+ \(.*\) /, '').split(' ');

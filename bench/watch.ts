@@ -11,6 +11,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { FakeApiServer } from '../src/sim/apiserver.ts';
 import { OtlpReceiver } from '../test/support/otlp-receiver.ts';
+import { freePort } from '../testbed/testbed.ts';
 
 const here = (f: string): string => fileURLToPath(new URL(f, import.meta.url));
 const BIN = here('../bin/sentinel-agent.js');
@@ -51,21 +52,11 @@ export async function next(it: AsyncIterator<string>, prefix: string): Promise<s
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-function pct(xs: number[], p: number): number {
+export function pct(xs: number[], p: number): number {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? NaN;
 }
 
-async function freePort(): Promise<number> {
-  const { createServer } = await import('node:net');
-  return await new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 export async function benchWatch(pods: number, opts: { detectSamples?: number; churnPerSec?: number; steadySeconds?: number; perServer?: number; baseline?: boolean } = {}): Promise<WatchBench> {
   const api = spawn(process.execPath, ['--max-old-space-size=16384', here('./apiserver-child.ts'), String(pods), String(opts.perServer ?? 10)], { stdio: ['pipe', 'pipe', 'inherit'] });

@@ -6,9 +6,9 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createServer } from 'node:net';
 import { stringify } from 'yaml';
 import { waitFor } from './wait.ts';
+import { freePort } from '../../testbed/testbed.ts';
 
 export function which(bin: string): string {
   try {
@@ -16,17 +16,6 @@ export function which(bin: string): string {
   } catch {
     throw new Error(`${bin} is not installed: apt-get install prometheus (.ci/run does)`);
   }
-}
-
-async function freePort(): Promise<number> {
-  return await new Promise((resolve, reject) => {
-    const s = createServer();
-    s.on('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 export interface Sample {
