@@ -11,7 +11,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { FakeApiServer } from '../src/sim/apiserver.ts';
 import { OtlpReceiver } from '../test/support/otlp-receiver.ts';
-import { freePort } from '../testbed/testbed.ts';
+import { freePort, sleep } from '../testbed/testbed.ts';
 
 const here = (f: string): string => fileURLToPath(new URL(f, import.meta.url));
 const BIN = here('../bin/sentinel-agent.js');
@@ -50,7 +50,7 @@ export async function next(it: AsyncIterator<string>, prefix: string): Promise<s
   }
 }
 
-export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+export { sleep };
 
 export function pct(xs: number[], p: number): number {
   const s = [...xs].sort((a, b) => a - b);

@@ -76,7 +76,7 @@ interface Launch {
   args: string[];
   url: string;
   extra?: Record<string, unknown>;
-  /** Added to the environment; values of keys in `secretEnv` are not written to disk. */
+  /** Added to the environment; values of SECRET_ENV keys are not written to disk. */
   env?: Record<string, string>;
 }
 

@@ -288,14 +288,13 @@ export class Reflector {
           if (this.listed) this.stats.relists++;
           this.lastListAttemptAt = Date.now();
           await this.checkServed();
+          // Either way, listComplete() clears needList once the kind's objects are in.
           if (this.streaming) {
             // The streaming list goes on as the watch: when it ends, the next watch resumes.
             await this.watch(true);
-            this.needList = false;
             continue;
           }
           await (this.opts.listGate ? this.opts.listGate.run(() => this.list()) : this.list());
-          this.needList = false;
         }
         await this.watch(false);
       } catch (err) {

@@ -248,7 +248,12 @@ export class FakeApiServer {
   }
 
   private writeEvent(w: Watcher, e: WatchEvent): void {
-    const line = `${JSON.stringify({ type: e.type, object: e.object })}\n`;
+    this.writeLine(w, { type: e.type, object: e.object });
+  }
+
+  /** One line of a watch stream, trickled when the watch has that fault. */
+  private writeLine(w: Watcher, event: unknown): void {
+    const line = `${JSON.stringify(event)}\n`;
     if (w.trickle) w.trickle.write(line);
     else w.res.write(line);
   }
@@ -517,9 +522,7 @@ export class FakeApiServer {
       // watch-list: https://kep.k8s.io/3157).
       const apiVersion = apiVersionOf(info);
       for (const o of this.snapshot(info, ns, from)) this.writeEvent(w, { rv: from, kind: info.kind, namespace: o.metadata?.namespace ?? '', type: 'ADDED', object: o });
-      const end = `${JSON.stringify({ type: 'BOOKMARK', object: { kind: info.kind, apiVersion, metadata: { resourceVersion: String(from), annotations: { 'k8s.io/initial-events-end': 'true' } } } })}\n`;
-      if (w.trickle) w.trickle.write(end);
-      else res.write(end);
+      this.writeLine(w, { type: 'BOOKMARK', object: { kind: info.kind, apiVersion, metadata: { resourceVersion: String(from), annotations: { 'k8s.io/initial-events-end': 'true' } } } });
     }
     for (const e of this.history) if (e.rv > from && e.kind === info.kind && (ns === undefined || e.namespace === ns)) this.writeEvent(w, e);
     this.watchers.add(w);
