@@ -189,6 +189,48 @@ describe('NetworkPolicies admit only who needs to reach the agent and the Collec
   ];
   for (const [name, to, port, from, want] of rows) it(`${want ? 'admitted' : 'refused'}: ${name}`, () => expect(admitted(to, port, from)).toBe(want));
 
+  // Egress, evaluated the same way, to a pod or to an address outside the cluster (ipBlock).
+  type EgressRule = { to?: (Peer & { ipBlock?: { cidr: string; except?: string[] } })[]; ports?: { port: number; protocol?: string }[] };
+  const ipv4 = (a: string): number => a.split('.').reduce((n, o) => n * 256 + Number(o), 0);
+  const inCidr = (ip: string, cidr: string): boolean => {
+    const [net, bits] = cidr.split('/') as [string, string];
+    const size = 2 ** (32 - Number(bits));
+    return Math.floor(ipv4(ip) / size) === Math.floor(ipv4(net) / size);
+  };
+  /** Whether the agent may open a TCP connection to a pod (namespace, labels) or an address. */
+  function agentMayReach(dir: string, port: number, to: { ns: string; labels: Record<string, string> } | { ip: string }, protocol = 'TCP'): boolean {
+    const np = render(dir).find((o) => o.kind === 'NetworkPolicy' && o.metadata.name === 'sentinel-agent') as unknown as { spec: { egress: EgressRule[] } };
+    return np.spec.egress.some((r) => {
+      const portOk = !r.ports || r.ports.some((x) => x.port === port && (x.protocol ?? 'TCP') === protocol);
+      const peerOk =
+        !r.to ||
+        r.to.some((peer) => {
+          if ('ip' in to) return peer.ipBlock !== undefined && inCidr(to.ip, peer.ipBlock.cidr) && !(peer.ipBlock.except ?? []).some((e) => inCidr(to.ip, e));
+          if (peer.ipBlock) return false;
+          if (peer.namespaceSelector && !matches(peer.namespaceSelector, nsLabels(to.ns))) return false;
+          if (!peer.namespaceSelector && to.ns !== NS) return false;
+          return !peer.podSelector || matches(peer.podSelector, to.labels);
+        });
+      return portOk && peerOk;
+    });
+  }
+  const apiserver = { ip: '192.0.2.10' }; // the example address in overlays/apiserver-egress
+  const elsewhere = { ip: '203.0.113.7' };
+  const dns = { ns: 'kube-system', labels: { 'k8s-app': 'kube-dns' } };
+  const egressRows: [string, string, number, { ns: string; labels: Record<string, string> } | { ip: string }, boolean, string?][] = [
+    ['base', 'the API server on 6443', 6443, apiserver, true],
+    ['base', 'any address on 443 (the API server cannot be selected by label)', 443, elsewhere, true],
+    ['base', 'any address on another port', 8443, elsewhere, false],
+    ['overlays/apiserver-egress', 'the API server on 6443', 6443, apiserver, true],
+    ['overlays/apiserver-egress', 'the API server on 443', 443, apiserver, true],
+    ['overlays/apiserver-egress', 'another address on 443', 443, elsewhere, false],
+    ['overlays/apiserver-egress', 'another address on 6443', 6443, elsewhere, false],
+    ['overlays/apiserver-egress', 'the Collector (OTLP/HTTP)', 4318, { ns: NS, labels: collector }, true],
+    ['overlays/apiserver-egress', 'DNS over UDP', 53, dns, true, 'UDP'],
+    ['overlays/apiserver-egress', 'a pod of an MCP server namespace', 8080, { ns: 'mcp-servers', labels: { app: 'weather' } }, false],
+  ];
+  for (const [dir, name, port, to, want, protocol] of egressRows) it(`${dir}: the agent ${want ? 'reaches' : 'cannot reach'} ${name}`, () => expect(agentMayReach(dir, port, to, protocol)).toBe(want));
+
   it('the Collector has an egress policy and its own ServiceAccount with no token', () => {
     const objs = render('base');
     const np = policies.find((p) => p.metadata.name === 'otel-collector');

@@ -2,6 +2,7 @@
 // bound on concurrent responses. The class guarded: a reader (or fifty) able to exhaust the agent.
 
 import { afterEach, describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import net from 'node:net';
 import { IncidentSnapshots, parseQuery, QueryError } from '../src/server/snapshot.ts';
 import { AgentHttpServer } from '../src/server/http.ts';
@@ -88,6 +89,48 @@ describe('incident snapshots', () => {
     await s.respond({});
     await expect(s.respond({ limit: 3, continue: first.continue })).rejects.toMatchObject({ status: 410 });
     await expect(s.respond({ continue: 'garbage' })).rejects.toBeInstanceOf(QueryError);
+  });
+
+  it('for any run of changes (added, removed, replaced, reordered, root cause or server set in place), every snapshot is the doctor JSON of the incidents now', async () => {
+    // The class guarded: a snapshot that reuses an incident's text after the incident changed.
+    const op = fc.oneof(
+      fc.record({ t: fc.constant('add' as const), n: fc.integer({ min: 1, max: 5 }) }),
+      fc.record({ t: fc.constant('remove' as const), at: fc.nat() }),
+      fc.record({ t: fc.constant('replace' as const), at: fc.nat(), message: fc.string({ maxLength: 30 }) }),
+      fc.record({ t: fc.constant('root' as const), at: fc.nat(), of: fc.option(fc.nat(), { nil: undefined }) }),
+      fc.record({ t: fc.constant('server' as const), at: fc.nat(), name: fc.option(fc.string({ minLength: 1, maxLength: 10 }), { nil: undefined }) }),
+      fc.record({ t: fc.constant('reverse' as const) }),
+      fc.record({ t: fc.constant('same' as const) }),
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.array(op, { maxLength: 25 }), fc.integer({ min: 1, max: 4 }), async (ops, sliceSize) => {
+        let made = 0;
+        let list = incidents(3);
+        const v = { n: 1 };
+        let now = 0;
+        const s = new IncidentSnapshots({ ...source([], v), openIncidents: () => list }, { clusterName: 'c', now: () => now, minIntervalMs: 0, sliceSize });
+        const check = async (): Promise<void> => {
+          const want = reportJson(buildReport({ generatedAt: new Date(now).toISOString().replace('.000Z', 'Z'), clusterName: 'c', source: 'live', incidents: list, skipped: [] }));
+          expect(await text(s.respond({}))).toBe(want);
+        };
+        await check();
+        for (const o of ops) {
+          const i = list.length > 0 && 'at' in o ? o.at % list.length : -1;
+          if (o.t === 'add') {
+            list = [...list, ...incidents(o.n + made + 3).slice(made + 3).map((x) => ({ ...x, id: `new-${made}-${x.id}` }))];
+            made += o.n;
+          } else if (o.t === 'remove' && i >= 0) list = list.filter((_, k) => k !== i);
+          else if (o.t === 'replace' && i >= 0) list = list.map((x, k) => (k === i ? { ...x, message: o.message } : x));
+          else if (o.t === 'root' && i >= 0) (list[i] as Incident).rootCauseId = o.of === undefined ? undefined : (list[o.of % list.length] as Incident).id;
+          else if (o.t === 'server' && i >= 0) (list[i] as Incident).server = o.name === undefined ? undefined : { namespace: 'ns', name: o.name };
+          else if (o.t === 'reverse') list = [...list].reverse();
+          v.n++;
+          now += 1000;
+          await check();
+        }
+      }),
+      { numRuns: 200 },
+    );
   });
 
   it('bad queries are named: unknown parameter, bad severity, bad limit', () => {
