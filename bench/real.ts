@@ -21,6 +21,7 @@ import type { Kube, Obj } from '../testbed/kube.ts';
 import { BEHAVIOUR, MANAGED, agentKubeconfig, ensureNamespace, fastConfig } from '../e2e/support.ts';
 import { OtlpReceiver } from '../test/support/otlp-receiver.ts';
 import { lines, next, pct, rss } from './watch.ts';
+import { REAL_SECTION, realSections } from './sections.ts';
 
 const here = (f: string): string => fileURLToPath(new URL(f, import.meta.url));
 const BIN = here('../bin/sentinel-agent.js');
@@ -403,8 +404,8 @@ function write(r: Record<string, Sampled>, m: { machine: string; populated: numb
     `| ${name} | ${Math.round(s.readyMs)} ms | ${Math.round(s.peakRssMiB)} / ${Math.round(s.steadyRssMiB)} MiB | ${s.cpuToReady.toFixed(1)} / ${s.cpuTotal.toFixed(1)} s | ${s.api.cpu.toFixed(1)} s | +${Math.round(s.api.rssRiseMiB)} MiB | ${s.api.bytesMiB.toFixed(1)} MiB | ${(s.steady.lists / s.steady.minutes).toFixed(1)} / ${(s.steady.watches / s.steady.minutes).toFixed(1)} |`;
   const d = a.detection ?? { toIncidents: [], toSentinel: [] };
   const md = [
-    '<!-- bench:real -->',
-    '## On the real control plane (`npm run bench:real`)',
+    `<!-- bench:real pods=${PODS} -->`,
+    `## On the real control plane, ${PODS.toLocaleString('en-US')} pods (\`npm run bench:real -- --pods ${PODS}\`)`,
     '',
     `Written by \`npm run bench:real\`. Machine: ${m.machine}, node ${process.version}, ${new Date().toISOString().slice(0, 10)}. Kubernetes ${v('KUBERNETES_VERSION')} (kube-apiserver, kube-controller-manager), etcd ${v('ETCD_VERSION')}, kwok ${v('KWOK_VERSION')} with ${NODES} nodes, OpenTelemetry Collector ${v('OTELCOL_VERSION')}, kube-state-metrics ${v('KSM_VERSION')}, all built from the Go module proxy. ${SERVERS} MCPServers × ${PER} pods = ${PODS} pods (2% of servers crash-looping), made by the real Deployment and ReplicaSet controllers (${m.populated} s to create and run them); run in ${Math.round(m.total / 60)} min. The four tools ran one after the other against the same API server, each as the agent's ServiceAccount.`,
     '',
@@ -432,12 +433,19 @@ function write(r: Record<string, Sampled>, m: { machine: string; populated: numb
     '  the tool over that time counted on the wire (a TCP relay; TLS framing included); the steady column counts',
     '  the tool\'s requests in the audit log over the steady period. The agent\'s detection is measured from',
     '  the moment the API server serves kwok\'s CrashLoopBackOff status write, under 20 pod changes per second.',
-    '<!-- /bench:real -->',
+    `<!-- /bench:real pods=${PODS} -->`,
   ].join('\n');
+  // One section per cluster size: a run replaces its own size's section and keeps the others, in
+  // order of size.
   const file = here('../BENCHMARKS.md');
   const old = readFileSync(file, 'utf8');
-  const re = /<!-- bench:real -->[\s\S]*<!-- \/bench:real -->/;
-  writeFileSync(file, re.test(old) ? old.replace(re, md) : `${old.trimEnd()}\n\n${md}\n`);
+  const sections = realSections(old).filter((x) => x.pods !== PODS);
+  sections.push({ pods: PODS, text: md });
+  sections.sort((x, y) => x.pods - y.pods);
+  const kept = sections.map((x) => x.text).join('\n\n');
+  const first = REAL_SECTION.exec(old);
+  const before = first ? old.slice(0, first.index) : `${old.trimEnd()}\n\n`;
+  writeFileSync(file, `${before}${kept}\n`);
   process.stdout.write(`${md}\n`);
 }
 

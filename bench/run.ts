@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { generateCluster } from './generate.ts';
+import { realSections } from './sections.ts';
 import { ObjectStore } from '../src/kube/store.ts';
 import { loadDocuments, parseDocuments } from '../src/collector/file.ts';
 import { defaultAgentConfig } from '../src/config/config.ts';
@@ -171,6 +172,6 @@ if (!process.env.BENCH_PODS || process.env.BENCH_WRITE) {
   // The real-control-plane section is written by `npm run bench:real`: kept as it is.
   const fs = await import('node:fs');
   const file = new URL('../BENCHMARKS.md', import.meta.url);
-  const real = /<!-- bench:real -->[\s\S]*<!-- \/bench:real -->/.exec(fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '')?.[0];
-  fs.writeFileSync(file, real ? `${md}\n${real}\n` : md);
+  const real = realSections(fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '').map((x) => x.text);
+  fs.writeFileSync(file, real.length > 0 ? `${md}\n${real.join('\n\n')}\n` : md);
 }
