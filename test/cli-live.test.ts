@@ -57,6 +57,26 @@ describe('doctor on a live cluster', () => {
     expect([...listed].some((p) => p.includes('secrets'))).toBe(false);
   });
 
+  it('an object of another kind, or no object, in a LIST page is skipped, not judged (the paged list the watcher shares)', async () => {
+    const { kubeconfig, server: s } = await start([...healthyPlatform(), ...healthyServer('weather')]);
+    const crash = pod('wrong-api', { ns: 'jobs', containers: [{ name: 'w', ready: false, state: waiting('CrashLoopBackOff') }] });
+    s.fault({ watch: false, kind: 'Pod', extraItems: [{ ...crash, apiVersion: 'apps/v1' }, { ...crash, kind: 'Deployment' }, 'a string', null] });
+    const r = await cli(['doctor', '--kubeconfig', kubeconfig, '-o', 'json']);
+    expect(r.stderr).toBe('');
+    expect((JSON.parse(r.stdout) as { incidents: unknown[] }).incidents).toEqual([]);
+    expect(r.code).toBe(0);
+  });
+
+  it('429 Too Many Requests: doctor waits the Retry-After and lists again', async () => {
+    const { kubeconfig, server: s } = await start([...healthyPlatform(), ...manyPods(3)]);
+    s.fault({ watch: false, kind: 'Pod', status: 429, headers: { 'Retry-After': '1' }, times: 2 });
+    const r = await cli(['doctor', '--kubeconfig', kubeconfig, '-o', 'json']);
+    expect(r.stderr).toBe('');
+    expect((JSON.parse(r.stdout) as { incidents: { object: { name: string } }[] }).incidents.map((i) => i.object.name)).toEqual(['batch-broken']);
+    const pods = s.requests.filter((q) => q.path === '/api/v1/pods');
+    expect(pods.map((q) => q.status)).toEqual([429, 429, 200]);
+  });
+
   it('a forbidden kind and a CRD that is not installed are skipped and reported, never green', async () => {
     const { kubeconfig } = await start([...healthyPlatform(), ...healthyServer('weather')], { forbidden: ['pods'], missingGroups: ['cert-manager.io'] });
     const r = await cli(['doctor', '--kubeconfig', kubeconfig, '-o', 'json']);

@@ -51,10 +51,11 @@ afterEach(async () => {
 });
 
 
-async function harness(objs: Raw[], o: { api?: ConstructorParameters<typeof FakeApiServer>[0]; config?: (c: AgentConfig) => void; settings?: WatchSettings } = {}): Promise<Harness> {
+async function harness(objs: Raw[], o: { api?: ConstructorParameters<typeof FakeApiServer>[0]; config?: (c: AgentConfig) => void; settings?: WatchSettings; before?: (api: FakeApiServer) => void } = {}): Promise<Harness> {
   const api = new FakeApiServer(o.api);
   apis.push(api);
   api.apply(...objs);
+  o.before?.(api);
   const url = await api.start();
   const dir = mkdtempSync(join(tmpdir(), 'sa-watch-'));
   writeFileSync(join(dir, 'config'), api.kubeconfig(url));
@@ -310,6 +311,16 @@ describe('watch under API faults', () => {
     await new Promise((r) => setTimeout(r, 300));
     expect(await h.incidents()).toEqual([]);
     expect(h.w.agent.objectCounts().Deployment).toBe(healthyPlatform().filter((o) => o.kind === 'Deployment').length);
+  });
+
+  it('an object of another kind, or no object, in a LIST page is rejected and counted, not stored (the paged list doctor shares)', async () => {
+    const { deployment } = await import('./support/objects.ts');
+    const alien = [deployment('intruder', { ns: 'apps', replicas: 1, ready: 0, available: 0 }), { ...crashing('wrong-api'), apiVersion: 'apps/v1' }, 'a string', 42];
+    const h = await harness(healthyPlatform(), { settings: PAGED, before: (api) => api.fault({ watch: false, kind: 'Pod', extraItems: alien }) });
+    await waitFor('ready', () => h.w.agent.ready());
+    expect(h.w.agent.reflectorStats().find((r) => r.kind === 'Pod')?.stats.rejected).toBe(4);
+    expect(await h.incidents()).toEqual([]);
+    expect(h.w.agent.objectCounts().Pod).toBe(healthyPlatform().filter((o) => o.kind === 'Pod').length);
   });
 
   it('after an in-stream ERROR the request ends at once: nothing later on that stream is taken', async () => {

@@ -11,11 +11,11 @@
 // installed is reported and retried, so a CRD installed later is picked up without a restart.
 
 import { Backoff } from '../agent/backoff.ts';
-import { KINDS, kindQuery, type KindName } from '../kube/kinds.ts';
+import { kindQuery, type KindName } from '../kube/kinds.ts';
 import { normalize } from '../kube/normalize.ts';
 import { stripUnreadFields } from '../kube/strip.ts';
 import type { AnyObj, SourceState } from '../kube/types.ts';
-import { listPath, PAGE_SIZE, statusMessage } from './live.ts';
+import { checkServed, isRecord, listPath, ofThisKind, pagedList, PAGE_SIZE, refusal, statusMessage, Throttled, Unavailable } from './list.ts';
 import { LineTooLongError, type KubeClient, type KubeResponse, type StreamOptions } from './kube-client.ts';
 
 export interface ReflectorHandler {
@@ -125,43 +125,9 @@ export interface ReflectorStats {
 class Gone extends Error {}
 /** The server refused a streaming list (the WatchList feature is off, or the request is invalid). */
 class StreamingRefused extends Error {}
-class Throttled extends Error {
-  readonly waitMs: number;
-  constructor(waitMs: number) {
-    super(`throttled for ${waitMs} ms`);
-    this.waitMs = waitMs;
-  }
-}
-class Unavailable extends Error {
-  readonly state: SourceState;
-  constructor(state: SourceState) {
-    super(state.detail ?? state.status);
-    this.state = state;
-  }
-}
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-/** Whether an object on a kind's stream is of that kind (a kind or apiVersion it does not name is
- *  taken as the stream's, as a real API server always names both). */
-function ofThisKind(o: Record<string, unknown>, kind: KindName): boolean {
-  if (o.kind !== undefined && o.kind !== kind) return false;
-  return o.apiVersion === undefined || (typeof o.apiVersion === 'string' && KINDS[kind].acceptedApiVersions.includes(o.apiVersion));
-}
 
 function staleDetail(since: number, now: number, why: string): string {
   return `cannot be read since ${new Date(since).toISOString()} (${Math.round((now - since) / 1000)}s): ${why}`.slice(0, 300);
-}
-
-function retryAfterMs(r: KubeResponse): number {
-  const h = r.headers['retry-after'];
-  const v = Array.isArray(h) ? h[0] : h;
-  const n = Number(v);
-  if (Number.isFinite(n) && n >= 0) return n * 1000;
-  const t = v ? Date.parse(v) : NaN;
-  return Number.isNaN(t) ? 1000 : Math.max(0, t - Date.now());
 }
 
 export class Reflector {
@@ -287,7 +253,7 @@ export class Reflector {
         if (this.needList || (this.opts.relistIntervalMs > 0 && Date.now() - this.lastListAt >= this.opts.relistIntervalMs)) {
           if (this.listed) this.stats.relists++;
           this.lastListAttemptAt = Date.now();
-          await this.checkServed();
+          await checkServed(this.client, this.kind);
           // Either way, listComplete() clears needList once the kind's objects are in.
           if (this.streaming) {
             // The streaming list goes on as the watch: when it ends, the next watch resumes.
@@ -346,18 +312,6 @@ export class Reflector {
     }
   }
 
-  /** An optional kind (a CRD) is served, or Unavailable is thrown. */
-  private async checkServed(): Promise<void> {
-    const info = KINDS[this.kind];
-    if (!info.optional) return;
-    const d = await this.client.get(`/apis/${info.group}/${info.version}`);
-    if (d.status === 404) throw new Unavailable({ status: 'absent', detail: `${info.group}/${info.version} is not served` });
-    if (d.status === 200) {
-      const doc = JSON.parse(d.body) as { resources?: { name?: string }[] };
-      if (!doc.resources?.some((r) => r.name === info.plural)) throw new Unavailable({ status: 'absent', detail: `${info.plural} not in ${info.group}/${info.version}` });
-    }
-  }
-
   /** A list, paged or streaming, is complete: these are all the kind's objects. */
   private listComplete(objs: AnyObj[]): void {
     this.listed = true;
@@ -371,40 +325,15 @@ export class Reflector {
 
   /** Paged LIST of the whole kind; throws Unavailable, Throttled or Error. */
   private async list(): Promise<void> {
-    const objs: AnyObj[] = [];
-    let cont: string | undefined;
-    let rv = '';
-    let restarted = false;
-    do {
-      const q = kindQuery(this.kind, { limit: String(this.opts.pageSize) });
-      if (cont) q.set('continue', cont);
+    const { objs, resourceVersion } = await pagedList(this.client, this.kind, this.namespace, {
+      pageSize: this.opts.pageSize,
       // An overall deadline per page: a LIST that trickles a byte at a time must end too.
-      const r = await this.client.get(`${listPath(this.kind, this.namespace)}?${q.toString()}`, { deadlineMs: this.opts.listDeadlineMs });
-      this.stats.lists++;
-      if (r.status === 410 && cont && !restarted) {
-        restarted = true;
-        cont = undefined;
-        objs.length = 0;
-        continue;
-      }
-      if (r.status === 429) throw new Throttled(retryAfterMs(r));
-      if (r.status === 403) throw new Unavailable({ status: 'forbidden', detail: statusMessage(r) });
-      if (r.status === 404) throw new Unavailable({ status: 'absent', detail: statusMessage(r) });
-      if (r.status !== 200) throw new Error(`LIST ${this.kind} answered ${r.status}: ${statusMessage(r)}`);
-      const page = JSON.parse(stripUnreadFields(r.body)) as { apiVersion?: string; items?: unknown[]; metadata?: { continue?: string; resourceVersion?: string } };
-      const fb = { kind: this.kind, ...(typeof page.apiVersion === 'string' ? { apiVersion: page.apiVersion } : {}) };
-      for (const raw of Array.isArray(page.items) ? page.items : []) {
-        if (!isRecord(raw) || !ofThisKind(raw, this.kind)) {
-          this.stats.rejected++;
-          continue;
-        }
-        const n = normalize(raw, fb);
-        if (n.obj && this.opts.inScope(n.obj.meta.namespace)) objs.push(n.obj);
-      }
-      rv = page.metadata?.resourceVersion ?? rv;
-      cont = page.metadata?.continue || undefined;
-    } while (cont);
-    this.rv = rv;
+      deadlineMs: this.opts.listDeadlineMs,
+      inScope: this.opts.inScope,
+      onRequest: () => this.stats.lists++,
+      onRejected: () => this.stats.rejected++,
+    });
+    this.rv = resourceVersion;
     this.listComplete(objs);
   }
 
@@ -539,10 +468,7 @@ export class Reflector {
     // does not understand the request (400).
     if (initial && (r.status === 422 || r.status === 400)) throw new StreamingRefused(`${r.status}: ${statusMessage(r)}`);
     if (r.status === 410) throw new Gone();
-    if (r.status === 429) throw new Throttled(retryAfterMs(r));
-    if (r.status === 403) throw new Unavailable({ status: 'forbidden', detail: statusMessage(r) });
-    if (r.status === 404) throw new Unavailable({ status: 'absent', detail: statusMessage(r) });
-    if (r.status !== 200) throw new Error(`WATCH ${this.kind} answered ${r.status}: ${statusMessage(r)}`);
+    if (r.status !== 200) throw refusal(r, `WATCH ${this.kind}`);
     if (gone) throw new Gone();
     if (failure) throw failure;
     if (pending) throw new Error('streaming list ended before its initial-events-end bookmark');

@@ -99,6 +99,9 @@ export interface Fault {
   /** A slow, trickling answer: the list body, or every watch event, written `bytes` at a time,
    *  one piece every `everyMs` (lines split across chunks, as a congested link delivers them). */
   trickle?: { bytes: number; everyMs: number };
+  /** Items appended, as they are, to a list page (what no real API server sends: an object of
+   *  another kind, a string). */
+  extraItems?: unknown[];
 }
 
 export interface RequestRecord {
@@ -400,7 +403,7 @@ export class FakeApiServer {
       return;
     }
     if (isWatch) return this.watch(res, rec, info, ns, url.searchParams, fault?.status === 410, fault?.trickle);
-    return this.list(res, rec, info, ns, url.searchParams, fault?.trickle);
+    return this.list(res, rec, info, ns, url.searchParams, fault?.trickle, fault?.extraItems);
   }
 
   /** coordination.k8s.io/v1 Leases (leader election), by namespace/name. */
@@ -574,7 +577,7 @@ export class FakeApiServer {
     return snap;
   }
 
-  private list(res: http.ServerResponse, rec: RequestRecord, info: KindInfo, ns: string | undefined, q: URLSearchParams, trickle?: Fault['trickle']): void {
+  private list(res: http.ServerResponse, rec: RequestRecord, info: KindInfo, ns: string | undefined, q: URLSearchParams, trickle?: Fault['trickle'], extraItems: unknown[] = []): void {
     const limit = Number(q.get('limit') ?? '0');
     let offset = 0;
     let listRv = this.rv;
@@ -594,12 +597,13 @@ export class FakeApiServer {
     const all = this.snapshot(info, ns, listRv);
     const end = limit > 0 ? Math.min(all.length, offset + limit) : all.length;
     // Items of a typed list carry no kind/apiVersion, as the real API server sends them.
-    const items = all.slice(offset, end).map((o) => {
+    const items: unknown[] = all.slice(offset, end).map((o) => {
       const rest: Raw = { ...o };
       delete rest.kind;
       delete rest.apiVersion;
       return rest;
     });
+    items.push(...extraItems);
     const metadata: Record<string, unknown> = { resourceVersion: String(listRv) };
     if (end < all.length) {
       metadata.continue = Buffer.from(JSON.stringify({ rv: listRv, offset: end })).toString('base64url');
