@@ -395,8 +395,18 @@ describe('ignored objects and scope', () => {
   });
 
   it('a ReplicaSet-owned pod of a Deployment rolls up to its MCPServer', () => {
-    const r = run([...healthyServer('weather', { team: 'acme' }), replicaSet('x', 'y')]);
-    expect(r.incidents).toEqual([]);
+    // The pod's chain: Pod → ReplicaSet weather-7d9f8b6c5d → Deployment weather → MCPServer weather.
+    const objs = healthyServer('weather', { team: 'acme' }).map((o) => {
+      if (o.kind !== 'Pod') return o;
+      const status = o.status as { containerStatuses: Record<string, unknown>[] };
+      status.containerStatuses = status.containerStatuses.map((c) => ({ ...c, ready: false, restartCount: 6, state: waiting('CrashLoopBackOff', 'back-off 2m40s') }));
+      return o;
+    });
+    // A ReplicaSet of a Deployment that is not there, beside it, joins nothing.
+    const r = run([...objs, replicaSet('x', 'y')]);
+    const crash = r.incidents.find((i) => i.reason === 'CrashLoopBackOff');
+    expect(crash?.object).toMatchObject({ kind: 'Pod', namespace: 'mcp-servers', name: 'weather-7d9f8b6c5d-x2x9q' });
+    expect(crash?.server).toEqual({ namespace: 'mcp-servers', name: 'weather', teamID: 'acme' });
   });
 });
 

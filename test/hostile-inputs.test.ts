@@ -9,7 +9,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { shellWord, MAX_KEPT } from '../src/kube/redact.ts';
+import { shellWord, MAX_KEPT } from '../src/util/redact.ts';
 import { normalize } from '../src/kube/normalize.ts';
 import { cli } from './support/cli.ts';
 import * as b from './support/objects.ts';

@@ -14,7 +14,7 @@ import { evaluate } from '../src/engine/evaluate.ts';
 import { incidentsNow } from '../src/engine/incidents.ts';
 import { buildReport, reportJson } from '../src/format/report.ts';
 import { reportText } from '../src/format/text.ts';
-import { MAX_MESSAGE } from '../src/kube/redact.ts';
+import { MAX_MESSAGE } from '../src/util/redact.ts';
 import { T0, certificate, deployment, endpointSlice, ingress, mcpServer, pod, service, terminated, waiting, type Raw } from './support/objects.ts';
 
 const nasty = fc.oneof(

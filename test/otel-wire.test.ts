@@ -11,7 +11,7 @@ import { makeKubeClient } from '../src/collector/kube-client.ts';
 import { startWatch, type RunningWatch } from '../src/cli/watch.ts';
 import { DEFAULT_WATCH_SETTINGS, type WatchSettings } from '../src/agent/agent.ts';
 import { defaultAgentConfig } from '../src/config/config.ts';
-import { jsonLogger } from '../src/agent/log.ts';
+import { jsonLogger } from '../src/util/log.ts';
 import { OtlpReceiver } from './support/otlp-receiver.ts';
 import { healthyPlatform, mcpServer, pod, running, terminated, waiting, type Raw } from './support/objects.ts';
 import { waitFor } from './support/wait.ts';

@@ -13,11 +13,11 @@ import { logAttributes } from '../src/otel/names.ts';
 import { envelope } from '../src/sinks/sentinel.ts';
 import { KubernetesEventsSink } from '../src/sinks/k8s-events.ts';
 import { logSink } from '../src/cli/watch.ts';
-import { jsonLogger } from '../src/agent/log.ts';
+import { jsonLogger } from '../src/util/log.ts';
 import type { KubeClient } from '../src/collector/kube-client.ts';
 import type { Transition } from '../src/engine/tracker.ts';
 import type { Incident } from '../src/engine/incidents.ts';
-import { clean, redact, MAX_MESSAGE } from '../src/kube/redact.ts';
+import { clean, redact, MAX_MESSAGE } from '../src/util/redact.ts';
 
 const alnum = fc.string({ unit: fc.constantFrom(...'ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789'), minLength: 20, maxLength: 40 });
 const b64 = alnum.map((s) => Buffer.from(`robot:${s}`).toString('base64'));

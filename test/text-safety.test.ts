@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { clean, MAX_MESSAGE, redact, sanitize } from '../src/kube/redact.ts';
+import { clean, MAX_MESSAGE, redact, sanitize } from '../src/util/redact.ts';
 import { classifyPullFailure } from '../src/checks/pull-classifier.ts';
 import { imageHost } from '../src/checks/helpers.ts';
 import { pod, waiting } from './support/objects.ts';

@@ -15,7 +15,7 @@ import { startWatch, type RunningWatch } from '../src/cli/watch.ts';
 import { DEFAULT_WATCH_SETTINGS, type IncidentSink, type WatchSettings } from '../src/agent/agent.ts';
 import { defaultAgentConfig, type AgentConfig } from '../src/config/config.ts';
 import type { Transition } from '../src/engine/tracker.ts';
-import { jsonLogger } from '../src/agent/log.ts';
+import { jsonLogger } from '../src/util/log.ts';
 import { certificate, healthyPlatform, healthyServer, pod, running, terminated, waiting, type Raw } from './support/objects.ts';
 import { waitFor } from './support/wait.ts';
 

@@ -15,7 +15,7 @@ import { Pipeline } from '../engine/pipeline.ts';
 import { scopeFilter, type AgentConfig } from '../config/config.ts';
 import type { KubeClient } from '../collector/kube-client.ts';
 import { DEFAULT_REFLECTOR_OPTIONS, Gate, Reflector, type ReflectorOptions } from '../collector/reflector.ts';
-import type { Logger } from './log.ts';
+import type { Logger } from '../util/log.ts';
 import type { StaleSource } from '../format/report.ts';
 
 export interface IncidentSink {
@@ -139,7 +139,8 @@ export class Agent {
     this.log('info', 'watching', { kinds: this.kinds, namespaces: this.config.namespaces.length ? this.config.namespaces : 'all', cluster: this.config.clusterName });
   }
 
-  /** Stops the watches, runs a final pass and flushes every sink. */
+  /** Stops the timers and the watches and flushes every sink. No final pass: a pass due within the
+   *  debounce is dropped, as its changes are seen again by the next agent's first pass. */
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;

@@ -5,7 +5,7 @@
 // On a clean stop the lease is released so a standby takes over at once.
 
 import type { KubeClient } from '../collector/kube-client.ts';
-import type { Logger } from './log.ts';
+import type { Logger } from '../util/log.ts';
 
 export interface LeaderOptions {
   client: KubeClient;

@@ -3,7 +3,7 @@
 // names: {namespace}, {name}, {kind} and any attribute or var of the finding ({container}, {image}…).
 
 import type { Severity } from './types.ts';
-import { shellWord } from '../kube/redact.ts';
+import { shellWord } from '../util/redact.ts';
 
 export const REASON_IDS = [
   'MCPServerError',

@@ -1,8 +1,8 @@
 import type { Check, Finding } from './types.ts';
 import type { Certificate } from '../kube/types.ts';
 import { condition, quote, ref } from './helpers.ts';
-import { shellWord } from '../kube/redact.ts';
-import { ago } from './pod-oom-killed.ts';
+import { shellWord } from '../util/redact.ts';
+import { humanDuration } from '../util/duration.ts';
 
 const HOUR = 3600_000;
 
@@ -34,7 +34,7 @@ function issuingFix(c: Certificate): string | undefined {
 }
 
 function remainingText(ms: number): string {
-  return ms <= 0 ? `expired ${ago(-ms)} ago` : `expires in ${ago(ms)}`;
+  return ms <= 0 ? `expired ${humanDuration(-ms)} ago` : `expires in ${humanDuration(ms)}`;
 }
 
 export const certificateReadiness: Check = {
@@ -85,7 +85,7 @@ export const certificateReadiness: Check = {
         reason: 'CertificateExpiringSoon',
         object: ref(c),
         severity: critical ? 'critical' : 'warning',
-        message: `certificate ${remainingText(remaining)} and has not been renewed${c.renewalTime !== undefined ? ` (renewal was due ${ago(ctx.now - c.renewalTime)} ago)` : ''}`,
+        message: `certificate ${remainingText(remaining)} and has not been renewed${c.renewalTime !== undefined ? ` (renewal was due ${humanDuration(ctx.now - c.renewalTime)} ago)` : ''}`,
         attributes,
         since: dueSince,
       };

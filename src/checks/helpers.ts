@@ -5,7 +5,7 @@
 import { selects, type ClusterView } from '../kube/store.ts';
 import type { AnyObj, Condition, ContainerStatus, Deployment, MCPServer, ObjectRef, Pod } from '../kube/types.ts';
 import { refOf } from '../kube/types.ts';
-export { quote } from '../kube/redact.ts';
+export { quote } from '../util/redact.ts';
 
 export { selects };
 

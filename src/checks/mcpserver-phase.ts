@@ -1,5 +1,5 @@
 import type { Check, Finding } from './types.ts';
-import { shellWord } from '../kube/redact.ts';
+import { shellWord } from '../util/redact.ts';
 import type { ClusterView } from '../kube/store.ts';
 import type { MCPServer, ReadinessFlag } from '../kube/types.ts';
 import { READINESS_FLAGS } from '../kube/types.ts';

@@ -1,6 +1,7 @@
 import type { Check, Finding } from './types.ts';
 import { plural, ref, serverOf } from './helpers.ts';
 import { containerLabel } from './pod-crash-loop.ts';
+import { humanDuration } from '../util/duration.ts';
 
 export const podOomKilled: Check = {
   id: 'pod-oom-killed',
@@ -29,7 +30,7 @@ export const podOomKilled: Check = {
         }
       }
       if (!best) continue;
-      const when = best.at !== undefined ? ` ${ago(ctx.now - best.at)} ago` : '';
+      const when = best.at !== undefined ? ` ${humanDuration(ctx.now - best.at)} ago` : '';
       const message = `${label} was OOMKilled${when} (exit code 137, ${plural(best.restarts, 'restart')})${best.current ? '; it is not running' : ''}`;
       const limit = p.memoryLimits[best.name];
       const server = serverOf(view, p);
@@ -56,12 +57,4 @@ function oomFix(hasLimit: boolean, mcpServer: boolean): string {
     ? ` It is run by MCPServer {server}, whose operator owns the Deployment: set the limit in the MCPServer, kubectl -n {namespace} patch mcpserver {server} --type merge -p '{"spec":{"resources":{"limits":{"memory":"<more>"}}}}'`
     : ' Set it on the workload that owns the pod (its Deployment, StatefulSet or Job template), not on the pod.';
   return first + where;
-}
-
-export function ago(ms: number): string {
-  const s = Math.max(0, Math.round(ms / 1000));
-  if (s < 90) return `${s}s`;
-  if (s < 5400) return `${Math.round(s / 60)}m`;
-  if (s < 172800) return `${Math.round(s / 3600)}h`;
-  return `${Math.round(s / 86400)}d`;
 }

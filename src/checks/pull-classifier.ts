@@ -1,4 +1,4 @@
-import { shellWord } from '../kube/redact.ts';
+import { shellWord } from '../util/redact.ts';
 // Classifies an image pull error message (the kubelet's waiting.message) into the closed set of
 // registry.failure values. Substrings follow MCP Runtime's own doctor (reference §4.4,
 // classifyImagePullDiagnostic) plus rate limiting, refused connections and timeouts.

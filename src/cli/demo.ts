@@ -27,7 +27,7 @@ import { defaultAgentConfig } from '../config/config.ts';
 import { DEFAULT_WATCH_SETTINGS, type IncidentSink } from '../agent/agent.ts';
 import type { Transition } from '../engine/tracker.ts';
 import type { Incident } from '../engine/incidents.ts';
-import { jsonLogger } from '../agent/log.ts';
+import { jsonLogger } from '../util/log.ts';
 import { startWatch } from './watch.ts';
 import { useColor } from './doctor.ts';
 import { UsageError, type IO } from './io.ts';

@@ -30,7 +30,9 @@ export class UsageError extends Error {
   override name = 'UsageError';
 }
 
-export type LogLevel = 'error' | 'warn' | 'info' | 'debug';
+import type { LogLevel } from '../util/log.ts';
+
+export type { LogLevel };
 const LEVELS: readonly LogLevel[] = ['error', 'warn', 'info', 'debug'];
 
 export function parseLogLevel(v: string | undefined): LogLevel {

@@ -2,7 +2,7 @@
 // flushes the sinks and exits 0.
 
 import { Agent, DEFAULT_WATCH_SETTINGS, type IncidentSink, type WatchSettings } from '../agent/agent.ts';
-import { jsonLogger, type Logger } from '../agent/log.ts';
+import { jsonLogger, type Logger } from '../util/log.ts';
 import { applyMemoryMode, boundSyncHeap, memoryMode, settleMemory } from '../agent/memory.ts';
 import type { AgentConfig } from '../config/config.ts';
 import { AgentHttpServer, parseListen } from '../server/http.ts';

@@ -10,7 +10,7 @@
 // inactivity watchdog; malformed lines are counted and skipped. A kind that is forbidden or not
 // installed is reported and retried, so a CRD installed later is picked up without a restart.
 
-import { Backoff } from '../agent/backoff.ts';
+import { Backoff } from '../util/backoff.ts';
 import { kindQuery, type KindName } from '../kube/kinds.ts';
 import { normalize } from '../kube/normalize.ts';
 import { stripUnreadFields } from '../kube/strip.ts';
@@ -47,6 +47,8 @@ export interface ReflectorOptions {
   relistIntervalMs: number;
   inScope(namespace: string): boolean;
   random(): number;
+  /** The clock (ms since the epoch) for staleness, relist intervals and watch durations. */
+  now(): number;
   /** Limits how many LISTs run at once across reflectors (memory: each holds a page in flight). */
   listGate?: Gate;
   /** A synced kind that cannot be read for this long is stale (SourceUnavailable, /readyz 503). */
@@ -100,6 +102,7 @@ export const DEFAULT_REFLECTOR_OPTIONS: Omit<ReflectorOptions, 'inScope'> = {
   unavailableRetryMs: 60_000,
   relistIntervalMs: 0,
   random: Math.random,
+  now: Date.now,
   staleAfterMs: 60_000,
   listDeadlineMs: 60_000,
   initialList: 'stream',
@@ -190,7 +193,7 @@ export class Reflector {
   /** A request failed. The kind stays synced (its last state judged) until the failures have lasted
    *  staleAfterMs; then it is stale, and says since when and why. */
   private failed(detail: string): void {
-    const now = Date.now();
+    const now = this.opts.now();
     if (this.failingSince === undefined) {
       this.failingSince = now;
       clearTimeout(this.staleTimer);
@@ -210,7 +213,7 @@ export class Reflector {
   private markStale(): void {
     if (this.stopped || this.failingSince === undefined) return;
     if (this.current.status !== 'synced') return;
-    const now = Date.now();
+    const now = this.opts.now();
     this.setState({ status: 'stale', coverage: this.current.coverage, since: this.failingSince, detail: staleDetail(this.failingSince, now, this.lastFailure) });
     this.log('warn', 'kind cannot be read: its last known state is kept and reported stale', { kind: this.kind, namespace: this.namespace, sinceMs: now - this.failingSince, error: this.lastFailure });
   }
@@ -250,9 +253,9 @@ export class Reflector {
   private async loop(): Promise<void> {
     while (!this.stopped) {
       try {
-        if (this.needList || (this.opts.relistIntervalMs > 0 && Date.now() - this.lastListAt >= this.opts.relistIntervalMs)) {
+        if (this.needList || (this.opts.relistIntervalMs > 0 && this.opts.now() - this.lastListAt >= this.opts.relistIntervalMs)) {
           if (this.listed) this.stats.relists++;
-          this.lastListAttemptAt = Date.now();
+          this.lastListAttemptAt = this.opts.now();
           await checkServed(this.client, this.kind);
           // Either way, listComplete() clears needList once the kind's objects are in.
           if (this.streaming) {
@@ -275,7 +278,7 @@ export class Reflector {
           this.needList = true;
           // A 410 right after a relist means the server is in trouble (or lying): back off like any
           // other failure instead of hammering it with LISTs.
-          const storm = this.listed && Date.now() - this.lastListAttemptAt < 5000;
+          const storm = this.listed && this.opts.now() - this.lastListAttemptAt < 5000;
           const wait = storm ? this.backoff.next() : 0;
           this.log('info', 'resourceVersion expired, relisting', { kind: this.kind, namespace: this.namespace, ...(storm ? { backoffMs: Math.round(wait) } : {}) });
           if (storm) await this.sleep(wait);
@@ -316,7 +319,7 @@ export class Reflector {
   private listComplete(objs: AnyObj[]): void {
     this.listed = true;
     this.needList = false;
-    this.lastListAt = Date.now();
+    this.lastListAt = this.opts.now();
     this.handler.replace(this.kind, this.namespace, objs);
     this.reached();
     this.unavailableBackoff.reset();
@@ -348,7 +351,7 @@ export class Reflector {
       q.set('sendInitialEvents', 'true');
       q.set('resourceVersionMatch', 'NotOlderThan');
     } else if (this.rv) q.set('resourceVersion', this.rv);
-    const started = Date.now();
+    const started = this.opts.now();
     let gone = false;
     let failure: Error | undefined;
     let lines = 0;
@@ -473,8 +476,8 @@ export class Reflector {
     if (failure) throw failure;
     if (pending) throw new Error('streaming list ended before its initial-events-end bookmark');
     // A server that ends every watch at once would otherwise be hammered in a tight loop.
-    if (lines === 0 && Date.now() - started < 1000) throw new Error('watch ended at once without events');
-    if (Date.now() - started >= this.opts.backoffResetMs) this.backoff.reset();
+    if (lines === 0 && this.opts.now() - started < 1000) throw new Error('watch ended at once without events');
+    if (this.opts.now() - started >= this.opts.backoffResetMs) this.backoff.reset();
     if (this.current.status !== 'synced') this.setState({ status: 'synced', coverage: this.namespace === undefined ? 'cluster' : 'partial' });
   }
 }

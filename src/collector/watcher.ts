@@ -3,7 +3,7 @@
 
 import { ClusterUnreachableError } from './kube-client.ts';
 import { InputError } from './file.ts';
-import { clean, MAX_ATTRIBUTE, MAX_MESSAGE } from '../kube/redact.ts';
+import { clean, MAX_ATTRIBUTE, MAX_MESSAGE } from '../util/redact.ts';
 import type { Incident } from '../engine/incidents.ts';
 import type { Skipped } from '../engine/evaluate.ts';
 import type { StaleSource } from '../format/report.ts';

@@ -7,7 +7,7 @@ import type { ClusterView } from '../kube/store.ts';
 import type { ObjectRef } from '../kube/types.ts';
 import type { CheckConfig } from '../checks/config.ts';
 import type { Check, CheckContext, Finding, Need } from '../checks/types.ts';
-import { clean } from '../kube/redact.ts';
+import { clean } from '../util/redact.ts';
 
 export interface Skipped {
   check: string;

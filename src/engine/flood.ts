@@ -3,6 +3,7 @@
 // first (a reserve is kept for them), what is suppressed is counted by reason and summarized, and once
 // the flood has passed the open incidents are announced again so nothing stays unknown downstream.
 
+import { TokenBucket } from '../util/token-bucket.ts';
 import type { Transition } from './tracker.ts';
 
 export interface FloodSummary {
@@ -11,39 +12,25 @@ export interface FloodSummary {
 }
 
 export class FloodGate {
-  private tokens: number;
-  private last: number;
+  private readonly bucket: TokenBucket;
   private suppressed = 0;
   private byReason: Record<string, number> = {};
   /** Something was suppressed since the last full re-announcement. */
   owed = false;
   readonly ratePerSecond: number;
   readonly burst: number;
-  private readonly now: () => number;
 
   constructor(opts: { ratePerSecond: number; burst: number; now?: () => number }) {
     this.ratePerSecond = opts.ratePerSecond;
     this.burst = opts.burst;
-    this.now = opts.now ?? Date.now;
-    this.tokens = opts.burst;
-    this.last = this.now();
-  }
-
-  private refill(): void {
-    const t = this.now();
-    this.tokens = Math.min(this.burst, this.tokens + ((t - this.last) / 1000) * this.ratePerSecond);
-    this.last = t;
+    this.bucket = new TokenBucket(opts.ratePerSecond, opts.burst, opts.now ?? Date.now);
   }
 
   /** Whether this record may go out now. Dependents (with a root cause) may not use the last fifth
    *  of the bucket, which stays for roots and resolutions. */
   admit(t: Transition): boolean {
-    this.refill();
     const reserve = t.type === 'resolved' || t.incident.rootCauseId === undefined ? 1 : 1 + this.burst / 5;
-    if (this.tokens >= reserve) {
-      this.tokens -= 1;
-      return true;
-    }
+    if (this.bucket.take(reserve)) return true;
     this.suppressed++;
     this.owed = true;
     this.byReason[t.incident.reason] = (this.byReason[t.incident.reason] ?? 0) + 1;
@@ -61,8 +48,7 @@ export class FloodGate {
 
   /** The bucket is full again: the flood has passed. */
   calm(): boolean {
-    this.refill();
-    return this.tokens >= this.burst;
+    return this.bucket.full();
   }
 }
 

@@ -10,7 +10,7 @@ import { reasonSpec, renderTemplate, type ReasonId } from '../checks/catalog.ts'
 import type { CheckConfig } from '../checks/config.ts';
 import { deploymentOfPod, serverOf } from '../checks/helpers.ts';
 import { severityRank, type AttrValue, type Finding, type Severity } from '../checks/types.ts';
-import { clean, MAX_ATTRIBUTE } from '../kube/redact.ts';
+import { clean, MAX_ATTRIBUTE } from '../util/redact.ts';
 
 export interface ServerRef {
   namespace: string;

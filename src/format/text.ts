@@ -5,7 +5,8 @@
 import type { Incident } from '../engine/incidents.ts';
 import { severityRank, type Severity } from '../checks/types.ts';
 import type { Report } from './report.ts';
-import { sanitize } from '../kube/redact.ts';
+import { sanitize } from '../util/redact.ts';
+import { humanDuration } from '../util/duration.ts';
 
 export interface TextOptions {
   color: boolean;
@@ -26,12 +27,7 @@ const SEV_STYLE: Record<Severity, { code: string; mark: string }> = {
 };
 
 function ago(ms: number): string {
-  const s = Math.round(ms / 1000);
-  if (s < 0) return 'in the future';
-  if (s < 90) return `${s}s ago`;
-  if (s < 5400) return `${Math.round(s / 60)}m ago`;
-  if (s < 172800) return `${Math.round(s / 3600)}h ago`;
-  return `${Math.round(s / 86400)}d ago`;
+  return ms < -500 ? 'in the future' : `${humanDuration(ms)} ago`;
 }
 
 function objectLabel(i: Incident): string {

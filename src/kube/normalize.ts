@@ -25,7 +25,7 @@ import type {
   Service,
 } from './types.ts';
 import { READINESS_FLAGS } from './types.ts';
-import { clean, MAX_KEPT } from './redact.ts';
+import { clean, MAX_KEPT } from '../util/redact.ts';
 
 type Rec = Record<string, unknown>;
 

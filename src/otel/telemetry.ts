@@ -13,7 +13,7 @@ import { CATALOG } from '../checks/catalog.ts';
 import type { Incident } from '../engine/incidents.ts';
 import type { Transition } from '../engine/tracker.ts';
 import type { SourceState } from '../kube/types.ts';
-import type { Logger } from '../agent/log.ts';
+import { throttledWarn, type Logger } from '../util/log.ts';
 import type { OtelSettings, SignalSettings } from './settings.ts';
 import type { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
 import { INSTRUMENTATION_SCOPE, METRIC, logAttributes, eventName, severityOf } from './names.ts';
@@ -55,21 +55,6 @@ export interface ExportStats {
 }
 
 /** Rate-limits a repeated warning to one line per interval, with the count of what was suppressed. */
-function throttledWarn(log: Logger, everyMs: number, now: () => number): (msg: string, fields: Record<string, unknown>) => void {
-  let last = -Infinity;
-  let suppressed = 0;
-  return (msg, fields) => {
-    const t = now();
-    if (t - last < everyMs) {
-      suppressed++;
-      return;
-    }
-    log('warn', msg, { ...fields, ...(suppressed ? { suppressedSinceLast: suppressed } : {}) });
-    suppressed = 0;
-    last = t;
-  };
-}
-
 /** Counts what an exporter achieved, and tells when it recovers after failing. */
 class CountingLogExporter implements LogRecordExporter {
   readonly stats: ExportStats = { exported: 0, failedExports: 0, dropped: 0, reannounced: 0, failing: false };

@@ -6,11 +6,11 @@
 
 import { createHash } from 'node:crypto';
 import type { IncidentSink } from '../agent/agent.ts';
-import type { Logger } from '../agent/log.ts';
+import type { Logger } from '../util/log.ts';
 import type { KubeClient } from '../collector/kube-client.ts';
 import type { Transition } from '../engine/tracker.ts';
 import { DeliveryQueue } from './queue.ts';
-import { clean } from '../kube/redact.ts';
+import { clean } from '../util/redact.ts';
 
 export interface EventsSinkOptions {
   client: KubeClient;

@@ -3,7 +3,8 @@
 // (the item stays at the head); permanent failures are dropped and counted; when the queue is full
 // the oldest item is dropped and counted. Never blocks the agent: `push` returns at once.
 
-import { Backoff } from '../agent/backoff.ts';
+import { Backoff } from '../util/backoff.ts';
+import { TokenBucket } from '../util/token-bucket.ts';
 
 export type Delivery = 'ok' | 'retry' | 'drop';
 
@@ -24,6 +25,7 @@ export interface QueueOptions<T> {
   backoffInitialMs: number;
   backoffMaxMs: number;
   random?: () => number;
+  now?: () => number;
   onDrop?(reason: 'full' | 'rejected', detail?: string): void;
   /** Called after a successful delivery that follows failures or drops. */
   onRecovered?(): void;
@@ -33,8 +35,7 @@ export class DeliveryQueue<T> {
   readonly stats: QueueStats = { delivered: 0, dropped: 0, retries: 0, failed: 0, queued: 0 };
   private readonly items: T[] = [];
   private readonly opts: QueueOptions<T>;
-  private tokens: number;
-  private lastRefill = Date.now();
+  private readonly bucket: TokenBucket;
   private running = false;
   private readonly backoff: Backoff;
   private degraded = false;
@@ -44,7 +45,7 @@ export class DeliveryQueue<T> {
 
   constructor(opts: QueueOptions<T>) {
     this.opts = opts;
-    this.tokens = opts.burst;
+    this.bucket = new TokenBucket(opts.ratePerSecond, opts.burst, opts.now ?? Date.now);
     this.backoff = new Backoff(opts.backoffInitialMs, opts.backoffMaxMs, () => (this.opts.random ?? Math.random)());
   }
 
@@ -80,24 +81,14 @@ export class DeliveryQueue<T> {
     this.timer.unref?.();
   }
 
-  private refill(): void {
-    if (!Number.isFinite(this.opts.ratePerSecond)) {
-      this.tokens = this.opts.burst;
-      return;
-    }
-    const now = Date.now();
-    this.tokens = Math.min(this.opts.burst, this.tokens + ((now - this.lastRefill) / 1000) * this.opts.ratePerSecond);
-    this.lastRefill = now;
-  }
-
   private async run(): Promise<void> {
     this.running = true;
     try {
       while (this.items.length > 0 && !this.closed) {
-        this.refill();
-        if (this.tokens < 1) {
+        const wait = this.bucket.msUntilOne();
+        if (wait > 0) {
           this.running = false;
-          this.kick(Math.ceil(((1 - this.tokens) / this.opts.ratePerSecond) * 1000));
+          this.kick(wait);
           return;
         }
         const item = this.items[0] as T;
@@ -107,7 +98,7 @@ export class DeliveryQueue<T> {
         } catch (err) {
           r = { result: 'retry', detail: err instanceof Error ? err.message : String(err) };
         }
-        this.tokens -= 1;
+        this.bucket.spend();
         if (r.result === 'retry') {
           this.stats.retries++;
           this.stats.failed++;

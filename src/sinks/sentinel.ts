@@ -5,7 +5,7 @@
 // 429/5xx and network errors; 400/401/403 are dropped and logged (retrying cannot fix them).
 
 import type { IncidentSink } from '../agent/agent.ts';
-import type { Logger } from '../agent/log.ts';
+import { throttledWarn, type Logger } from '../util/log.ts';
 import type { Transition } from '../engine/tracker.ts';
 import { DeliveryQueue } from './queue.ts';
 
@@ -21,6 +21,7 @@ export interface SentinelSinkOptions {
   timeoutMs?: number;
   backoffInitialMs?: number;
   backoffMaxMs?: number;
+  now?: () => number;
 }
 
 export interface Envelope {
@@ -60,12 +61,7 @@ export class SentinelSink implements IncidentSink {
 
   constructor(opts: SentinelSinkOptions) {
     this.opts = opts;
-    let lastWarn = 0;
-    const warn = (msg: string, fields: Record<string, unknown>): void => {
-      if (Date.now() - lastWarn < 60_000) return;
-      lastWarn = Date.now();
-      opts.log('warn', msg, fields);
-    };
+    const warn = throttledWarn(opts.log, 60_000, opts.now);
     this.queue = new DeliveryQueue<Envelope>({
       maxQueue: opts.maxQueue ?? 1000,
       ratePerSecond: Infinity,
@@ -73,6 +69,7 @@ export class SentinelSink implements IncidentSink {
       backoffInitialMs: opts.backoffInitialMs ?? 1000,
       backoffMaxMs: opts.backoffMaxMs ?? 30_000,
       deliver: (e) => this.post(e),
+      ...(opts.now ? { now: opts.now } : {}),
       onDrop: (why, detail) => warn('Sentinel ingest dropped a record', { why, detail }),
       onRecovered: () => {
         const again = this.opts.reannounce();

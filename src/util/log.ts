@@ -1,8 +1,9 @@
 // Structured JSON-lines logging for the long-running agent. One line per event; string fields are
 // sanitized (no terminal escapes, no forged lines) and capped.
 
-import { clean } from '../kube/redact.ts';
-import type { LogLevel } from '../cli/io.ts';
+import { clean } from './redact.ts';
+
+export type LogLevel = 'error' | 'warn' | 'info' | 'debug';
 
 const ORDER: Record<LogLevel, number> = { error: 0, warn: 1, info: 2, debug: 3 };
 
@@ -23,3 +24,19 @@ export function jsonLogger(level: LogLevel, write: (line: string) => void, now: 
 }
 
 export const silentLogger: Logger = () => {};
+
+/** A warning at most once per `everyMs`; the ones held back are counted into the next. */
+export function throttledWarn(log: Logger, everyMs: number, now: () => number = Date.now): (msg: string, fields: Record<string, unknown>) => void {
+  let last = -Infinity;
+  let suppressed = 0;
+  return (msg, fields) => {
+    const t = now();
+    if (t - last < everyMs) {
+      suppressed++;
+      return;
+    }
+    log('warn', msg, { ...fields, ...(suppressed ? { suppressedSinceLast: suppressed } : {}) });
+    suppressed = 0;
+    last = t;
+  };
+}
