@@ -5,8 +5,8 @@
 import { describe, expect, it } from 'vitest';
 import { InMemoryLogRecordExporter } from '@opentelemetry/sdk-logs';
 import { FloodGate } from '../src/engine/flood.ts';
-import { Telemetry } from '../src/otel/telemetry.ts';
-import { otelSettings } from '../src/otel/settings.ts';
+import { Telemetry } from '../src/delivery/otel/telemetry.ts';
+import { otelSettings } from '../src/delivery/otel/settings.ts';
 import type { Transition } from '../src/engine/tracker.ts';
 import type { Incident } from '../src/engine/incidents.ts';
 import { deployment, healthyPlatform, pod, waiting, type Raw } from './support/objects.ts';

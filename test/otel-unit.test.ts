@@ -4,8 +4,8 @@
 import { describe, expect, it } from 'vitest';
 import { InMemoryLogRecordExporter } from '@opentelemetry/sdk-logs';
 import { MetricReader, type ResourceMetrics } from '@opentelemetry/sdk-metrics';
-import { Telemetry, type TelemetrySource } from '../src/otel/telemetry.ts';
-import { otelSettings } from '../src/otel/settings.ts';
+import { Telemetry, type TelemetrySource } from '../src/delivery/otel/telemetry.ts';
+import { otelSettings } from '../src/delivery/otel/settings.ts';
 import type { Incident } from '../src/engine/incidents.ts';
 import type { Transition } from '../src/engine/tracker.ts';
 

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { existsSync, readFileSync } from 'node:fs';
 import { cli } from './support/cli.ts';
 
-const DIR = new URL('../../shared/fixtures/realworld/', import.meta.url);
+const DIR = new URL('../../shared/fixtures/realworld', import.meta.url);
 const present = existsSync(new URL('manifest.json', DIR));
 
 // The manifest names kubelet/condition states; map them to catalog reasons.

@@ -11,7 +11,7 @@ import { makeKubeClient } from '../src/collector/kube-client.ts';
 import { startWatch } from '../src/cli/watch.ts';
 import { DEFAULT_WATCH_SETTINGS } from '../src/agent/agent.ts';
 import { defaultAgentConfig } from '../src/config/config.ts';
-import { KubernetesEventsSink } from '../src/sinks/k8s-events.ts';
+import { KubernetesEventsSink } from '../src/delivery/k8s-events.ts';
 import type { Transition } from '../src/engine/tracker.ts';
 import type { Incident } from '../src/engine/incidents.ts';
 import { healthyPlatform, mcpServer, pod, running, terminated, waiting, type Raw } from './support/objects.ts';
@@ -143,7 +143,7 @@ describe('Sentinel ingest sink', () => {
       ingest.closeAllConnections();
       ingest.close();
     });
-    const { SentinelSink } = await import('../src/sinks/sentinel.ts');
+    const { SentinelSink } = await import('../src/delivery/sentinel.ts');
     const logs: string[] = [];
     const sink = new SentinelSink({ url: `http://127.0.0.1:${(ingest.address() as { port: number }).port}/events`, source: 's', clusterName: 'c', log: (_l, m, f) => logs.push(`${m} ${JSON.stringify(f)}`), reannounce: () => [] });
     const inc: Incident = { id: 'x', check: 'c', reason: 'OOMKilled', severity: 'warning', object: { apiVersion: 'v1', kind: 'Pod', namespace: 'ns', name: 'p' }, message: 'm', remediation: 'r', attributes: {} };

@@ -120,7 +120,7 @@ describe('stripUnreadFields removes known paths only', () => {
       objs.push(...(f.endsWith('.json') ? (JSON.parse(text) as { items: unknown[] }) : (parse(text) as { items: unknown[] })).items);
     }
     objs.push(...generateCluster(50));
-    const realworld = new URL('../../shared/fixtures/realworld/objects/', import.meta.url);
+    const realworld = new URL('../../shared/fixtures/realworld/objects', import.meta.url);
     if (existsSync(realworld)) for (const f of readdirSync(realworld)) objs.push(JSON.parse(readFileSync(new URL(f, realworld), 'utf8')));
     expect(objs.length).toBeGreaterThan(100);
     for (const o of objs) expect(normalize(JSON.parse(stripUnreadFields(JSON.stringify(o))))).toEqual(normalize(o));

@@ -16,15 +16,8 @@ import { scopeFilter, type AgentConfig } from '../config/config.ts';
 import type { KubeClient } from '../collector/kube-client.ts';
 import { DEFAULT_REFLECTOR_OPTIONS, Gate, Reflector, type ReflectorOptions } from '../collector/reflector.ts';
 import type { Logger } from '../util/log.ts';
+import type { IncidentSink } from '../delivery/sink.ts';
 import type { StaleSource } from '../format/report.ts';
-
-export interface IncidentSink {
-  name: string;
-  /** Called after every pass that changed something; must not throw (it is isolated anyway). */
-  transitions(ts: readonly Transition[]): void;
-  /** Final flush on shutdown. */
-  flush?(): Promise<void>;
-}
 
 export interface WatchSettings {
   /** Absent this long before an incident resolves. */

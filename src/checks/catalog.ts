@@ -2,7 +2,7 @@
 // severity, grace, remediation and runbook. Remediations are templates filled with the object's real
 // names: {namespace}, {name}, {kind} and any attribute or var of the finding ({container}, {image}…).
 
-import type { Severity } from './types.ts';
+import type { Severity } from './severity.ts';
 import { shellWord } from '../util/redact.ts';
 
 export const REASON_IDS = [

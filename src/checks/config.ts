@@ -1,7 +1,7 @@
 // What the checks can be told: the platform's names and namespaces, ingress readiness mode,
 // windows and per-reason overrides. Built and validated by src/config; defaults are MCP Runtime's.
 
-import type { Severity } from './types.ts';
+import type { Severity } from './severity.ts';
 
 export type IngressReadinessMode = 'strict' | 'permissive';
 

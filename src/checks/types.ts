@@ -3,21 +3,9 @@ import type { ClusterView } from '../kube/store.ts';
 import type { ObjectRef } from '../kube/types.ts';
 import type { CheckConfig } from './config.ts';
 import type { ReasonId } from './catalog.ts';
+import type { Severity } from './severity.ts';
 
-export type Severity = 'critical' | 'warning' | 'info';
-
-export const SEVERITIES: readonly Severity[] = ['critical', 'warning', 'info'];
-
-export function severityRank(s: Severity): number {
-  switch (s) {
-    case 'critical':
-      return 0;
-    case 'warning':
-      return 1;
-    case 'info':
-      return 2;
-  }
-}
+export { SEVERITIES, severityRank, type Severity } from './severity.ts';
 
 export type AttrValue = string | number | boolean;
 

@@ -24,7 +24,8 @@ import {
   type Raw,
 } from '../sim/objects.ts';
 import { defaultAgentConfig } from '../config/config.ts';
-import { DEFAULT_WATCH_SETTINGS, type IncidentSink } from '../agent/agent.ts';
+import { DEFAULT_WATCH_SETTINGS } from '../agent/agent.ts';
+import type { IncidentSink } from '../delivery/sink.ts';
 import type { Transition } from '../engine/tracker.ts';
 import type { Incident } from '../engine/incidents.ts';
 import { jsonLogger } from '../util/log.ts';
@@ -53,6 +54,7 @@ function nowMin(start: number): number {
   return (Date.now() - start) / 60_000;
 }
 
+// eslint-disable-next-line max-lines-per-function -- the demo's script: one scene after another, read top to bottom as the story it tells
 function story(start: number): Step[] {
   const wl = { app: 'weather', 'app.kubernetes.io/managed-by': 'mcp-runtime', 'mcpruntime.org/rollout-track': 'stable' };
   const sl = { app: 'search', 'app.kubernetes.io/managed-by': 'mcp-runtime', 'mcpruntime.org/rollout-track': 'stable', 'pod-template-hash': '7d9f8b6c5d' };
@@ -210,6 +212,7 @@ function consoleSink(io: IO, color: boolean, start: number, lookup: (id: string)
   };
 }
 
+// eslint-disable-next-line max-lines-per-function -- set-up, run and tear-down of the demo cluster in the order they happen; each part is one call
 export async function demo(flags: DemoFlags, io: IO): Promise<number> {
   const speed = flags.speed === undefined ? 1 : Number(flags.speed);
   if (!Number.isFinite(speed) || speed <= 0 || speed > 100) throw new UsageError(`--speed: expected a number between 0 and 100, got ${JSON.stringify(flags.speed)}`);

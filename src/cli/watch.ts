@@ -1,19 +1,19 @@
 // sentinel-agent watch: the continuous listener. Runs until SIGTERM/SIGINT, then stops the watches,
 // flushes the sinks and exits 0.
 
-import { Agent, DEFAULT_WATCH_SETTINGS, type IncidentSink, type WatchSettings } from '../agent/agent.ts';
+import { Agent, DEFAULT_WATCH_SETTINGS, type WatchSettings } from '../agent/agent.ts';
+import { logSink, telemetrySink, type IncidentSink } from '../delivery/sink.ts';
 import { jsonLogger, type Logger } from '../util/log.ts';
 import { applyMemoryMode, boundSyncHeap, memoryMode, settleMemory } from '../agent/memory.ts';
 import type { AgentConfig } from '../config/config.ts';
 import { AgentHttpServer, parseListen } from '../server/http.ts';
 import type { KubeClient } from '../collector/kube-client.ts';
-import type { Transition } from '../engine/tracker.ts';
 import { configFromFlags, type ClusterFlags } from './options.ts';
 import { randomUUID } from 'node:crypto';
-import type { Telemetry } from '../otel/telemetry.ts';
+import type { Telemetry } from '../delivery/otel/telemetry.ts';
 import { version } from './version.ts';
-import { KubernetesEventsSink } from '../sinks/k8s-events.ts';
-import { SentinelSink } from '../sinks/sentinel.ts';
+import { KubernetesEventsSink } from '../delivery/k8s-events.ts';
+import { SentinelSink } from '../delivery/sentinel.ts';
 import { LeaderElector } from '../agent/leader.ts';
 import { UsageError, parseLogLevel, type IO } from './io.ts';
 
@@ -38,28 +38,6 @@ export function settingsFrom(cfg: AgentConfig): WatchSettings {
   };
 }
 
-/** Logs every transition as a structured line: the agent's own record of what it announced. */
-export function logSink(log: Logger): IncidentSink {
-  return {
-    name: 'log',
-    transitions(ts: readonly Transition[]) {
-      for (const t of ts) {
-        const i = t.incident;
-        // Incidents are the cluster's news, not the agent's errors: info, whatever their severity.
-        log('info', `incident ${t.type}`, {
-          incident: i.id,
-          reason: i.reason,
-          severity: i.severity,
-          object: `${i.object.kind} ${i.object.namespace ? `${i.object.namespace}/` : ''}${i.object.name}`,
-          message: i.message,
-          rootCauseId: i.rootCauseId,
-          durationS: t.durationS,
-        });
-      }
-    },
-  };
-}
-
 export interface RunningWatch {
   agent: Agent;
   elector?: LeaderElector;
@@ -80,11 +58,7 @@ export interface StartOptions {
   identity?: string;
 }
 
-/** The telemetry as an incident sink, fed by the agent. */
-function telemetrySink(t: Telemetry): IncidentSink {
-  return { name: 'otel', transitions: (ts) => t.transitions(ts), flush: () => t.flush() };
-}
-
+// eslint-disable-next-line max-lines-per-function -- the agent's wiring in start order (agent, leader election, sinks, telemetry, server); each step is one call
 export async function startWatch(cfg: AgentConfig, client: KubeClient, log: Logger, opts: StartOptions = {}): Promise<RunningWatch> {
   let listen: { host: string; port: number };
   try {
@@ -147,7 +121,7 @@ export async function startWatch(cfg: AgentConfig, client: KubeClient, log: Logg
   agent.start();
   log('info', 'serving', { url, endpoints: ['/healthz', '/readyz', '/incidents', ...Object.keys(routes)] });
   if (opts.telemetryEnv || opts.prometheus) {
-    const [{ Telemetry }, { otelSettings }] = await Promise.all([import('../otel/telemetry.ts'), import('../otel/settings.ts')]);
+    const [{ Telemetry }, { otelSettings }] = await Promise.all([import('../delivery/otel/telemetry.ts'), import('../delivery/otel/settings.ts')]);
     const settings = otelSettings(opts.telemetryEnv ?? { OTEL_LOGS_EXPORTER: 'none', OTEL_METRICS_EXPORTER: 'none' });
     telemetry = await Telemetry.create(
       { settings, clusterName: cfg.clusterName, serviceVersion: version(), instanceId: opts.telemetryEnv?.HOSTNAME ?? randomUUID(), log, prometheus: opts.prometheus === true },

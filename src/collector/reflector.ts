@@ -342,6 +342,7 @@ export class Reflector {
 
   /** One WATCH from the current resourceVersion, or (initial) a streaming list that goes on as the
    *  watch; returns when the server ends it normally. */
+// eslint-disable-next-line max-lines-per-function -- one request's stream: its line handler, its watchdogs and its outcome share the request's state
   private async watch(initial: boolean): Promise<void> {
     const [lo, hi] = this.opts.watchTimeoutSeconds;
     const timeout = Math.round(lo + this.opts.random() * (hi - lo));

@@ -73,6 +73,7 @@ const ATTR_KEY = /^[A-Za-z0-9_.:/-]{1,128}$/;
 
 /** Checks a report from an agent against the schema; every string is cleaned (no terminal escapes,
  *  secrets redacted, bounded). The first field that is wrong is named, with its path. */
+// eslint-disable-next-line max-lines-per-function -- one check per field of the report, in the schema's order
 export function validateReport(d: WatcherReport, url: string): ValidReport {
   const bad = (path: string, what: string): never => {
     throw new ClusterUnreachableError(`the answer from ${url} is not a valid report: ${path}: ${what}`);

@@ -131,6 +131,7 @@ const TOP_KEYS = [
 ];
 
 /** Applies a parsed config document onto the defaults. */
+// eslint-disable-next-line max-lines-per-function -- one block per config key, in the order README documents them
 export function applyConfigDocument(doc: unknown, base: AgentConfig, file: string): AgentConfig {
   if (doc === null || doc === undefined) return base;
   if (!isRec(doc)) throw new ConfigError(`${file}: expected a mapping at the top level`);

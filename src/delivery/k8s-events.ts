@@ -5,7 +5,7 @@
 // its own RBAC (create/patch events); off unless enabled.
 
 import { createHash } from 'node:crypto';
-import type { IncidentSink } from '../agent/agent.ts';
+import type { IncidentSink } from './sink.ts';
 import type { Logger } from '../util/log.ts';
 import type { KubeClient } from '../collector/kube-client.ts';
 import type { Transition } from '../engine/tracker.ts';

@@ -4,7 +4,7 @@
 // fill. One envelope per request (the ingest takes one, body ≤ 1 MiB); retried with backoff on
 // 429/5xx and network errors; 400/401/403 are dropped and logged (retrying cannot fix them).
 
-import type { IncidentSink } from '../agent/agent.ts';
+import type { IncidentSink } from './sink.ts';
 import { throttledWarn, type Logger } from '../util/log.ts';
 import type { Transition } from '../engine/tracker.ts';
 import { DeliveryQueue } from './queue.ts';

@@ -1,34 +1,24 @@
-// The only importer of @opentelemetry/*: providers, exporters, the incident metrics and log records
-// (product.md §4), self metrics, and what happens when the Collector is away. Nothing here can block
+// The OpenTelemetry set-up and the log path: providers and readers, one log record per transition
+// (product.md §4) under flood control, and what happens when the Collector is away (the exporters
+// are in exporters.ts, the instruments in metrics.ts). Nothing here can block
 // the agent: exports are bounded, failures and drops are counted, and when the Collector answers again
 // every incident still open is announced again (ids make that idempotent downstream).
 
 import type http from 'node:http';
 import { diag, DiagLogLevel, SeverityNumber, type Attributes, type Meter } from '@opentelemetry/api';
-import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import { resourceFromAttributes, type Resource } from '@opentelemetry/resources';
 import { BatchLogRecordProcessor, ConsoleLogRecordExporter, LoggerProvider, type LogRecordExporter, type ReadableLogRecord } from '@opentelemetry/sdk-logs';
-import { AggregationTemporality, ConsoleMetricExporter, MeterProvider, PeriodicExportingMetricReader, type IMetricReader, type PushMetricExporter, type ResourceMetrics } from '@opentelemetry/sdk-metrics';
-import { CATALOG } from '../checks/catalog.ts';
-import type { Incident } from '../engine/incidents.ts';
-import type { Transition } from '../engine/tracker.ts';
-import type { SourceState } from '../kube/types.ts';
-import { throttledWarn, type Logger } from '../util/log.ts';
-import type { OtelSettings, SignalSettings } from './settings.ts';
-import type { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
-import { INSTRUMENTATION_SCOPE, METRIC, logAttributes, eventName, severityOf } from './names.ts';
-import { FloodGate, summaryText } from '../engine/flood.ts';
+import { ConsoleMetricExporter, MeterProvider, PeriodicExportingMetricReader, type IMetricReader } from '@opentelemetry/sdk-metrics';
+import type { Transition } from '../../engine/tracker.ts';
+import { throttledWarn, type Logger } from '../../util/log.ts';
+import type { OtelSettings } from './settings.ts';
+import { CountingLogExporter, CountingMetricExporter, otlpLogExporter, otlpMetricExporter, type ExportStats } from './exporters.ts';
+import { registerInstruments, type TelemetrySource } from './metrics.ts';
 
-export interface TelemetrySource {
-  openIncidents(): Incident[];
-  /** False on a standby replica (leader election): its incident series are not reported. */
-  emitting?(): boolean;
-  reflectorStats(): { kind: string; stats: { restarts: number; relists: number; events: number; malformed: number; throttled: number } }[];
-  sources(): Record<string, SourceState>;
-  objectCounts(): Record<string, number>;
-  /** 'opened' transitions for every open incident (re-announcement). */
-  announceAll(): Transition[];
-}
+export type { TelemetrySource };
+import type { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
+import { INSTRUMENTATION_SCOPE, logAttributes, eventName, severityOf } from './names.ts';
+import { FloodGate, summaryText } from '../../engine/flood.ts';
 
 export interface TelemetryOptions {
   settings: OtelSettings;
@@ -44,121 +34,6 @@ export interface TelemetryOptions {
   logRecordsBurst?: number;
   /** In place of the configured exporters (tests read in-memory exporters and readers). */
   overrides?: { logExporter?: LogRecordExporter; metricReaders?: IMetricReader[] };
-}
-
-export interface ExportStats {
-  exported: number;
-  failedExports: number;
-  dropped: number;
-  reannounced: number;
-  failing: boolean;
-}
-
-/** Rate-limits a repeated warning to one line per interval, with the count of what was suppressed. */
-/** Counts what an exporter achieved, and tells when it recovers after failing. */
-class CountingLogExporter implements LogRecordExporter {
-  readonly stats: ExportStats = { exported: 0, failedExports: 0, dropped: 0, reannounced: 0, failing: false };
-  inFlight = 0;
-  private readonly inner: LogRecordExporter;
-  private readonly onRecovered: () => void;
-  private readonly onFailed: (records: readonly ReadableLogRecord[], retryable: boolean) => void;
-  private readonly warn: (msg: string, fields: Record<string, unknown>) => void;
-
-  constructor(inner: LogRecordExporter, onRecovered: () => void, onFailed: (records: readonly ReadableLogRecord[], retryable: boolean) => void, warn: (msg: string, fields: Record<string, unknown>) => void) {
-    this.inner = inner;
-    this.onRecovered = onRecovered;
-    this.onFailed = onFailed;
-    this.warn = warn;
-  }
-
-  export(records: ReadableLogRecord[], cb: (r: ExportResult) => void): void {
-    this.inner.export(records, (r) => {
-      this.inFlight = Math.max(0, this.inFlight - records.length);
-      if (r.code === ExportResultCode.SUCCESS) {
-        this.stats.exported += records.length;
-        if (this.stats.failing) {
-          this.stats.failing = false;
-          this.onRecovered();
-        }
-      } else {
-        this.stats.failedExports++;
-        this.stats.dropped += records.length;
-        this.stats.failing = true;
-        // A 4xx (a 400 above all) is a bug on one side: logged, not retried (the SDK retries 429/5xx).
-        this.warn('log export failed; records dropped and open incidents will be announced again on recovery', {
-          records: records.length,
-          error: r.error?.message?.slice(0, 300),
-        });
-        // A 4xx other than 429 is the Collector refusing these records: sending them again cannot help.
-        const code = (r.error as { code?: unknown } | undefined)?.code;
-        this.onFailed(records, !(typeof code === 'number' && code >= 400 && code < 500 && code !== 429));
-      }
-      cb(r);
-    });
-  }
-
-  shutdown(): Promise<void> {
-    return this.inner.shutdown();
-  }
-
-  forceFlush(): Promise<void> {
-    return this.inner.forceFlush?.() ?? Promise.resolve();
-  }
-}
-
-class CountingMetricExporter implements PushMetricExporter {
-  readonly stats: ExportStats = { exported: 0, failedExports: 0, dropped: 0, reannounced: 0, failing: false };
-  private readonly inner: PushMetricExporter;
-  private readonly warn: (msg: string, fields: Record<string, unknown>) => void;
-
-  constructor(inner: PushMetricExporter, warn: (msg: string, fields: Record<string, unknown>) => void) {
-    this.inner = inner;
-    this.warn = warn;
-    if (inner.selectAggregationTemporality) this.selectAggregationTemporality = inner.selectAggregationTemporality.bind(inner);
-  }
-
-  selectAggregationTemporality?: PushMetricExporter['selectAggregationTemporality'];
-
-  export(metrics: ResourceMetrics, cb: (r: ExportResult) => void): void {
-    this.inner.export(metrics, (r) => {
-      if (r.code === ExportResultCode.SUCCESS) {
-        this.stats.exported++;
-        this.stats.failing = false;
-      } else {
-        this.stats.failedExports++;
-        this.stats.dropped++;
-        this.stats.failing = true;
-        this.warn('metric export failed; the next export carries the current values', { error: r.error?.message?.slice(0, 300) });
-      }
-      cb(r);
-    });
-  }
-
-  forceFlush(): Promise<void> {
-    return this.inner.forceFlush();
-  }
-
-  shutdown(): Promise<void> {
-    return this.inner.shutdown();
-  }
-}
-
-async function otlpLogExporter(s: SignalSettings): Promise<LogRecordExporter> {
-  const config = { url: s.url, headers: s.headers, timeoutMillis: s.timeoutMs, compression: s.compression === 'gzip' ? ('gzip' as never) : ('none' as never) };
-  if (s.protocol === 'http/json') return new (await import('@opentelemetry/exporter-logs-otlp-http')).OTLPLogExporter(config);
-  return new (await import('@opentelemetry/exporter-logs-otlp-proto')).OTLPLogExporter(config);
-}
-
-async function otlpMetricExporter(s: SignalSettings, temporality: 'cumulative' | 'delta'): Promise<PushMetricExporter> {
-  const config = {
-    url: s.url,
-    headers: s.headers,
-    timeoutMillis: s.timeoutMs,
-    compression: s.compression === 'gzip' ? ('gzip' as never) : ('none' as never),
-    temporalityPreference: temporality === 'delta' ? AggregationTemporality.DELTA : AggregationTemporality.CUMULATIVE,
-  };
-  if (s.protocol === 'http/json') return new (await import('@opentelemetry/exporter-metrics-otlp-http')).OTLPMetricExporter(config as never);
-  return new (await import('@opentelemetry/exporter-metrics-otlp-proto')).OTLPMetricExporter(config as never);
 }
 
 export function buildResource(opts: TelemetryOptions): Resource {
@@ -304,76 +179,12 @@ export class Telemetry {
     this.meterProvider = new MeterProvider({ resource, readers });
     this.floodTimer = setInterval(() => this.floodTick(), Telemetry.FLOOD_SUMMARY_SECONDS * 1000);
     this.floodTimer.unref();
-    this.instruments(this.meterProvider.getMeter(INSTRUMENTATION_SCOPE, this.opts.serviceVersion));
+    const counts = { logExports: () => this.logExporter?.stats, metricExports: () => this.metricExporter?.stats, logStats: () => this.logStats, suppressed: () => this.suppressedTotal };
+    ({ transitions: this.transitionsCounter, passes: this.passHistogram } = registerInstruments(this.meterProvider.getMeter(INSTRUMENTATION_SCOPE, this.opts.serviceVersion), this.source, counts));
     log('info', 'telemetry', {
       logs: s.logs.exporter === 'otlp' ? `${s.logs.protocol} ${s.logs.url}` : s.logs.exporter,
       metrics: s.metrics.exporter === 'otlp' ? `${s.metrics.protocol} ${s.metrics.url} every ${s.metrics.intervalMs} ms` : s.metrics.exporter,
       prometheus: this.opts.prometheus === true,
-    });
-  }
-
-  private instruments(meter: Meter): void {
-    const src = this.source;
-    // Every (kind, reason, severity) the catalog can produce, and every series reported once (an
-    // overridden severity, config `reasons.<R>.severity`, makes series the catalog does not list), is
-    // reported from then on, 0 when none is open, so a resolved series drops to 0 instead of going
-    // stale (the SDK keeps exporting an attribute set a callback stopped reporting). Bounded: kind,
-    // reason and severity are closed sets.
-    const series = new Map<string, { kind: string; reason: string; severity: string }>();
-    for (const spec of CATALOG.values()) {
-      for (const kind of [spec.kind, ...(spec.alsoKinds ?? [])]) {
-        for (const severity of new Set([spec.severity, ...(spec.alsoSeverities ?? [])])) series.set(`${kind}\u0000${spec.reason}\u0000${severity}`, { kind, reason: spec.reason, severity });
-      }
-    }
-    meter
-      .createObservableGauge(METRIC.incidents, { description: 'Open incidents by object kind, severity and reason.', unit: '{incident}' })
-      .addCallback((r) => {
-        // Only the leader reports incident series: two replicas would double every count.
-        if (src.emitting && !src.emitting()) return;
-        const counts = new Map<string, number>();
-        for (const i of src.openIncidents()) {
-          const k = `${i.object.kind}\u0000${i.reason}\u0000${i.severity}`;
-          counts.set(k, (counts.get(k) ?? 0) + 1);
-          if (!series.has(k)) series.set(k, { kind: i.object.kind, reason: i.reason, severity: i.severity });
-        }
-        for (const [k, attrs] of series) r.observe(counts.get(k) ?? 0, attrs);
-      });
-    this.transitionsCounter = meter.createCounter(METRIC.transitions, { description: 'Incident transitions since start.', unit: '{transition}' });
-    this.passHistogram = meter.createHistogram(METRIC.evaluationDuration, {
-      description: 'Duration of evaluation passes.',
-      unit: 's',
-      advice: { explicitBucketBoundaries: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5] },
-    });
-    meter.createObservableGauge(METRIC.sourceUp, { description: '1 when the kind is synced, 0 when it cannot be read.' }).addCallback((r) => {
-      for (const [kind, s] of Object.entries(src.sources())) r.observe(s.status === 'synced' ? 1 : 0, { kind, state: s.status });
-    });
-    meter.createObservableGauge(METRIC.objects, { description: 'Objects held in the store, by kind.', unit: '{object}' }).addCallback((r) => {
-      for (const [kind, n] of Object.entries(src.objectCounts())) r.observe(n, { kind });
-    });
-    const perKind = (name: string, description: string, field: 'restarts' | 'relists' | 'events' | 'malformed' | 'throttled', unit: string): void => {
-      meter.createObservableCounter(name, { description, unit }).addCallback((r) => {
-        const sum = new Map<string, number>();
-        for (const x of src.reflectorStats()) sum.set(x.kind, (sum.get(x.kind) ?? 0) + x.stats[field]);
-        for (const [kind, n] of sum) r.observe(n, { kind });
-      });
-    };
-    perKind(METRIC.watchRestarts, 'Watch reconnects after an error.', 'restarts', '{restart}');
-    perKind(METRIC.relists, 'Relists after 410 Gone or by schedule.', 'relists', '{relist}');
-    perKind(METRIC.watchEvents, 'Watch events received.', 'events', '{event}');
-    perKind(METRIC.malformed, 'Malformed watch lines skipped.', 'malformed', '{line}');
-    perKind(METRIC.throttled, 'Requests answered 429 by the API server.', 'throttled', '{request}');
-    meter.createObservableCounter(METRIC.exportFailures, { description: 'Failed exports by signal.', unit: '{export}' }).addCallback((r) => {
-      if (this.logExporter) r.observe(this.logExporter.stats.failedExports, { signal: 'logs' });
-      if (this.metricExporter) r.observe(this.metricExporter.stats.failedExports, { signal: 'metrics' });
-    });
-    meter.createObservableCounter(METRIC.exportDropped, { description: 'Log records dropped (failed export or full queue).', unit: '{record}' }).addCallback((r) => {
-      if (this.logExporter) r.observe(this.logExporter.stats.dropped + this.logStats.dropped, { signal: 'logs' });
-    });
-    meter.createObservableCounter(METRIC.reannounced, { description: 'Incidents announced again after an export outage.', unit: '{record}' }).addCallback((r) => {
-      r.observe(this.logStats.reannounced, { signal: 'logs' });
-    });
-    meter.createObservableCounter(METRIC.suppressed, { description: 'Incident log records suppressed by flood control.', unit: '{record}' }).addCallback((r) => {
-      r.observe(this.suppressedTotal, { signal: 'logs' });
     });
   }
 
