@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { shellWord, MAX_KEPT } from '../src/util/redact.ts';
 import { normalize } from '../src/kube/normalize.ts';
+import { readWatchLine } from '../src/collector/watch-events.ts';
 import { cli } from './support/cli.ts';
 import * as b from './support/objects.ts';
 
@@ -183,3 +184,24 @@ describe('memory per object does not follow what the API server sends', () => {
   });
 });
 
+
+describe('a watch line, whatever it holds', () => {
+  it('is read as exactly one of: an event of the kind, a bookmark, an ERROR, another kind, malformed; never a throw', () => {
+    const line = fc.oneof(
+      fc.string(),
+      fc.json(),
+      fc.record({ type: fc.oneof(fc.constantFrom('ADDED', 'MODIFIED', 'DELETED', 'BOOKMARK', 'ERROR'), fc.string()), object: fc.oneof(fc.anything(), fc.record({ kind: fc.constantFrom('Pod', 'Deployment', undefined), apiVersion: fc.constantFrom('v1', 'apps/v1', undefined), metadata: fc.anything(), code: fc.anything() })) }).map((e) => JSON.stringify(e)),
+    );
+    fc.assert(
+      fc.property(line, (l) => {
+        const r = readWatchLine(l, 'Pod');
+        expect(['event', 'bookmark', 'error', 'alien', 'malformed']).toContain(r.t);
+        if (r.t === 'event') {
+          expect(r.obj.kind).toBe('Pod');
+          expect(['ADDED', 'MODIFIED', 'DELETED']).toContain(r.type);
+        }
+      }),
+      { numRuns: 3000 },
+    );
+  });
+});

@@ -12,118 +12,13 @@
 
 import { Backoff } from '../util/backoff.ts';
 import { kindQuery, type KindName } from '../kube/kinds.ts';
-import { normalize } from '../kube/normalize.ts';
-import { stripUnreadFields } from '../kube/strip.ts';
 import type { AnyObj, SourceState } from '../kube/types.ts';
-import { checkServed, isRecord, listPath, ofThisKind, pagedList, PAGE_SIZE, refusal, statusMessage, Throttled, Unavailable } from './list.ts';
+import { readWatchLine } from './watch-events.ts';
+import type { ReflectorHandler, ReflectorLog, ReflectorOptions, ReflectorStats } from './reflector-options.ts';
+import { checkServed, listPath, pagedList, refusal, statusMessage, Throttled, Unavailable } from './list.ts';
 import { LineTooLongError, type KubeClient, type KubeResponse, type StreamOptions } from './kube-client.ts';
 
-export interface ReflectorHandler {
-  /** A (re)list finished: these are all the objects of the kind (in the namespace, when set). */
-  replace(kind: KindName, namespace: string | undefined, objs: AnyObj[]): void;
-  upsert(obj: AnyObj): void;
-  remove(obj: AnyObj): void;
-  state(kind: KindName, namespace: string | undefined, state: SourceState): void;
-}
-
-export interface ReflectorLog {
-  (level: 'debug' | 'info' | 'warn' | 'error', msg: string, fields?: Record<string, unknown>): void;
-}
-
-export interface ReflectorOptions {
-  pageSize: number;
-  /** Server-side watch timeout, chosen at random in [min, max] seconds for each watch. */
-  watchTimeoutSeconds: [number, number];
-  backoffInitialMs: number;
-  backoffMaxMs: number;
-  /** A watch that has run this long resets the backoff. */
-  backoffResetMs: number;
-  /** No byte (not even a bookmark) for this long: the connection is presumed hung. */
-  inactivityMs: number;
-  /** The longest wait before retrying a kind that is forbidden or not installed (the wait starts
-   * near 1 s and doubles to this, so a fixed binding or a newly installed CRD is seen soon). */
-  unavailableRetryMs: number;
-  /** Relist this often even when the watch is healthy (0: never). */
-  relistIntervalMs: number;
-  inScope(namespace: string): boolean;
-  random(): number;
-  /** The clock (ms since the epoch) for staleness, relist intervals and watch durations. */
-  now(): number;
-  /** Limits how many LISTs run at once across reflectors (memory: each holds a page in flight). */
-  listGate?: Gate;
-  /** A synced kind that cannot be read for this long is stale (SourceUnavailable, /readyz 503). */
-  staleAfterMs: number;
-  /** The longest a LIST page may take, however steadily its bytes trickle in. */
-  listDeadlineMs: number;
-  /** 'stream': a streaming list (falls back to paged LIST where the server refuses it, or does not
-   *  end its initial events within streamDeadlineMs); 'paged': always a paged LIST. */
-  initialList: 'stream' | 'paged';
-  /** The longest a streaming list's initial events may take before the kind falls back to paging. */
-  streamDeadlineMs: number;
-}
-
-/** A counting semaphore. */
-export class Gate {
-  private free: number;
-  private readonly waiting: (() => void)[] = [];
-  constructor(n: number) {
-    this.free = n;
-  }
-  async run<T>(fn: () => Promise<T>): Promise<T> {
-    const release = await this.acquire();
-    try {
-      return await fn();
-    } finally {
-      release();
-    }
-  }
-  /** Waits for a slot; the answer releases it (once, however often it is called). */
-  async acquire(): Promise<() => void> {
-    if (this.free > 0) this.free--;
-    else await new Promise<void>((r) => this.waiting.push(r));
-    let held = true;
-    return () => {
-      if (!held) return;
-      held = false;
-      const next = this.waiting.shift();
-      if (next) next();
-      else this.free++;
-    };
-  }
-}
-
-export const DEFAULT_REFLECTOR_OPTIONS: Omit<ReflectorOptions, 'inScope'> = {
-  pageSize: PAGE_SIZE,
-  watchTimeoutSeconds: [300, 600],
-  backoffInitialMs: 800,
-  backoffMaxMs: 30_000,
-  backoffResetMs: 60_000,
-  inactivityMs: 150_000,
-  unavailableRetryMs: 60_000,
-  relistIntervalMs: 0,
-  random: Math.random,
-  now: Date.now,
-  staleAfterMs: 60_000,
-  listDeadlineMs: 60_000,
-  initialList: 'stream',
-  streamDeadlineMs: 120_000,
-};
-
-export interface ReflectorStats {
-  /** LIST requests (pages). */
-  lists: number;
-  /** Streaming lists started (a WATCH with sendInitialEvents). */
-  streamingLists: number;
-  /** Objects of another kind than the stream's (a broken or hostile proxy), refused. */
-  rejected: number;
-  watches: number;
-  /** Watch reconnects after an error (not the normal end of a watch's timeout). */
-  restarts: number;
-  relists: number;
-  events: number;
-  malformed: number;
-  throttled: number;
-}
+export { DEFAULT_REFLECTOR_OPTIONS, type ReflectorHandler, type ReflectorLog, type ReflectorOptions, type ReflectorStats } from './reflector-options.ts';
 
 class Gone extends Error {}
 /** The server refused a streaming list (the WatchList feature is off, or the request is invalid). */
@@ -342,7 +237,7 @@ export class Reflector {
 
   /** One WATCH from the current resourceVersion, or (initial) a streaming list that goes on as the
    *  watch; returns when the server ends it normally. */
-// eslint-disable-next-line max-lines-per-function -- one request's stream: its line handler, its watchdogs and its outcome share the request's state
+  // eslint-disable-next-line max-lines-per-function -- one request's stream: its line handler, its watchdogs and its outcome share the request's state
   private async watch(initial: boolean): Promise<void> {
     const [lo, hi] = this.opts.watchTimeoutSeconds;
     const timeout = Math.round(lo + this.opts.random() * (hi - lo));
@@ -391,67 +286,38 @@ export class Reflector {
       onLine: (line) => {
         lines++;
         if (gone || failure) return;
-        let parsed: unknown;
-        try {
-          parsed = JSON.parse(stripUnreadFields(line));
-        } catch {
+        const l = readWatchLine(line, this.kind);
+        if (l.t === 'malformed') {
+          // Counted and skipped, never a crash.
           this.stats.malformed++;
-          this.log('debug', 'malformed watch line skipped', { kind: this.kind, bytes: line.length });
-          return;
-        }
-        // Valid JSON that is not a watch event (null, a number, a list, an event without an object)
-        // is malformed too: counted and skipped, never a crash.
-        const ev = isRecord(parsed) ? (parsed as { type?: unknown; object?: unknown }) : undefined;
-        const obj = ev && isRecord(ev.object) ? ev.object : undefined;
-        if (!ev || typeof ev.type !== 'string' || !obj) {
-          this.stats.malformed++;
-          this.log('debug', 'watch line that is not an event skipped', { kind: this.kind, bytes: line.length });
-          return;
-        }
-        if (ev.type === 'ERROR') {
-          const code = Number(obj.code);
-          if (code === 410) gone = true;
-          else failure = new Error(`watch ERROR ${Number.isFinite(code) ? code : ''}: ${String(obj.message ?? '')}`.slice(0, 300));
+          this.log('debug', 'watch line skipped', { kind: this.kind, why: l.why, bytes: line.length });
+        } else if (l.t === 'error') {
+          if (l.code === 410) gone = true;
+          else failure = new Error(`watch ERROR ${l.code || ''}: ${l.message}`.slice(0, 300));
           // Ended outside the stream's own callback (lines after this one are ignored meanwhile).
           setImmediate(() => ended.abort());
-          return;
-        }
-        if (ev.type !== 'BOOKMARK' && !ofThisKind(obj, this.kind)) {
+        } else if (l.t === 'alien') {
           this.stats.rejected++;
-          this.log('warn', 'watch event of another kind rejected', { kind: this.kind, got: `${String(obj.apiVersion ?? '?').slice(0, 60)} ${String(obj.kind ?? '?').slice(0, 60)}` });
-          return;
-        }
-        const md = obj.metadata as { resourceVersion?: unknown } | undefined;
-        const rv = typeof md?.resourceVersion === 'string' ? md.resourceVersion : undefined;
-        if (ev.type === 'BOOKMARK') {
-          if (rv) this.rv = rv;
-          const ann = isRecord(md) ? (md as { annotations?: unknown }).annotations : undefined;
-          if (pending && isRecord(ann) && ann['k8s.io/initial-events-end'] === 'true') {
+          this.log('warn', 'watch event of another kind rejected', { kind: this.kind, got: l.got });
+        } else if (l.t === 'bookmark') {
+          if (l.rv) this.rv = l.rv;
+          if (pending && l.initialEventsEnd) {
             const objs = [...pending.values()];
             pending = undefined;
             initialDone();
             this.listComplete(objs);
           }
-          return;
+        } else {
+          if (l.rv) this.rv = l.rv;
+          this.stats.events++;
+          if (!this.opts.inScope(l.obj.meta.namespace)) return;
+          if (pending) {
+            const key = `${l.obj.meta.namespace}/${l.obj.meta.name}`;
+            if (l.type === 'DELETED') pending.delete(key);
+            else pending.set(key, l.obj);
+          } else if (l.type === 'DELETED') this.handler.remove(l.obj);
+          else this.handler.upsert(l.obj);
         }
-        const n = normalize(obj, { kind: this.kind });
-        if (!n.obj) {
-          this.stats.malformed++;
-          return;
-        }
-        if (rv) this.rv = rv;
-        this.stats.events++;
-        if (!this.opts.inScope(n.obj.meta.namespace)) return;
-        if (pending) {
-          const key = `${n.obj.meta.namespace}/${n.obj.meta.name}`;
-          if (ev.type === 'DELETED') pending.delete(key);
-          else if (ev.type === 'ADDED' || ev.type === 'MODIFIED') pending.set(key, n.obj);
-          else this.stats.malformed++;
-          return;
-        }
-        if (ev.type === 'DELETED') this.handler.remove(n.obj);
-        else if (ev.type === 'ADDED' || ev.type === 'MODIFIED') this.handler.upsert(n.obj);
-        else this.stats.malformed++;
       },
     };
     let r: KubeResponse;
