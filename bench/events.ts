@@ -7,8 +7,8 @@
 // 2,000/s.
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { generateCluster, type Raw } from './generate.ts';
-import { normalize } from '../src/kube/normalize.ts';
-import { stripUnreadFields } from '../src/kube/strip.ts';
+import { normalize } from '../src/kube/read/normalize.ts';
+import { stripUnreadFields } from '../src/kube/read/strip.ts';
 import { KIND_NAMES } from '../src/kube/kinds.ts';
 import type { AnyObj } from '../src/kube/types.ts';
 import { CHECKS } from '../src/checks/registry.ts';

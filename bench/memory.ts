@@ -13,7 +13,7 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { generateCluster } from './generate.ts';
-import { normalize } from '../src/kube/normalize.ts';
+import { normalize } from '../src/kube/read/normalize.ts';
 import { ObjectStore } from '../src/kube/store.ts';
 
 export interface KindBytes {

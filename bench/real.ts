@@ -261,7 +261,19 @@ async function main(): Promise<void> {
     await pool(
       Array.from({ length: SERVERS }, (_, i) => i),
       48,
-      (s) => server(tb.kube, s),
+      // Server-side apply is idempotent: a server whose requests time out (the API server busy with
+      // the controllers and kwok on a small machine) is applied again, up to three times.
+      async (s) => {
+        for (let attempt = 1; ; attempt++) {
+          try {
+            return await server(tb.kube, s);
+          } catch (err) {
+            if (attempt >= 3) throw err;
+            log(`server ${s}: ${(err as Error).message.slice(0, 200)}; applying it again`);
+            await sleep(2000);
+          }
+        }
+      },
     );
     log(`objects created in ${Math.round((Date.now() - c0) / 1000)} s; waiting for the controllers and kwok`);
     for (;;) {

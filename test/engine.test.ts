@@ -6,7 +6,7 @@ import type { Check } from '../src/checks/types.ts';
 import { evaluate, sourceFindings } from '../src/engine/evaluate.ts';
 import { incidentId, incidentsNow } from '../src/engine/incidents.ts';
 import { ObjectStore } from '../src/kube/store.ts';
-import { normalize } from '../src/kube/normalize.ts';
+import { normalize } from '../src/kube/read/normalize.ts';
 import { KIND_NAMES } from '../src/kube/kinds.ts';
 import { T0, deployment, endpointSlice, healthyPlatform, mcpServer, pod, replicaSet, service, terminated, waiting, ingress, type Raw } from './support/objects.ts';
 import { run } from './support/run.ts';
@@ -21,7 +21,7 @@ describe('catalog meta', () => {
   it('every reason is emitted by exactly one check, and each check declares only its own reasons', () => {
     for (const r of REASON_IDS) {
       const spec = CATALOG.get(r);
-      const emitters = CHECKS.filter((c) => c.reasons.includes(r));
+      const emitters = CHECKS.filter((c) => c.reasons.some((x) => x.reason === r));
       if ((ENGINE_CHECKS as readonly string[]).includes(spec?.check ?? '')) expect(emitters).toEqual([]);
       else {
         expect(emitters.map((c) => c.id)).toEqual([spec?.check]);

@@ -10,7 +10,7 @@ import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { shellWord, MAX_KEPT } from '../src/util/redact.ts';
-import { normalize } from '../src/kube/normalize.ts';
+import { normalize } from '../src/kube/read/normalize.ts';
 import { readWatchLine } from '../src/collector/watch-events.ts';
 import { cli } from './support/cli.ts';
 import * as b from './support/objects.ts';

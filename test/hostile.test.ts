@@ -5,7 +5,7 @@
 
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { normalize } from '../src/kube/normalize.ts';
+import { normalize } from '../src/kube/read/normalize.ts';
 import { ObjectStore } from '../src/kube/store.ts';
 import { KIND_NAMES } from '../src/kube/kinds.ts';
 import { CHECKS } from '../src/checks/registry.ts';

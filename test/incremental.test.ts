@@ -3,7 +3,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { ObjectStore } from '../src/kube/store.ts';
-import { normalize } from '../src/kube/normalize.ts';
+import { normalize } from '../src/kube/read/normalize.ts';
 import { KIND_NAMES } from '../src/kube/kinds.ts';
 import type { AnyObj } from '../src/kube/types.ts';
 import { CHECKS } from '../src/checks/registry.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { normalize } from '../src/kube/normalize.ts';
+import { normalize } from '../src/kube/read/normalize.ts';
 import { certificate, configMap, deployment, endpointSlice, ingress, pod, replicaSet, running, service, terminated, uid } from './support/objects.ts';
 
 describe('normalize', () => {

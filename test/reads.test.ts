@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { KIND_NAMES, type KindName } from '../src/kube/kinds.ts';
 import { ObjectStore, type ClusterView } from '../src/kube/store.ts';
-import { normalize } from '../src/kube/normalize.ts';
+import { normalize } from '../src/kube/read/normalize.ts';
 import type { AnyObj, Obj, Service } from '../src/kube/types.ts';
 import { CHECKS } from '../src/checks/registry.ts';
 import { defaultCheckConfig } from '../src/checks/config.ts';

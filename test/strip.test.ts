@@ -6,8 +6,8 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import { parse, stringify } from 'yaml';
-import { stripUnreadFields, strippedPaths } from '../src/kube/strip.ts';
-import { normalize } from '../src/kube/normalize.ts';
+import { stripUnreadFields, strippedPaths } from '../src/kube/read/strip.ts';
+import { normalize } from '../src/kube/read/normalize.ts';
 import { generateCluster } from '../bench/generate.ts';
 import * as b from './support/objects.ts';
 import { cli } from './support/cli.ts';
@@ -120,7 +120,7 @@ describe('stripUnreadFields removes known paths only', () => {
       objs.push(...(f.endsWith('.json') ? (JSON.parse(text) as { items: unknown[] }) : (parse(text) as { items: unknown[] })).items);
     }
     objs.push(...generateCluster(50));
-    const realworld = new URL('../../shared/fixtures/realworld/objects', import.meta.url);
+    const realworld = new URL('../../shared/fixtures/realworld/objects/', import.meta.url);
     if (existsSync(realworld)) for (const f of readdirSync(realworld)) objs.push(JSON.parse(readFileSync(new URL(f, realworld), 'utf8')));
     expect(objs.length).toBeGreaterThan(100);
     for (const o of objs) expect(normalize(JSON.parse(stripUnreadFields(JSON.stringify(o))))).toEqual(normalize(o));

@@ -3,6 +3,7 @@ import type { Certificate } from '../kube/types.ts';
 import { condition, quote, ref } from './helpers.ts';
 import { shellWord } from '../util/redact.ts';
 import { humanDuration } from '../util/duration.ts';
+import { CERT_MANAGER_TROUBLESHOOT, type ReasonDecl } from './reasons.ts';
 
 const HOUR = 3600_000;
 
@@ -37,13 +38,41 @@ function remainingText(ms: number): string {
   return ms <= 0 ? `expired ${humanDuration(-ms)} ago` : `expires in ${humanDuration(ms)}`;
 }
 
+/** The reasons this check gives, with what the catalog says of each (product.md §2). */
+const reasons: readonly ReasonDecl[] = [
+  {
+    reason: 'CertificateNotReady',
+    kind: 'Certificate',
+    severity: 'warning',
+    alsoSeverities: ['critical'],
+    title: 'Certificate not ready',
+    description: 'cert-manager Certificate Ready=False for longer than its grace (at once when issuance failed); critical when the certificate has expired.',
+    remediation: 'kubectl -n {namespace} describe certificate {name}; kubectl -n {namespace} get certificaterequest,order,challenge; check the issuer: kubectl get clusterissuer,issuer -A',
+    runbookUrl: CERT_MANAGER_TROUBLESHOOT,
+    graceSeconds: 600,
+    layer: 2,
+  },
+  {
+    reason: 'CertificateExpiringSoon',
+    kind: 'Certificate',
+    severity: 'warning',
+    alsoSeverities: ['critical'],
+    title: 'Certificate close to expiry and not renewed',
+    description: 'A Ready certificate whose renewal time has passed, or whose expiry is within the warning window, without renewal; critical within 24 hours of expiry.',
+    remediation: 'kubectl -n {namespace} describe certificate {name}; kubectl -n {namespace} get certificaterequest; force a renewal with: cmctl renew -n {namespace} {name}',
+    runbookUrl: CERT_MANAGER_TROUBLESHOOT,
+    graceSeconds: 3600,
+    layer: 2,
+  },
+];
+
 export const certificateReadiness: Check = {
   id: 'certificate-readiness',
   roots: 'Certificate',
   reads: [],
   description: 'cert-manager Certificates that are not Ready, expired, or close to expiry without renewal.',
   needs: ['Certificate'],
-  reasons: ['CertificateNotReady', 'CertificateExpiringSoon'],
+  reasons,
   *run(view, ctx) {
     const windowMs = ctx.config.certificateExpiryWarningSeconds * 1000;
     for (const c of view.roots('Certificate')) {

@@ -1,5 +1,32 @@
 import type { Check, Finding } from './types.ts';
 import { condition, quote, ref } from './helpers.ts';
+import { CERT_MANAGER_TROUBLESHOOT, type ReasonDecl } from './reasons.ts';
+
+/** The reasons this check gives, with what the catalog says of each (product.md §2). */
+const reasons: readonly ReasonDecl[] = [
+  {
+    reason: 'CertificateRequestFailed',
+    kind: 'CertificateRequest',
+    severity: 'warning',
+    title: 'Certificate request failed or denied',
+    description: 'A cert-manager CertificateRequest Ready=False with reason Failed or Denied, while the Certificate it serves is not ready.',
+    remediation: 'kubectl -n {namespace} describe certificaterequest {name}; check the issuer {issuer}: kubectl describe {issuerKindLower} {issuerName}',
+    runbookUrl: CERT_MANAGER_TROUBLESHOOT,
+    graceSeconds: 0,
+    layer: 1,
+  },
+  {
+    reason: 'CertificateRequestPending',
+    kind: 'CertificateRequest',
+    severity: 'warning',
+    title: 'Certificate request stuck pending',
+    description: 'A cert-manager CertificateRequest Ready=False with reason Pending for longer than its grace, while the Certificate it serves is not ready: typically its issuer does not exist or is not ready.',
+    remediation: 'kubectl -n {namespace} describe certificaterequest {name}; check the issuer {issuer} exists and is Ready: kubectl describe {issuerKindLower} {issuerName}',
+    runbookUrl: CERT_MANAGER_TROUBLESHOOT,
+    graceSeconds: 600,
+    layer: 1,
+  },
+];
 
 export const certificateRequest: Check = {
   id: 'certificate-request',
@@ -7,7 +34,7 @@ export const certificateRequest: Check = {
   reads: ['Certificate'],
   description: 'cert-manager CertificateRequests that failed, were denied, or stay pending (an issuer that does not exist or is not ready), while their Certificate is not ready.',
   needs: ['CertificateRequest'],
-  reasons: ['CertificateRequestFailed', 'CertificateRequestPending'],
+  reasons,
   *run(view) {
     for (const cr of view.roots('CertificateRequest')) {
       const ready = condition(cr, 'Ready');

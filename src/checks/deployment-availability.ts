@@ -2,6 +2,7 @@ import type { Check, Finding } from './types.ts';
 import type { ClusterView } from '../kube/store.ts';
 import type { Deployment } from '../kube/types.ts';
 import { condition, isPodReady, podSince, podsOfDeployment, quote, ref, selectorString } from './helpers.ts';
+import { K8S_DEPLOY_STATUS, type ReasonDecl } from './reasons.ts';
 
 /** When a Deployment's unavailability started: its Available=False transition, else the oldest
  *  not-ready pod's transition (the nearest related timestamp). */
@@ -37,13 +38,29 @@ export function selectorVars(d: Deployment): Record<string, string> {
   return { selector: selectorString(d.selector) || `app=${d.meta.name}` };
 }
 
+/** The reasons this check gives, with what the catalog says of each (product.md §2). */
+const reasons: readonly ReasonDecl[] = [
+  {
+    reason: 'DeploymentUnavailable',
+    kind: 'Deployment',
+    severity: 'warning',
+    alsoSeverities: ['critical', 'info'],
+    title: 'Deployment has unavailable replicas',
+    description: 'status.unavailableReplicas>0 or Available=False for longer than its grace; critical when no replica is available; info while a rollout is still progressing within its deadline (Progressing=True, ReplicaSetUpdated).',
+    remediation: 'kubectl -n {namespace} rollout status deploy/{name}; kubectl -n {namespace} get pods -l {selector}; kubectl -n {namespace} describe deploy {name}',
+    runbookUrl: K8S_DEPLOY_STATUS,
+    graceSeconds: 300,
+    layer: 3,
+  },
+];
+
 export const deploymentAvailability: Check = {
   id: 'deployment-availability',
   roots: 'Deployment',
   reads: ['ReplicaSet', 'Pod'],
   description: 'Deployments with unavailable replicas (Available=False or unavailableReplicas>0).',
   needs: ['Deployment'],
-  reasons: ['DeploymentUnavailable'],
+  reasons,
   *run(view, ctx) {
     const { operator, registry } = ctx.config;
     for (const d of view.roots('Deployment')) {

@@ -1,6 +1,22 @@
 import type { Check, Finding } from './types.ts';
 import { condition, quote, ref } from './helpers.ts';
 import { availabilitySummary, selectorVars } from './deployment-availability.ts';
+import type { ReasonDecl } from './reasons.ts';
+
+/** The reasons this check gives, with what the catalog says of each (product.md §2). */
+const reasons: readonly ReasonDecl[] = [
+  {
+    reason: 'DeploymentProgressDeadlineExceeded',
+    kind: 'Deployment',
+    severity: 'critical',
+    title: 'Deployment rollout stalled',
+    description: 'Condition Progressing=False with reason ProgressDeadlineExceeded: the rollout made no progress within spec.progressDeadlineSeconds.',
+    remediation: 'Find the pods of the stuck ReplicaSet: kubectl -n {namespace} rollout status deploy/{name}; kubectl -n {namespace} get pods -l {selector}; fix them or roll back: kubectl -n {namespace} rollout undo deploy/{name}',
+    runbookUrl: 'https://kubernetes.io/docs/concepts/workloads/controllers/deployment/#failed-deployment',
+    graceSeconds: 0,
+    layer: 3,
+  },
+];
 
 export const deploymentProgress: Check = {
   id: 'deployment-progress',
@@ -8,7 +24,7 @@ export const deploymentProgress: Check = {
   reads: [],
   description: 'Deployments whose rollout exceeded its progress deadline.',
   needs: ['Deployment'],
-  reasons: ['DeploymentProgressDeadlineExceeded'],
+  reasons,
   *run(view) {
     for (const d of view.roots('Deployment')) {
       if (d.meta.deletionTimestamp !== undefined) continue;

@@ -1,6 +1,7 @@
 import type { Check, Finding } from './types.ts';
 import { condition, quote, ref } from './helpers.ts';
 import { selectorVars } from './deployment-availability.ts';
+import { K8S_DEPLOY_STATUS, type ReasonDecl } from './reasons.ts';
 
 /** Why the ReplicaSet controller cannot create pods, from its FailedCreate message. */
 export function createFailureClass(msg: string): 'quota' | 'service_account' | 'pod_security' | 'limit_range' | 'webhook' | 'unknown' {
@@ -30,13 +31,28 @@ function createFailureFix(msg: string): string {
   }
 }
 
+/** The reasons this check gives, with what the catalog says of each (product.md §2). */
+const reasons: readonly ReasonDecl[] = [
+  {
+    reason: 'DeploymentReplicaFailure',
+    kind: 'Deployment',
+    severity: 'warning',
+    title: 'Deployment cannot create pods',
+    description: 'Condition ReplicaFailure=True (reason FailedCreate): pods are rejected at creation, typically by a ResourceQuota, LimitRange or admission webhook.',
+    remediation: 'kubectl -n {namespace} describe rs -l {selector} | grep -A3 FailedCreate; kubectl -n {namespace} describe resourcequota',
+    runbookUrl: K8S_DEPLOY_STATUS,
+    graceSeconds: 60,
+    layer: 2,
+  },
+];
+
 export const deploymentReplicaFailure: Check = {
   id: 'deployment-replica-failure',
   roots: 'Deployment',
   reads: [],
   description: 'Deployments whose pods are rejected at creation (ReplicaFailure: quota, LimitRange, admission).',
   needs: ['Deployment'],
-  reasons: ['DeploymentReplicaFailure'],
+  reasons,
   *run(view) {
     for (const d of view.roots('Deployment')) {
       if (d.meta.deletionTimestamp !== undefined) continue;

@@ -1,8 +1,23 @@
 import type { Check, Finding } from './types.ts';
 import { POLICY_KEY } from './config.ts';
 import { condition, quote, ref } from './helpers.ts';
+import type { ReasonDecl } from './reasons.ts';
 
 const RENDER_FAILURE = /Failed to reconcile policy ConfigMap|rendered gateway policy .* is invalid/;
+
+/** The reasons this check gives, with what the catalog says of each (product.md §2). */
+const reasons: readonly ReasonDecl[] = [
+  {
+    reason: 'PolicyNotMaterialized',
+    kind: 'MCPServer',
+    severity: 'critical',
+    title: 'Gateway policy not materialized',
+    description: 'The gateway is enabled and ConfigMap <name>-gateway-policy is missing or has no policy.json key, or the operator reports a policy render failure.',
+    remediation: 'kubectl -n {namespace} get configmap {name}-gateway-policy -o jsonpath=\'{.data}\' | head -c 300; kubectl -n {namespace} get mcpserver {name} -o jsonpath=\'{.status.message}\'; check the MCPAccessGrants/MCPAgentSessions that reference it.',
+    graceSeconds: 60,
+    layer: 2,
+  },
+];
 
 export const gatewayPolicy: Check = {
   id: 'gateway-policy',
@@ -10,7 +25,7 @@ export const gatewayPolicy: Check = {
   reads: ['ConfigMap'],
   description: 'MCPServers with the gateway enabled whose policy ConfigMap <name>-gateway-policy is missing, lacks policy.json, or failed to render.',
   needs: ['MCPServer', 'ConfigMap'],
-  reasons: ['PolicyNotMaterialized'],
+  reasons,
   *run(view) {
     for (const s of view.roots('MCPServer')) {
       if (!s.spec.gatewayEnabled || s.meta.deletionTimestamp !== undefined) continue;

@@ -1,6 +1,21 @@
 import type { Check, Finding } from './types.ts';
 import { GATEWAY_CONTAINER } from './config.ts';
 import { condition, deploymentsOfServer, podSince, podsOfServer, ref } from './helpers.ts';
+import type { ReasonDecl } from './reasons.ts';
+
+/** The reasons this check gives, with what the catalog says of each (product.md §2). */
+const reasons: readonly ReasonDecl[] = [
+  {
+    reason: 'GatewayNotReady',
+    kind: 'MCPServer',
+    severity: 'warning',
+    title: 'MCP gateway sidecar not ready',
+    description: 'The gateway is enabled and the mcp-gateway container is missing or not ready in the server\'s pods, or status.gatewayReady stays false while the Deployment is ready.',
+    remediation: 'kubectl -n {namespace} logs -l app={name} -c mcp-gateway --tail=50; a 503 policy_not_loaded means the policy never loaded: kubectl -n {namespace} get configmap {name}-gateway-policy',
+    graceSeconds: 120,
+    layer: 3,
+  },
+];
 
 export const gatewayReadiness: Check = {
   id: 'gateway-readiness',
@@ -8,7 +23,7 @@ export const gatewayReadiness: Check = {
   reads: ['Deployment', 'ReplicaSet', 'Pod'],
   description: 'MCPServers with the gateway enabled whose mcp-gateway sidecar is missing or not ready.',
   needs: ['MCPServer', 'Pod'],
-  reasons: ['GatewayNotReady'],
+  reasons,
   *run(view) {
     for (const s of view.roots('MCPServer')) {
       if (!s.spec.gatewayEnabled || s.meta.deletionTimestamp !== undefined) continue;

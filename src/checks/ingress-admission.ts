@@ -2,6 +2,7 @@ import type { Check, Finding } from './types.ts';
 import type { ClusterView } from '../kube/store.ts';
 import type { Ingress } from '../kube/types.ts';
 import { ref } from './helpers.ts';
+import type { ReasonDecl } from './reasons.ts';
 
 /**
  * Classes whose controller evidently never publishes load-balancer status: at least two Ingresses of
@@ -28,13 +29,29 @@ export function lacksLoadBalancer(i: Ingress, permissive: boolean): boolean {
   return !(permissive && i.hasRules);
 }
 
+/** The reasons this check gives, with what the catalog says of each (product.md §2). */
+const reasons: readonly ReasonDecl[] = [
+  {
+    reason: 'IngressNotAdmitted',
+    kind: 'Ingress',
+    severity: 'warning',
+    alsoSeverities: ['info'],
+    title: 'Ingress not admitted by a controller',
+    description: 'status.loadBalancer.ingress is empty for longer than its grace while strict ingress readiness applies; info where the controller of that class publishes no load-balancer status on any Ingress.',
+    remediation: 'Check the controller for class {ingressClass}: kubectl get ingressclass {ingressClass}; kubectl -n {namespace} describe ingress {name}; for Traefik, set providers.kubernetesIngress.ingressEndpoint.publishedService, or run the operator with MCP_INGRESS_READINESS_MODE=permissive.',
+    runbookUrl: 'https://kubernetes.io/docs/concepts/services-networking/ingress-controllers/',
+    graceSeconds: 300,
+    layer: 2,
+  },
+];
+
 export const ingressAdmission: Check = {
   id: 'ingress-admission',
   roots: 'Ingress',
   reads: [],
   description: 'Ingresses that no controller has admitted (empty status.loadBalancer) under strict readiness.',
   needs: ['Ingress'],
-  reasons: ['IngressNotAdmitted'],
+  reasons,
   *run(view, ctx) {
     const permissive = ctx.config.ingressReadinessMode === 'permissive';
     let silent: Set<string> | undefined;

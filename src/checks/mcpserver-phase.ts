@@ -6,6 +6,7 @@ import { READINESS_FLAGS } from '../kube/types.ts';
 import { condition, latestTransition, quote, ref } from './helpers.ts';
 import { lacksLoadBalancer, silentClasses } from './ingress-admission.ts';
 import type { CheckConfig } from './config.ts';
+import { OPERATOR_LOGS, type ReasonDecl } from './reasons.ts';
 
 /** The readiness flags the spec makes required for phase Ready (reference §1.2). */
 export function requiredFlags(s: MCPServer): ReadinessFlag[] {
@@ -86,13 +87,48 @@ function ingressStructurallyUnready(view: ClusterView, s: MCPServer, permissive:
   return silentClasses(view).has(ing.className ?? '');
 }
 
+/** The reasons this check gives, with what the catalog says of each (product.md §2). */
+const reasons: readonly ReasonDecl[] = [
+  {
+    reason: 'MCPServerError',
+    kind: 'MCPServer',
+    severity: 'critical',
+    title: 'MCPServer reconcile failed',
+    description: 'The operator set status.phase=Error: the spec was rejected or a sub-resource could not be reconciled.',
+    remediation: `{hint} Read what the operator says: kubectl -n {namespace} get mcpserver {name} -o jsonpath='{.status.message}'; then ${OPERATOR_LOGS}`,
+    graceSeconds: 30,
+    layer: 4,
+  },
+  {
+    reason: 'MCPServerPending',
+    kind: 'MCPServer',
+    severity: 'warning',
+    title: 'MCPServer stuck in Pending',
+    description: 'The MCPServer has no status or phase Pending (no readiness flag true) for longer than its grace: the operator is not reconciling it, or nothing it created became ready.',
+    remediation: `Check that the operator runs and reconciles: kubectl -n {operatorNamespace} get deploy {operatorDeployment}; ${OPERATOR_LOGS}; kubectl -n {namespace} get deploy,svc,ingress,pods -l app={name}`,
+    graceSeconds: 120,
+    layer: 4,
+  },
+  {
+    reason: 'MCPServerPartiallyReady',
+    kind: 'MCPServer',
+    severity: 'warning',
+    alsoSeverities: ['info'],
+    title: 'MCPServer partially ready',
+    description: 'status.phase=PartiallyReady for longer than its grace, and a readiness flag that the spec requires is false (flags of features the spec does not use are ignored).',
+    remediation: 'See which part is not ready: kubectl -n {namespace} get mcpserver {name} -o wide; kubectl -n {namespace} get deploy,svc,ingress,pods -l app={name}. {hint}',
+    graceSeconds: 300,
+    layer: 4,
+  },
+];
+
 export const mcpserverPhase: Check = {
   id: 'mcpserver-phase',
   roots: 'MCPServer',
   reads: ['Ingress'],
   description: 'MCPServers in phase Error, stuck Pending, or PartiallyReady with a required flag false.',
   needs: ['MCPServer'],
-  reasons: ['MCPServerError', 'MCPServerPending', 'MCPServerPartiallyReady'],
+  reasons,
   *run(view, ctx) {
     for (const s of view.roots('MCPServer')) {
       if (s.meta.deletionTimestamp !== undefined) continue;

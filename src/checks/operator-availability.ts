@@ -1,12 +1,27 @@
 import type { Check, Finding } from './types.ts';
 import { plural, ref } from './helpers.ts';
 import { unavailableSince } from './deployment-availability.ts';
+import type { ReasonDecl } from './reasons.ts';
+
+/** The reasons this check gives, with what the catalog says of each (product.md §2). */
+const reasons: readonly ReasonDecl[] = [
+  {
+    reason: 'OperatorUnavailable',
+    kind: 'Deployment',
+    severity: 'critical',
+    title: 'MCP Runtime operator unavailable',
+    description: 'The operator Deployment has fewer ready replicas than desired (or is missing while MCPServers exist): MCPServers are not reconciled and, with webhooks on, cannot be changed.',
+    remediation: 'kubectl -n {operatorNamespace} get pods -l control-plane=controller-manager; kubectl -n {operatorNamespace} describe deploy {operatorDeployment}; kubectl -n {operatorNamespace} logs deploy/{operatorDeployment} -c manager --previous',
+    graceSeconds: 60,
+    layer: 0,
+  },
+];
 
 export const operatorAvailability: Check = {
   id: 'operator-availability',
   description: 'The MCP Runtime operator Deployment has all its replicas ready.',
   needs: ['Deployment'],
-  reasons: ['OperatorUnavailable'],
+  reasons,
   *run(view, ctx) {
     const { namespace, deployment } = ctx.config.operator;
     if (!ctx.inScope(namespace)) {

@@ -1,7 +1,8 @@
 import type { Check, Finding } from './types.ts';
-import type { ReasonId } from './catalog.ts';
+import type { ReasonId } from './reasons.ts';
 import { containerImage, podSince, quote, ref } from './helpers.ts';
 import { containerLabel } from './pod-crash-loop.ts';
+import { K8S_DEBUG_PODS, type ReasonDecl } from './reasons.ts';
 
 const WAITING: Readonly<Record<string, ReasonId>> = {
   CreateContainerConfigError: 'CreateContainerConfigError',
@@ -9,13 +10,50 @@ const WAITING: Readonly<Record<string, ReasonId>> = {
   RunContainerError: 'RunContainerError',
 };
 
+/** The reasons this check gives, with what the catalog says of each (product.md §2). */
+const reasons: readonly ReasonDecl[] = [
+  {
+    reason: 'CreateContainerConfigError',
+    kind: 'Pod',
+    severity: 'critical',
+    title: 'Container configuration cannot be built',
+    description: 'A container is waiting with CreateContainerConfigError: a referenced Secret or ConfigMap (or a key in it) is missing.',
+    remediation: 'Find the missing reference: kubectl -n {namespace} describe pod {name} | grep -A3 -i "error"; create the Secret/ConfigMap or fix the key it names.',
+    runbookUrl: K8S_DEBUG_PODS,
+    graceSeconds: 30,
+    layer: 2,
+  },
+  {
+    reason: 'CreateContainerError',
+    kind: 'Pod',
+    severity: 'critical',
+    title: 'Container cannot be created or started',
+    description: 'A container is waiting with CreateContainerError: the runtime refused to create it (bad mount, security context, name conflict).',
+    remediation: 'Read the runtime error: kubectl -n {namespace} describe pod {name}; check the container command, volume mounts and securityContext.',
+    runbookUrl: K8S_DEBUG_PODS,
+    graceSeconds: 30,
+    layer: 2,
+  },
+  {
+    reason: 'RunContainerError',
+    kind: 'Pod',
+    severity: 'critical',
+    title: 'Container created but cannot be started',
+    description: 'A container is waiting with RunContainerError: the runtime created it but could not start its process (the command is not in the image, not executable, or a mount fails at start).',
+    remediation: 'The process never started, so there are no logs to read: kubectl -n {namespace} describe pod {name}; check the command and args of container {container} and the entrypoint of image {image}: kubectl -n {namespace} get pod {name} -o jsonpath=\'{.spec.containers[?(@.name=="{container}")].command}\'',
+    runbookUrl: K8S_DEBUG_PODS,
+    graceSeconds: 30,
+    layer: 2,
+  },
+];
+
 export const podContainerConfig: Check = {
   id: 'pod-container-config',
   roots: 'Pod',
   reads: [],
   description: 'Containers that cannot be created: missing Secret/ConfigMap keys, runtime create or start errors.',
   needs: ['Pod'],
-  reasons: ['CreateContainerConfigError', 'CreateContainerError', 'RunContainerError'],
+  reasons,
   *run(view) {
     for (const p of view.roots('Pod')) {
       if (p.meta.deletionTimestamp !== undefined) continue;

@@ -1,6 +1,7 @@
 import type { Check, Finding } from './types.ts';
 import { containerImage, podSince, plural, quote, ref } from './helpers.ts';
 import type { ContainerState, ContainerStatus } from '../kube/types.ts';
+import { K8S_DEBUG_PODS, type ReasonDecl } from './reasons.ts';
 
 /** Describes an exit code the way a person debugging it needs it. */
 export function exitDescription(code: number | undefined, signal?: number): string {
@@ -27,13 +28,28 @@ export function containerLabel(c: ContainerStatus): string {
   return `${c.init ? 'init container' : 'container'} "${c.name}"`;
 }
 
+/** The reasons this check gives, with what the catalog says of each (product.md §2). */
+const reasons: readonly ReasonDecl[] = [
+  {
+    reason: 'CrashLoopBackOff',
+    kind: 'Pod',
+    severity: 'critical',
+    title: 'Container crash-looping',
+    description: 'A container or init container is waiting with reason CrashLoopBackOff: it keeps exiting and the kubelet backs off restarting it.',
+    remediation: 'Read why it exits: kubectl -n {namespace} logs {name} -c {container} --previous; kubectl -n {namespace} describe pod {name}',
+    runbookUrl: K8S_DEBUG_PODS,
+    graceSeconds: 0,
+    layer: 2,
+  },
+];
+
 export const podCrashLoop: Check = {
   id: 'pod-crash-loop',
   roots: 'Pod',
   reads: [],
   description: 'Containers and init containers waiting in CrashLoopBackOff.',
   needs: ['Pod'],
-  reasons: ['CrashLoopBackOff'],
+  reasons,
   *run(view) {
     for (const p of view.roots('Pod')) {
       if (p.meta.deletionTimestamp !== undefined) continue;

@@ -2,6 +2,7 @@ import type { Check, Finding } from './types.ts';
 import type { ContainerState, ContainerStatus, Pod } from '../kube/types.ts';
 import { containerImage, podSince, quote, ref } from './helpers.ts';
 import { containerLabel, exitDescription, startFailure } from './pod-crash-loop.ts';
+import { K8S_DEBUG_PODS, type ReasonDecl } from './reasons.ts';
 
 /** The resource an eviction message names ("The node was low on resource: memory."). */
 export function evictedResource(message: string | undefined): string | undefined {
@@ -30,13 +31,39 @@ function failedContainer(p: Pod): { c: ContainerStatus; term: ContainerState } |
   return undefined;
 }
 
+/** The reasons this check gives, with what the catalog says of each (product.md §2). */
+const reasons: readonly ReasonDecl[] = [
+  {
+    reason: 'PodFailed',
+    kind: 'Pod',
+    severity: 'warning',
+    title: 'Pod failed',
+    description: 'The pod is in phase Failed (not evicted): its containers terminated with an error and will not be restarted (restartPolicy Never or OnFailure with the Job giving up), or a container could not start at all (StartError, exit 128).',
+    remediation: 'kubectl -n {namespace} describe pod {name}; kubectl -n {namespace} logs {name} -c {container}; delete the pod once understood: kubectl -n {namespace} delete pod {name}',
+    runbookUrl: K8S_DEBUG_PODS,
+    graceSeconds: 0,
+    layer: 2,
+  },
+  {
+    reason: 'PodEvicted',
+    kind: 'Pod',
+    severity: 'warning',
+    title: 'Pod evicted',
+    description: 'The kubelet evicted the pod (status.reason Evicted) because its node ran short of a resource; the message names the resource and the container using most of it.',
+    remediation: 'See which resource ran out: kubectl -n {namespace} get pod {name} -o jsonpath=\'{.status.message}\'; kubectl describe node {node}; set requests that reflect real use, then delete the evicted pod: kubectl -n {namespace} delete pod {name}',
+    runbookUrl: 'https://kubernetes.io/docs/concepts/scheduling-eviction/node-pressure-eviction/',
+    graceSeconds: 0,
+    layer: 2,
+  },
+];
+
 export const podFailed: Check = {
   id: 'pod-failed',
   roots: 'Pod',
   reads: [],
   description: 'Pods in phase Failed: evicted by the kubelet (node pressure), or whose containers failed and will not be restarted.',
   needs: ['Pod'],
-  reasons: ['PodFailed', 'PodEvicted'],
+  reasons,
   *run(view) {
     for (const p of view.roots('Pod')) {
       if (p.meta.deletionTimestamp !== undefined || p.phase !== 'Failed') continue;

@@ -4,6 +4,7 @@ import type { CheckConfig } from './config.ts';
 import { containerImage, imageHost, podSince, quote, ref } from './helpers.ts';
 import { classifyPullFailure, pullFailureHint } from './pull-classifier.ts';
 import { containerLabel } from './pod-crash-loop.ts';
+import type { ReasonDecl } from './reasons.ts';
 
 // Waiting reasons of an image that cannot be had. The kubelet alternates ErrImagePull and
 // ImagePullBackOff for the same failure: both map to one finding with one identity.
@@ -54,13 +55,38 @@ export function registryMatcher(view: ClusterView, config: CheckConfig): Registr
   };
 }
 
+/** The reasons this check gives, with what the catalog says of each (product.md §2). */
+const reasons: readonly ReasonDecl[] = [
+  {
+    reason: 'ImagePullBackOff',
+    kind: 'Pod',
+    severity: 'critical',
+    title: 'Image cannot be pulled',
+    description: 'A container is waiting with ImagePullBackOff, ErrImagePull (the kubelet alternates the two: one incident), InvalidImageName or ErrImageNeverPull.',
+    remediation: 'Check the image reference and pull credentials: kubectl -n {namespace} describe pod {name} (Events), then verify {image} exists and the pull secret is valid: kubectl -n {namespace} get pod {name} -o jsonpath=\'{.spec.imagePullSecrets}\'',
+    runbookUrl: 'https://kubernetes.io/docs/concepts/containers/images/#imagepullbackoff',
+    graceSeconds: 30,
+    layer: 2,
+  },
+  {
+    reason: 'RegistryPullFailed',
+    kind: 'Pod',
+    severity: 'critical',
+    title: 'Pull from the MCP Runtime registry failed',
+    description: 'An image pull failure whose image host is the platform registry, classified in registry.failure: auth, tls, dns, http_https_mismatch, not_found, connection_refused, rate_limited, timeout or unknown.',
+    remediation: '{hint} Details: kubectl -n {namespace} describe pod {name}',
+    graceSeconds: 30,
+    layer: 2,
+  },
+];
+
 export const podImagePull: Check = {
   id: 'pod-image-pull',
   roots: 'Pod',
   reads: ['Service', 'Ingress'],
   description: 'Containers whose image cannot be pulled; pulls from the platform registry are classified.',
   needs: ['Pod'],
-  reasons: ['ImagePullBackOff', 'RegistryPullFailed'],
+  reasons,
   *run(view, ctx) {
     let registry: RegistryMatcher | undefined;
     for (const p of view.roots('Pod')) {

@@ -2,6 +2,22 @@ import type { Check, Finding } from './types.ts';
 import { plural, ref, serverOf } from './helpers.ts';
 import { containerLabel } from './pod-crash-loop.ts';
 import { humanDuration } from '../util/duration.ts';
+import type { ReasonDecl } from './reasons.ts';
+
+/** The reasons this check gives, with what the catalog says of each (product.md §2). */
+const reasons: readonly ReasonDecl[] = [
+  {
+    reason: 'OOMKilled',
+    kind: 'Pod',
+    severity: 'warning',
+    title: 'Container killed for exceeding its memory limit',
+    description: 'A container whose current or last termination reason is OOMKilled, within the configured window.',
+    remediation: 'Raise the memory limit or find the leak: kubectl -n {namespace} get pod {name} -o jsonpath=\'{.spec.containers[?(@.name=="{container}")].resources}\'; for an MCPServer set spec.resources.limits.memory (default 256Mi).',
+    runbookUrl: 'https://kubernetes.io/docs/tasks/configure-pod-container/assign-memory-resource/#exceed-a-container-s-memory-limit',
+    graceSeconds: 0,
+    layer: 1,
+  },
+];
 
 export const podOomKilled: Check = {
   id: 'pod-oom-killed',
@@ -10,7 +26,7 @@ export const podOomKilled: Check = {
   reads: ['ReplicaSet', 'Deployment', 'MCPServer'],
   description: 'Containers whose current or last termination was an OOM kill, within the configured window.',
   needs: ['Pod'],
-  reasons: ['OOMKilled'],
+  reasons,
   *run(view, ctx) {
     const windowMs = ctx.config.oomWindowSeconds * 1000;
     for (const p of view.roots('Pod')) {

@@ -1,5 +1,21 @@
 import type { Check, Finding } from './types.ts';
 import { condition, quote, ref } from './helpers.ts';
+import { K8S_DEBUG_PODS, type ReasonDecl } from './reasons.ts';
+
+/** The reasons this check gives, with what the catalog says of each (product.md §2). */
+const reasons: readonly ReasonDecl[] = [
+  {
+    reason: 'PodUnschedulable',
+    kind: 'Pod',
+    severity: 'warning',
+    title: 'Pod cannot be scheduled',
+    description: 'Condition PodScheduled=False with reason Unschedulable for longer than its grace: no node fits (resources, taints, affinity, quota).',
+    remediation: 'See what the scheduler says: kubectl -n {namespace} describe pod {name} | grep -A5 Events; free capacity, relax requests/affinity, or add nodes.',
+    runbookUrl: K8S_DEBUG_PODS,
+    graceSeconds: 120,
+    layer: 2,
+  },
+];
 
 export const podUnschedulable: Check = {
   id: 'pod-unschedulable',
@@ -7,7 +23,7 @@ export const podUnschedulable: Check = {
   reads: [],
   description: 'Pods the scheduler cannot place (PodScheduled=False, reason Unschedulable).',
   needs: ['Pod'],
-  reasons: ['PodUnschedulable'],
+  reasons,
   *run(view) {
     for (const p of view.roots('Pod')) {
       if (p.meta.deletionTimestamp !== undefined) continue;

@@ -2,12 +2,28 @@ import type { Check, Finding } from './types.ts';
 import { ref } from './helpers.ts';
 import { unavailableSince } from './deployment-availability.ts';
 import { endpointCount } from './service-endpoints.ts';
+import type { ReasonDecl } from './reasons.ts';
+
+/** The reasons this check gives, with what the catalog says of each (product.md §2). */
+const reasons: readonly ReasonDecl[] = [
+  {
+    reason: 'RegistryUnavailable',
+    kind: 'Deployment',
+    alsoKinds: ['Service'],
+    severity: 'critical',
+    title: 'Platform registry unavailable',
+    description: 'The platform registry Deployment is unavailable, or its Service has no ready endpoint: pulls of platform images fail.',
+    remediation: 'kubectl -n {registryNamespace} get deploy,svc,endpointslices,pvc,pods; kubectl -n {registryNamespace} describe deploy {registryDeployment}; kubectl -n {registryNamespace} logs deploy/{registryDeployment}',
+    graceSeconds: 60,
+    layer: 0,
+  },
+];
 
 export const registryAvailability: Check = {
   id: 'registry-availability',
   description: "The platform registry's Deployment and Service (MCP Runtime's bundled registry).",
   needs: ['Deployment', 'Service'],
-  reasons: ['RegistryUnavailable'],
+  reasons,
   *run(view, ctx) {
     const { namespace, deployment, service } = ctx.config.registry;
     if (!ctx.inScope(namespace)) {

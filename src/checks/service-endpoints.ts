@@ -2,6 +2,7 @@ import type { Check, Finding } from './types.ts';
 import type { ClusterView } from '../kube/store.ts';
 import type { Service } from '../kube/types.ts';
 import { condition, plural, ref, selects, selectorString } from './helpers.ts';
+import { K8S_DEBUG_SVC, type ReasonDecl } from './reasons.ts';
 
 export interface EndpointCount {
   ready: number;
@@ -29,13 +30,29 @@ export function endpointCount(view: ClusterView, s: Service): EndpointCount {
   return { ready: 0, notReady: 0, known: false };
 }
 
+/** The reasons this check gives, with what the catalog says of each (product.md §2). */
+const reasons: readonly ReasonDecl[] = [
+  {
+    reason: 'ServiceNoEndpoints',
+    kind: 'Service',
+    severity: 'warning',
+    alsoSeverities: ['info'],
+    title: 'Service has no ready endpoints',
+    description: 'A Service with a selector whose EndpointSlices (or Endpoints) have no ready endpoint for longer than its grace; info when it selects no pods at all.',
+    remediation: 'kubectl -n {namespace} get endpointslices -l kubernetes.io/service-name={name}; kubectl -n {namespace} get pods -l {selector} -o wide; check the readiness probes of the pods and that the selector matches.',
+    runbookUrl: K8S_DEBUG_SVC,
+    graceSeconds: 120,
+    layer: 3,
+  },
+];
+
 export const serviceEndpoints: Check = {
   id: 'service-endpoints',
   roots: 'Service',
   reads: ['EndpointSlice', 'Endpoints', 'Pod'],
   description: 'Services with a selector whose endpoints have no ready address.',
   needs: ['Service', ['EndpointSlice', 'Endpoints']],
-  reasons: ['ServiceNoEndpoints'],
+  reasons,
   *run(view, ctx) {
     const { registry } = ctx.config;
     // Pods only refine the finding (since, "selects nothing"); the check stands without them.

@@ -2,7 +2,7 @@ import type { KindName } from '../kube/kinds.ts';
 import type { ClusterView } from '../kube/store.ts';
 import type { ObjectRef } from '../kube/types.ts';
 import type { CheckConfig } from './config.ts';
-import type { ReasonId } from './catalog.ts';
+import type { ReasonDecl, ReasonId } from './reasons.ts';
 import type { Severity } from './severity.ts';
 
 export { SEVERITIES, severityRank, type Severity } from './severity.ts';
@@ -59,6 +59,7 @@ export interface Check {
    */
   reads?: readonly KindName[];
   needs: readonly Need[];
-  reasons: readonly ReasonId[];
+  /** Every reason it gives, with its severity, grace, title, remediation and runbook. */
+  reasons: readonly ReasonDecl[];
   run(view: ClusterView, ctx: CheckContext): Iterable<Finding>;
 }

@@ -36,7 +36,7 @@ export function catalogJson(): string {
     if (s.runbookUrl) e.runbookUrl = s.runbookUrl;
     return e;
   });
-  return `${JSON.stringify({ reasons: entries, checks: CHECKS.map((c) => ({ id: c.id, description: c.description, reasons: c.reasons })) }, null, 2)}\n`;
+  return `${JSON.stringify({ reasons: entries, checks: CHECKS.map((c) => ({ id: c.id, description: c.description, reasons: c.reasons.map((r) => r.reason) })) }, null, 2)}\n`;
 }
 
 export function catalogTable(): string {

@@ -6,8 +6,8 @@
 import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
 import { parseAllDocuments } from 'yaml';
 import { isKindName, KIND_NAMES, KINDS, matchesKindSelector, type KindName } from '../kube/kinds.ts';
-import { normalize } from '../kube/normalize.ts';
-import { skipSpace, skipString, skipValue, stripUnreadFields } from '../kube/strip.ts';
+import { normalize } from '../kube/read/normalize.ts';
+import { skipSpace, skipString, skipValue, stripUnreadFields } from '../kube/read/strip.ts';
 import type { ObjectStore } from '../kube/store.ts';
 
 export class InputError extends Error {

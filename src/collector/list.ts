@@ -7,8 +7,8 @@
 // kind (any other answer); a network error is the client's own.
 
 import { KINDS, describeKind, kindQuery, type KindName } from '../kube/kinds.ts';
-import { normalize } from '../kube/normalize.ts';
-import { stripUnreadFields } from '../kube/strip.ts';
+import { normalize } from '../kube/read/normalize.ts';
+import { stripUnreadFields } from '../kube/read/strip.ts';
 import type { AnyObj, SourceState } from '../kube/types.ts';
 import type { KubeClient, KubeResponse } from './kube-client.ts';
 

@@ -144,7 +144,6 @@ export class Reflector {
     });
   }
 
-
   private async loop(): Promise<void> {
     while (!this.stopped) {
       try {

@@ -3,8 +3,8 @@
 // does with each is its own.
 
 import type { KindName } from '../kube/kinds.ts';
-import { normalize } from '../kube/normalize.ts';
-import { stripUnreadFields } from '../kube/strip.ts';
+import { normalize } from '../kube/read/normalize.ts';
+import { stripUnreadFields } from '../kube/read/strip.ts';
 import type { AnyObj } from '../kube/types.ts';
 import { isRecord, ofThisKind } from './list.ts';
 

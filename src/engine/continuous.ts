@@ -249,7 +249,7 @@ export class ContinuousEvaluator {
   }
 
   private checkOf(f: Finding, byId: Map<string, Check>): Check | undefined {
-    for (const c of byId.values()) if (c.reasons.includes(f.reason)) return c;
+    for (const c of byId.values()) if (c.reasons.some((r) => r.reason === f.reason)) return c;
     return undefined;
   }
 }

@@ -11,112 +11,11 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { KINDS, apiVersionOf, type KindInfo, type KindName } from '../kube/kinds.ts';
+import { Trickler, fakeKubeconfig, status, takeFault, type Fault, type FakeApiServerOptions, type Raw, type RequestRecord, type WatchEvent, type Watcher } from './protocol.ts';
+import { leaseRequest, writeRequest, type WriteContext } from './writes.ts';
+import { discovery, servedKinds } from './discovery.ts';
 
-type Raw = Record<string, unknown> & { metadata?: { name?: string; namespace?: string; resourceVersion?: string } };
-
-export interface FakeApiServerOptions {
-  /** Required bearer token; unset accepts any request. */
-  token?: string;
-  /** Resources (plural, e.g. "pods") that answer 403. */
-  forbidden?: Iterable<string>;
-  /** API groups that are not installed (404 on discovery and lists), e.g. "cert-manager.io". */
-  missingGroups?: Iterable<string>;
-  /** Streaming lists (WATCH with sendInitialEvents=true), as Kubernetes 1.32+ serves them by
-   * default; false answers them 422 as a server with the WatchList feature gate off does. */
-  watchList?: boolean;
-}
-
-interface WatchEvent {
-  rv: number;
-  kind: KindName;
-  namespace: string;
-  type: 'ADDED' | 'MODIFIED' | 'DELETED';
-  object: Raw;
-}
-
-interface Watcher {
-  kind: KindName;
-  namespace: string | undefined;
-  res: http.ServerResponse;
-  bookmarks: boolean;
-  timer?: NodeJS.Timeout;
-  trickle?: Trickler;
-}
-
-/** Writes to a response a few bytes at a time, in order, until ended. */
-class Trickler {
-  private queue = '';
-  private timer?: NodeJS.Timeout;
-  private ending = false;
-  private readonly res: http.ServerResponse;
-  private readonly t: { bytes: number; everyMs: number };
-
-  constructor(res: http.ServerResponse, t: { bytes: number; everyMs: number }) {
-    this.res = res;
-    this.t = t;
-    res.on('close', () => clearTimeout(this.timer));
-  }
-
-  write(text: string): void {
-    this.queue += text;
-    this.pump();
-  }
-
-  end(text = ''): void {
-    this.queue += text;
-    this.ending = true;
-    this.pump();
-  }
-
-  private pump(): void {
-    if (this.timer || this.res.destroyed) return;
-    if (this.queue.length === 0) {
-      if (this.ending) this.res.end();
-      return;
-    }
-    this.res.write(this.queue.slice(0, this.t.bytes));
-    this.queue = this.queue.slice(this.t.bytes);
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      this.pump();
-    }, this.t.everyMs);
-  }
-}
-
-export interface Fault {
-  /** Which requests: watches, lists, or both (default). */
-  watch?: boolean;
-  kind?: KindName;
-  /** How many requests to affect (default 1). */
-  times?: number;
-  /** Answer with this status (and a Status body)… */
-  status?: number;
-  headers?: Record<string, string>;
-  /** …or accept the request and never answer. */
-  hang?: boolean;
-  /** 410 of a watch as an in-stream ERROR event rather than an HTTP status. */
-  inStream?: boolean;
-  /** A slow, trickling answer: the list body, or every watch event, written `bytes` at a time,
-   *  one piece every `everyMs` (lines split across chunks, as a congested link delivers them). */
-  trickle?: { bytes: number; everyMs: number };
-  /** Items appended, as they are, to a list page (what no real API server sends: an object of
-   *  another kind, a string). */
-  extraItems?: unknown[];
-}
-
-export interface RequestRecord {
-  method: string;
-  path: string;
-  query: Record<string, string>;
-  status: number;
-  /** The client accepts gzip; `encoding` says when the answer was compressed. */
-  gzip?: boolean;
-  encoding?: 'gzip';
-}
-
-function status(code: number, reason: string, message: string): string {
-  return JSON.stringify({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, code });
-}
+export type { Fault, FakeApiServerOptions, RequestRecord };
 
 export class FakeApiServer {
   readonly requests: RequestRecord[] = [];
@@ -310,24 +209,7 @@ export class FakeApiServer {
 
   /** A kubeconfig (YAML) pointing at this server. */
   kubeconfig(url: string): string {
-    return [
-      'apiVersion: v1',
-      'kind: Config',
-      'clusters:',
-      '- name: fake',
-      '  cluster:',
-      `    server: ${url}`,
-      // A plain-HTTP server, as `kubectl proxy` serves: no insecure-skip-tls-verify is needed.
-      'users:',
-      '- name: fake',
-      '  user:',
-      `    token: ${this.opts.token ?? 'anything'}`,
-      'contexts:',
-      '- name: fake',
-      '  context: {cluster: fake, user: fake}',
-      'current-context: fake',
-      '',
-    ].join('\n');
+    return fakeKubeconfig(url, this.opts.token ?? 'anything');
   }
 
   private send(res: http.ServerResponse, rec: RequestRecord, code: number, body: string): void {
@@ -351,30 +233,13 @@ export class FakeApiServer {
       return this.send(res, rec, 401, status(401, 'Unauthorized', 'Unauthorized'));
     }
     const lease = /^\/apis\/coordination\.k8s\.io\/v1\/namespaces\/([^/]+)\/leases(?:\/([^/]+))?$/.exec(url.pathname);
-    if (lease) return this.leaseRequest(req, res, rec, lease[1] ?? '', lease[2]);
-    if (req.method === 'POST' || req.method === 'PATCH' || req.method === 'PUT') return this.write(req, res, rec, url);
+    if (lease) return leaseRequest(this.writeContext(), req, res, rec, lease[1] ?? '', lease[2]);
+    if (req.method === 'POST' || req.method === 'PATCH' || req.method === 'PUT') return writeRequest(this.writeContext(), req, res, rec, url);
     if (req.method !== 'GET') return this.send(res, rec, 405, status(405, 'MethodNotAllowed', `the server does not allow ${req.method}`));
     const isWatch = url.searchParams.get('watch') === 'true' || url.searchParams.get('watch') === '1';
     const p = url.pathname.replace(/\/$/, '');
-    if (p === '/version') return this.send(res, rec, 200, JSON.stringify({ major: '1', minor: '34', gitVersion: 'v1.34.0-fake' }));
-    if (p === '/api') return this.send(res, rec, 200, JSON.stringify({ kind: 'APIVersions', versions: ['v1'] }));
-    if (p === '/apis') return this.send(res, rec, 200, JSON.stringify(this.groups()));
-    const disc = /^\/apis\/([^/]+)\/([^/]+)$/.exec(p) ?? (p === '/api/v1' ? [p, '', 'v1'] : null);
-    if (disc) {
-      const [, group = '', version = ''] = disc;
-      const kinds = this.served().filter((k) => k.group === group && k.version === version);
-      if (kinds.length === 0) return this.send(res, rec, 404, status(404, 'NotFound', 'the server could not find the requested resource'));
-      return this.send(
-        res,
-        rec,
-        200,
-        JSON.stringify({
-          kind: 'APIResourceList',
-          groupVersion: group ? `${group}/${version}` : version,
-          resources: kinds.map((k) => ({ name: k.plural, namespaced: true, kind: k.kind, verbs: ['get', 'list', 'watch'] })),
-        }),
-      );
-    }
+    const d = discovery(p, this.missing);
+    if (d) return this.send(res, rec, d.code, d.body);
     const m = /^\/(?:api\/(v1)|apis\/([^/]+)\/([^/]+))(?:\/namespaces\/([^/]+))?\/([^/]+)$/.exec(p);
     if (!m) return this.send(res, rec, 404, status(404, 'NotFound', 'the server could not find the requested resource'));
     const [, coreV, group = '', groupV, ns, plural] = m;
@@ -390,7 +255,7 @@ export class FakeApiServer {
         status(403, 'Forbidden', `${info.plural}${group ? `.${group}` : ''} is forbidden: User "${who}" cannot list resource "${info.plural}" in API group "${group}" ${ns ? `in the namespace "${ns}"` : 'at the cluster scope'}`),
       );
     }
-    const fault = this.takeFault(info.kind, isWatch);
+    const fault = takeFault(this.faults, info.kind, isWatch);
     if (fault?.hang) {
       rec.status = -1;
       this.hung.add(res);
@@ -408,92 +273,13 @@ export class FakeApiServer {
 
   /** coordination.k8s.io/v1 Leases (leader election), by namespace/name. */
   readonly leases = new Map<string, Raw>();
-
-  private leaseRequest(req: http.IncomingMessage, res: http.ServerResponse, rec: RequestRecord, ns: string, name: string | undefined): void {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      if (this.forbidden.has('leases')) return this.send(res, rec, 403, status(403, 'Forbidden', 'leases.coordination.k8s.io is forbidden'));
-      const key = `${ns}/${name ?? ''}`;
-      if (req.method === 'GET') {
-        const l = name ? this.leases.get(key) : undefined;
-        return l ? this.send(res, rec, 200, JSON.stringify(l)) : this.send(res, rec, 404, status(404, 'NotFound', `leases.coordination.k8s.io "${name ?? ''}" not found`));
-      }
-      let body: Raw;
-      try {
-        body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Raw;
-      } catch {
-        return this.send(res, rec, 400, status(400, 'BadRequest', 'the body is not JSON'));
-      }
-      const n = body.metadata?.name ?? name ?? '';
-      const k = `${ns}/${n}`;
-      if (req.method === 'POST') {
-        if (this.leases.has(k)) return this.send(res, rec, 409, status(409, 'AlreadyExists', `leases.coordination.k8s.io "${n}" already exists`));
-        body.metadata = { ...(body.metadata ?? {}), name: n, namespace: ns, resourceVersion: String(++this.rv) };
-        this.leases.set(k, body);
-        return this.send(res, rec, 201, JSON.stringify(body));
-      }
-      if (req.method === 'PUT') {
-        const cur = this.leases.get(k);
-        if (!cur) return this.send(res, rec, 404, status(404, 'NotFound', `leases.coordination.k8s.io "${n}" not found`));
-        // Optimistic concurrency: the update must carry the current resourceVersion.
-        if (body.metadata?.resourceVersion !== cur.metadata?.resourceVersion) {
-          return this.send(res, rec, 409, status(409, 'Conflict', `Operation cannot be fulfilled on leases.coordination.k8s.io "${n}": the object has been modified; please apply your changes to the latest version and try again`));
-        }
-        body.metadata = { ...(body.metadata ?? {}), name: n, namespace: ns, resourceVersion: String(++this.rv) };
-        this.leases.set(k, body);
-        return this.send(res, rec, 200, JSON.stringify(body));
-      }
-      return this.send(res, rec, 405, status(405, 'MethodNotAllowed', `the server does not allow ${req.method} on leases`));
-    });
-  }
-
   /** Core v1 Events written by clients (the Events sink), by namespace/name. */
   readonly events = new Map<string, Raw>();
   /** Resources clients may write; anything else answers 405. */
   writable = new Set(['events']);
 
-  private write(req: http.IncomingMessage, res: http.ServerResponse, rec: RequestRecord, url: URL): void {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const m = /^\/api\/v1\/namespaces\/([^/]+)\/([^/]+)(?:\/([^/]+))?$/.exec(url.pathname);
-      const [, ns = '', resource = '', name] = m ?? [];
-      if (!m || !this.writable.has(resource)) return this.send(res, rec, 405, status(405, 'MethodNotAllowed', `the server does not allow this method on ${url.pathname}`));
-      if (this.forbidden.has(resource)) return this.send(res, rec, 403, status(403, 'Forbidden', `${resource} is forbidden: cannot ${req.method?.toLowerCase()} resource "${resource}"`));
-      let body: Raw;
-      try {
-        body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Raw;
-      } catch {
-        return this.send(res, rec, 400, status(400, 'BadRequest', 'the body is not JSON'));
-      }
-      if (req.method === 'POST') {
-        const md = (body.metadata ??= {});
-        const n = md.name ?? `${String((md as { generateName?: string }).generateName ?? 'event.')}${(++this.rv).toString(36)}`;
-        md.name = n;
-        md.namespace = ns;
-        if (this.events.has(`${ns}/${n}`)) return this.send(res, rec, 409, status(409, 'AlreadyExists', `events "${n}" already exists`));
-        md.resourceVersion = String(++this.rv);
-        this.events.set(`${ns}/${n}`, body);
-        return this.send(res, rec, 201, JSON.stringify(body));
-      }
-      const key = `${ns}/${name ?? ''}`;
-      const cur = this.events.get(key);
-      if (!cur) return this.send(res, rec, 404, status(404, 'NotFound', `events "${name}" not found`));
-      // A JSON merge patch (or strategic merge, identical for these flat fields).
-      const merged = { ...cur, ...body, metadata: { ...(cur.metadata ?? {}), ...(body.metadata ?? {}), resourceVersion: String(++this.rv) } };
-      this.events.set(key, merged);
-      return this.send(res, rec, 200, JSON.stringify(merged));
-    });
-  }
-
-  private takeFault(kind: KindName, isWatch: boolean): Fault | undefined {
-    const i = this.faults.findIndex((f) => (f.kind === undefined || f.kind === kind) && (f.watch === undefined || f.watch === isWatch));
-    if (i < 0) return undefined;
-    const f = this.faults[i] as Fault;
-    f.times = (f.times ?? 1) - 1;
-    if (f.times <= 0) this.faults.splice(i, 1);
-    return f;
+  private writeContext(): WriteContext {
+    return { leases: this.leases, events: this.events, writable: this.writable, forbidden: this.forbidden, send: (res, rec, code, body) => this.send(res, rec, code, body), nextRv: () => ++this.rv };
   }
 
   private watch(res: http.ServerResponse, rec: RequestRecord, info: KindInfo, ns: string | undefined, q: URLSearchParams, forceGone: boolean, trickle?: Fault['trickle']): void {
@@ -543,17 +329,7 @@ export class FakeApiServer {
   }
 
   private served(): KindInfo[] {
-    return Object.values(KINDS).filter((k) => !this.missing.has(k.group));
-  }
-
-  private groups(): unknown {
-    const gs = new Map<string, string>();
-    for (const k of this.served()) if (k.group) gs.set(k.group, k.version);
-    return {
-      kind: 'APIGroupList',
-      apiVersion: 'v1',
-      groups: [...gs].map(([name, v]) => ({ name, versions: [{ groupVersion: `${name}/${v}`, version: v }], preferredVersion: { groupVersion: `${name}/${v}`, version: v } })),
-    };
+    return servedKinds(this.missing);
   }
 
   /** Sorted list snapshots by kind, namespace and resourceVersion: pages of one list come from one

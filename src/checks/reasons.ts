@@ -1,0 +1,68 @@
+// The reasons an incident can carry (product.md §2): their names, the contract, in the order
+// reports list them, and what a check declares of each reason it gives (in the check's own file).
+
+import type { Severity } from './severity.ts';
+
+export const REASON_IDS = [
+  'MCPServerError',
+  'MCPServerPending',
+  'MCPServerPartiallyReady',
+  'CrashLoopBackOff',
+  'ImagePullBackOff',
+  'OOMKilled',
+  'CreateContainerConfigError',
+  'CreateContainerError',
+  'RunContainerError',
+  'PodFailed',
+  'PodEvicted',
+  'PodUnschedulable',
+  'DeploymentUnavailable',
+  'DeploymentProgressDeadlineExceeded',
+  'DeploymentReplicaFailure',
+  'ServiceNoEndpoints',
+  'IngressNotAdmitted',
+  'CertificateNotReady',
+  'CertificateExpiringSoon',
+  'CertificateRequestFailed',
+  'CertificateRequestPending',
+  'RegistryPullFailed',
+  'RegistryUnavailable',
+  'GatewayNotReady',
+  'PolicyNotMaterialized',
+  'OperatorUnavailable',
+  'SourceUnavailable',
+  'CheckFailed',
+] as const;
+
+export type ReasonId = (typeof REASON_IDS)[number];
+
+export interface ReasonSpec {
+  reason: ReasonId;
+  /** The kind of object the incident is about ('Agent' for the agent itself). */
+  kind: string;
+  /** Other kinds the incident may be about. */
+  alsoKinds?: readonly string[];
+  /** The check that emits it. */
+  check: string;
+  severity: Severity;
+  /** Other severities the reason can take (escalations, downgrades), for zero-filled metrics. */
+  alsoSeverities?: readonly Severity[];
+  title: string;
+  description: string;
+  remediation: string;
+  runbookUrl?: string;
+  /** How long the finding must hold before it is an incident (seconds). */
+  graceSeconds: number;
+  /** Causal layer: a finding can explain findings of a higher layer on the objects above it. */
+  layer: number;
+}
+
+/** What a check declares of a reason it gives; the catalog adds which check that is. */
+export type ReasonDecl = Omit<ReasonSpec, 'check'>;
+
+/** Where the reasons' runbooks point, and the operator's log (remediations of several checks). */
+export const CERT_MANAGER_TROUBLESHOOT = 'https://cert-manager.io/docs/troubleshooting/';
+export const K8S_DEBUG_PODS = 'https://kubernetes.io/docs/tasks/debug/debug-application/debug-pods/';
+export const K8S_DEBUG_SVC = 'https://kubernetes.io/docs/tasks/debug/debug-application/debug-service/';
+export const K8S_DEPLOY_STATUS = 'https://kubernetes.io/docs/concepts/workloads/controllers/deployment/#deployment-status';
+export const OPERATOR_LOGS = 'kubectl -n {operatorNamespace} logs deploy/{operatorDeployment} --since=15m | grep -i {name}';
