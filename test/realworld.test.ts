@@ -6,8 +6,17 @@ import { describe, expect, it } from 'vitest';
 import { existsSync, readFileSync } from 'node:fs';
 import { cli } from './support/cli.ts';
 
-const DIR = new URL('../../shared/fixtures/realworld', import.meta.url);
+// Directories end in '/': new URL('x', dir) resolves beside a directory named without one, and
+// the check silently found nothing (it was skipped, not run).
+const SHARED = new URL('../../shared/', import.meta.url);
+const DIR = new URL('fixtures/realworld/', SHARED);
 const present = existsSync(new URL('manifest.json', DIR));
+
+describe('the outside check runs where the dumps are', () => {
+  it.runIf(existsSync(SHARED))('../shared is there, so its real-world manifest must be found', () => {
+    expect(present, `no manifest.json in ${DIR.pathname}`).toBe(true);
+  });
+});
 
 // The manifest names kubelet/condition states; map them to catalog reasons.
 const EXPECTED: Record<string, string> = {

@@ -1,7 +1,8 @@
 import type { Check, Finding } from './types.ts';
 import type { ClusterView } from '../kube/store.ts';
 import type { Deployment } from '../kube/types.ts';
-import { condition, isPodReady, podSince, podsOfDeployment, quote, ref, selectorString } from './helpers.ts';
+import { condition, isPodReady, podSince, quote, ref, selectorString } from './helpers.ts';
+import { podsOfDeployment } from '../kube/relations.ts';
 import { K8S_DEPLOY_STATUS, type ReasonDecl } from './reasons.ts';
 
 /** When a Deployment's unavailability started: its Available=False transition, else the oldest

@@ -2,6 +2,7 @@ import type { Check, Finding } from './types.ts';
 import { POLICY_KEY } from './config.ts';
 import { condition, quote, ref } from './helpers.ts';
 import type { ReasonDecl } from './reasons.ts';
+import { policyConfigMapName } from '../kube/relations.ts';
 
 const RENDER_FAILURE = /Failed to reconcile policy ConfigMap|rendered gateway policy .* is invalid/;
 
@@ -29,7 +30,7 @@ export const gatewayPolicy: Check = {
   *run(view) {
     for (const s of view.roots('MCPServer')) {
       if (!s.spec.gatewayEnabled || s.meta.deletionTimestamp !== undefined) continue;
-      const cmName = `${s.meta.name}-gateway-policy`;
+      const cmName = policyConfigMapName(s.meta.name);
       const policyCond = condition(s.status, 'PolicyReady');
       const since = (policyCond?.status === 'False' ? policyCond.lastTransitionTime : undefined) ?? s.meta.creationTimestamp;
       let message: string | undefined;

@@ -1,6 +1,7 @@
 import type { Check, Finding } from './types.ts';
 import { GATEWAY_CONTAINER } from './config.ts';
-import { condition, deploymentsOfServer, podSince, podsOfServer, ref } from './helpers.ts';
+import { condition, podSince, ref } from './helpers.ts';
+import { deploymentsOfServer, podsOfServer } from '../kube/relations.ts';
 import type { ReasonDecl } from './reasons.ts';
 
 /** The reasons this check gives, with what the catalog says of each (product.md §2). */

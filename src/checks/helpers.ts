@@ -2,8 +2,8 @@
 // False; an omitted replicas count is 1 (done in normalize); image references follow the
 // distribution reference grammar (docker.io is the implicit host).
 
-import { selects, type ClusterView } from '../kube/store.ts';
-import type { AnyObj, Condition, ContainerStatus, Deployment, MCPServer, ObjectRef, Pod } from '../kube/types.ts';
+import { selects } from '../kube/store.ts';
+import type { AnyObj, Condition, ContainerStatus, ObjectRef, Pod } from '../kube/types.ts';
 import { refOf } from '../kube/types.ts';
 export { quote } from '../util/redact.ts';
 
@@ -32,99 +32,6 @@ export function podSince(p: Pod): number | undefined {
 
 export function isPodReady(p: Pod): boolean {
   return isTrue(p, 'Ready');
-}
-
-/** Pods of a Deployment: through its ReplicaSets, else by selector when no ReplicaSet is known. */
-export function podsOfDeployment(view: ClusterView, d: Deployment): readonly Pod[] {
-  const rss = view.ownedBy('ReplicaSet', d);
-  // One ReplicaSet (the usual case): its pods as the store indexes them, without a copy.
-  if (rss.length === 1) return view.ownedBy('Pod', rss[0] as AnyObj);
-  if (rss.length > 0) return rss.flatMap((rs) => view.ownedBy('Pod', rs));
-  if (Object.keys(d.selector).length === 0) return [];
-  return view.list('Pod', d.meta.namespace).filter((p) => selects(d.selector, p.meta.labels));
-}
-
-/** The Deployment a pod belongs to (Pod → ReplicaSet → Deployment). */
-export function deploymentOfPod(view: ClusterView, p: Pod): Deployment | undefined {
-  for (const ref of p.meta.owners) {
-    if (ref.kind !== 'ReplicaSet') continue;
-    const rs = view.get('ReplicaSet', p.meta.namespace, ref.name);
-    const depRef = rs?.meta.owners.find((o) => o.kind === 'Deployment');
-    if (depRef) return view.get('Deployment', p.meta.namespace, depRef.name);
-    // A dump without ReplicaSets: the RS name is <deployment>-<pod-template-hash>.
-    const hash = p.meta.labels['pod-template-hash'];
-    if (!rs && hash && ref.name.endsWith(`-${hash}`)) {
-      return view.get('Deployment', p.meta.namespace, ref.name.slice(0, -hash.length - 1));
-    }
-  }
-  return undefined;
-}
-
-/**
- * The MCPServer an object belongs to: owner references first (walking up through ReplicaSets and
- * Deployments, and CertificateRequests to Certificates), then labels (`mcpruntime.org/server`,
- * `app` naming an existing MCPServer), then for Ingresses and Services the same-named server.
- */
-export function serverOf(view: ClusterView, o: AnyObj, depth = 0): MCPServer | undefined {
-  if (o.kind === 'MCPServer') return o;
-  if (depth > 4) return undefined;
-  const ns = o.meta.namespace;
-  for (const ref of o.meta.owners) {
-    if (ref.kind === 'MCPServer') {
-      const s = view.get('MCPServer', ns, ref.name);
-      if (s && (!ref.uid || !s.meta.uid || s.meta.uid === ref.uid)) return s;
-    }
-  }
-  for (const ref of o.meta.owners) {
-    if (ref.kind === 'ReplicaSet' || ref.kind === 'Deployment' || ref.kind === 'Certificate') {
-      const parent = view.get(ref.kind, ns, ref.name);
-      if (parent) {
-        const s = serverOf(view, parent, depth + 1);
-        if (s) return s;
-      }
-    }
-  }
-  const byLabel = o.meta.labels['mcpruntime.org/server'] ?? o.meta.labels['app'];
-  if (byLabel) {
-    const s = view.get('MCPServer', ns, byLabel);
-    if (s) return s;
-  }
-  if (o.kind === 'Pod') {
-    const d = deploymentOfPod(view, o);
-    if (d) return serverOf(view, d, depth + 1);
-  }
-  if (o.kind === 'Ingress' || o.kind === 'Service' || o.kind === 'Deployment') {
-    const base = o.kind === 'Deployment' && o.meta.name.endsWith('-canary') ? o.meta.name.slice(0, -7) : o.meta.name;
-    return view.get('MCPServer', ns, base);
-  }
-  return undefined;
-}
-
-/** Deployments an MCPServer runs: those it owns, and stable `<name>` and, for canaries, `<name>-canary`. */
-export function deploymentsOfServer(view: ClusterView, s: MCPServer): readonly Deployment[] {
-  const owned = view.ownedBy('Deployment', s);
-  const ns = s.meta.namespace;
-  const stable = view.get('Deployment', ns, s.meta.name);
-  const canary = view.get('Deployment', ns, `${s.meta.name}-canary`);
-  // Store objects are unique per name, so identity stands for the name.
-  if ((!stable || owned.includes(stable)) && (!canary || owned.includes(canary))) return owned;
-  const out = [...owned];
-  if (stable && !out.includes(stable)) out.push(stable);
-  if (canary && !out.includes(canary)) out.push(canary);
-  return out;
-}
-
-export function podsOfServer(view: ClusterView, s: MCPServer): readonly Pod[] {
-  const ds = deploymentsOfServer(view, s);
-  if (ds.length === 1) {
-    const pods = podsOfDeployment(view, ds[0] as Deployment);
-    if (pods.length > 0) return pods;
-  } else if (ds.length > 1) {
-    const out = new Set<Pod>();
-    for (const d of ds) for (const p of podsOfDeployment(view, d)) out.add(p);
-    if (out.size > 0) return [...out];
-  }
-  return view.list('Pod', s.meta.namespace).filter((p) => p.meta.labels['app'] === s.meta.name);
 }
 
 /** The host part of an image reference ("docker.io" when it has none). */

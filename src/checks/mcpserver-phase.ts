@@ -7,6 +7,7 @@ import { condition, latestTransition, quote, ref } from './helpers.ts';
 import { lacksLoadBalancer, silentClasses } from './ingress-admission.ts';
 import type { CheckConfig } from './config.ts';
 import { OPERATOR_LOGS, type ReasonDecl } from './reasons.ts';
+import { canaryName, gatewayCertificateName, policyConfigMapName } from '../kube/relations.ts';
 
 /** The readiness flags the spec makes required for phase Ready (reference §1.2). */
 export function requiredFlags(s: MCPServer): ReadinessFlag[] {
@@ -44,7 +45,7 @@ export function classifyError(message: string, s: MCPServer, config: CheckConfig
       return { cls: 'mtls_trust_domain_missing', resource, hint: 'Set spec.auth.trustDomain for auth.mode mtls.' };
     }
     if (/has no ca\.crt yet/.test(message)) {
-      return { cls: 'mtls_certificate_pending', resource, hint: `The gateway certificate is not issued yet: kubectl -n ${ns} describe certificate ${n}-gateway-mtls.` };
+      return { cls: 'mtls_certificate_pending', resource, hint: `The gateway certificate is not issued yet: kubectl -n ${ns} describe certificate ${gatewayCertificateName(n)}.` };
     }
     if (/rendered gateway policy .* is invalid/.test(message)) {
       return { cls: 'policy_invalid', resource, hint: `The rendered policy is invalid: check spec.policy and the MCPAccessGrants/MCPAgentSessions referencing ${n} (kubectl -n ${ns} get mcpaccessgrants,mcpagentsessions).` };
@@ -73,9 +74,9 @@ function flagHint(flag: ReadinessFlag, s: MCPServer): string {
     case 'gatewayReady':
       return `Gateway: kubectl -n ${ns} logs -l ${shellWord(`app=${s.meta.name}`)} -c mcp-gateway --tail=20.`;
     case 'policyReady':
-      return `Policy: kubectl -n ${ns} get configmap ${n}-gateway-policy.`;
+      return `Policy: kubectl -n ${ns} get configmap ${policyConfigMapName(n)}.`;
     case 'canaryReady':
-      return `Canary: kubectl -n ${ns} rollout status deploy/${n}-canary.`;
+      return `Canary: kubectl -n ${ns} rollout status deploy/${canaryName(n)}.`;
   }
 }
 

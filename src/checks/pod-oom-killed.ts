@@ -1,5 +1,6 @@
 import type { Check, Finding } from './types.ts';
-import { plural, ref, serverOf } from './helpers.ts';
+import { plural, ref } from './helpers.ts';
+import { serverOf } from '../kube/relations.ts';
 import { containerLabel } from './pod-crash-loop.ts';
 import { humanDuration } from '../util/duration.ts';
 import type { ReasonDecl } from './reasons.ts';

@@ -10,7 +10,7 @@ import { isKindName, kindBit } from '../kube/kinds.ts';
 import type { ClusterView } from '../kube/store.ts';
 import type { AnyObj } from '../kube/types.ts';
 import { keyOf } from '../kube/types.ts';
-import { deploymentOfPod, serverOf } from '../checks/helpers.ts';
+import { deploymentOfPod, serverNameOf, serverOf, serverOfPolicyName } from '../kube/relations.ts';
 
 /** A marked object: where it is (its parts, so a pass looks it up without parsing its key, with
  *  strings whose hashes are already known) and the kinds (bits) whose changes touched it. */
@@ -58,7 +58,10 @@ export function affectedKeys(view: ClusterView, o: AnyObj, marks: DirtyMarks): v
       add('Service', ns, o.meta.name);
       break;
     case 'ConfigMap':
-      if (o.meta.name.endsWith('-gateway-policy')) add('MCPServer', ns, o.meta.name.slice(0, -'-gateway-policy'.length));
+      {
+        const server = serverOfPolicyName(o.meta.name);
+        if (server) add('MCPServer', ns, server);
+      }
       break;
     case 'Certificate':
       for (const cr of view.ownedBy('CertificateRequest', o)) addObj(cr);
@@ -74,7 +77,7 @@ export function affectedKeys(view: ClusterView, o: AnyObj, marks: DirtyMarks): v
       break;
     case 'Service':
     case 'Deployment':
-      add('MCPServer', ns, o.kind === 'Deployment' && o.meta.name.endsWith('-canary') ? o.meta.name.slice(0, -7) : o.meta.name);
+      add('MCPServer', ns, serverNameOf(o.kind, o.meta.name));
       break;
     default:
       break;

@@ -8,7 +8,7 @@ import type { AnyObj, MCPServer, ObjectRef } from '../kube/types.ts';
 import { keyOf, objKey } from '../kube/types.ts';
 import { reasonSpec, renderTemplate, type ReasonId } from '../checks/catalog.ts';
 import type { CheckConfig } from '../checks/config.ts';
-import { deploymentOfPod, serverOf } from '../checks/helpers.ts';
+import { deploymentOfPod, serverOf } from '../kube/relations.ts';
 import { severityRank, type AttrValue, type Finding, type Severity } from '../checks/types.ts';
 import { clean, MAX_ATTRIBUTE } from '../util/redact.ts';
 
