@@ -191,6 +191,9 @@ function setServer(incident: Incident, server: MCPServer | undefined): void {
   }
   const ref: ServerRef = { namespace: clean(server.meta.namespace, MAX_NAME), name: clean(server.meta.name, MAX_NAME) };
   if (server.spec.teamID) ref.teamID = clean(server.spec.teamID, MAX_NAME);
+  // The same server as before keeps its object: what was derived from the incident stays valid.
+  const was = incident.server;
+  if (was && was.namespace === ref.namespace && was.name === ref.name && was.teamID === ref.teamID) return;
   incident.server = ref;
 }
 

@@ -127,12 +127,14 @@ export class IncidentSnapshots {
 
   private lastBuildMs = 0;
   /** Each incident's text, as long as the incident is the same object with the same root cause and
-   *  server (the two fields the engine sets in place); a new or replaced incident is serialized anew. */
+   *  server (the two fields the engine sets in place, the server as a new object whenever relations
+   *  move: compared by value, or one label change anywhere would re-serialize every incident); a new
+   *  or replaced incident is serialized anew. */
   private readonly texts = new WeakMap<Incident, { rootCauseId: string | undefined; server: Incident['server']; text: Buffer }>();
 
   private textOf(inc: Incident): { text: Buffer; fresh: boolean } {
     const hit = this.texts.get(inc);
-    if (hit && hit.rootCauseId === inc.rootCauseId && hit.server === inc.server) return { text: hit.text, fresh: false };
+    if (hit && hit.rootCauseId === inc.rootCauseId && sameServer(hit.server, inc.server)) return { text: hit.text, fresh: false };
     const text = Buffer.from(indent(JSON.stringify(orderedIncident(inc), null, 2), '    '));
     this.texts.set(inc, { rootCauseId: inc.rootCauseId, server: inc.server, text });
     return { text, fresh: true };
@@ -253,6 +255,10 @@ export class IncidentSnapshots {
 const SEP = Buffer.from(',\n');
 const NL = Buffer.from('\n');
 const MIN_INTERVAL_MS = 20;
+
+function sameServer(a: Incident['server'], b: Incident['server']): boolean {
+  return a === b || (a !== undefined && b !== undefined && a.namespace === b.namespace && a.name === b.name && a.teamID === b.teamID);
+}
 
 function joinTexts(texts: readonly Buffer[], length: number): Buffer {
   const parts: Buffer[] = [];
