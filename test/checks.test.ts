@@ -1,7 +1,7 @@
 // One table per check over real-shaped objects, with the healthy look-alikes that catch false
 // positives. Every row runs the real path: raw objects → normalize → store → checks → incidents.
 
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import {
   T0,
   certificate,
@@ -21,7 +21,16 @@ import {
   waiting,
   type Raw,
 } from './support/objects.ts';
-import { run, summary } from './support/run.ts';
+import { run, seenReasons, summary } from './support/run.ts';
+import { ENGINE_CHECKS, REASON_IDS, reasonSpec } from '../src/checks/catalog.ts';
+
+// Every reason a check gives is produced by at least one row of these tables: counted from the
+// incidents the rows' runs produced, not from the names a test file mentions (a test that expects
+// a reason's absence names it too).
+afterAll(() => {
+  const byChecks = REASON_IDS.filter((r) => !(ENGINE_CHECKS as readonly string[]).includes(reasonSpec(r).check));
+  expect(byChecks.filter((r) => !seenReasons.has(r))).toEqual([]);
+});
 
 interface Row {
   name: string;

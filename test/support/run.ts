@@ -6,6 +6,9 @@ import type { Incident } from '../../src/engine/incidents.ts';
 import type { Skipped } from '../../src/engine/evaluate.ts';
 import { T0, type Raw } from './objects.ts';
 
+/** Every reason an incident of `run` carried, in this test file's worker (for coverage checks). */
+export const seenReasons = new Set<string>();
+
 export interface RunResult {
   incidents: Incident[];
   skipped: Skipped[];
@@ -19,6 +22,7 @@ export function run(objects: Raw[], o: { now?: number; config?: (c: AgentConfig)
   o.config?.(cfg);
   loadDocuments([{ apiVersion: 'v1', kind: 'List', items: objects }], 'test', store, () => true);
   const d = diagnose(store, cfg, o.now ?? T0, o.applyGrace ?? false);
+  for (const i of d.incidents) seenReasons.add(i.reason);
   return { incidents: d.incidents, skipped: d.skipped, store };
 }
 
