@@ -30,7 +30,7 @@ describe('catalog meta', () => {
   });
 
   it('every check id is kebab-case, unique, and names its own file', () => {
-    const files = readdirSync(new URL('../src/checks', import.meta.url));
+    const files = readdirSync(new URL('../src/checks/', import.meta.url));
     const ids = CHECKS.map((c) => c.id);
     expect(new Set(ids).size).toBe(ids.length);
     for (const id of ids) {

@@ -17,7 +17,7 @@ import { fakeCluster } from './support/cluster.ts';
 import { Prometheus, which } from './support/prometheus.ts';
 import { waitFor } from './support/wait.ts';
 
-const RULES = fileURLToPath(new URL('../deploy/prometheus', import.meta.url));
+const RULES = fileURLToPath(new URL('../deploy/prometheus/', import.meta.url));
 
 const cleanup: (() => Promise<void> | void)[] = [];
 afterEach(async () => {

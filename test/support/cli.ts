@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { main } from '../../src/cli/main.ts';
 import type { IO } from '../../src/cli/io.ts';
 
-export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const BIN = fileURLToPath(new URL('../../bin/sentinel-agent.js', import.meta.url));
 
 export interface CliResult {
