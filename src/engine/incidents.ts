@@ -184,6 +184,11 @@ function boundedRef(r: ObjectRef): ObjectRef {
   return out;
 }
 
+/** Whether two server references name the same server (namespace, name and team). */
+export function sameServer(a: ServerRef | undefined, b: ServerRef | undefined): boolean {
+  return a === b || (a !== undefined && b !== undefined && a.namespace === b.namespace && a.name === b.name && a.teamID === b.teamID);
+}
+
 function setServer(incident: Incident, server: MCPServer | undefined): void {
   if (!server) {
     if (incident.server) incident.server = undefined;
@@ -192,8 +197,7 @@ function setServer(incident: Incident, server: MCPServer | undefined): void {
   const ref: ServerRef = { namespace: clean(server.meta.namespace, MAX_NAME), name: clean(server.meta.name, MAX_NAME) };
   if (server.spec.teamID) ref.teamID = clean(server.spec.teamID, MAX_NAME);
   // The same server as before keeps its object: what was derived from the incident stays valid.
-  const was = incident.server;
-  if (was && was.namespace === ref.namespace && was.name === ref.name && was.teamID === ref.teamID) return;
+  if (sameServer(incident.server, ref)) return;
   incident.server = ref;
 }
 

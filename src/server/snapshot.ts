@@ -6,7 +6,7 @@
 // (limit, continue) select from the snapshot; a continue token names its snapshot, and the agent
 // keeps the few latest so a reader paging through a busy cluster sees one consistent picture.
 
-import type { Incident } from '../engine/incidents.ts';
+import { sameServer, type Incident } from '../engine/incidents.ts';
 import type { Skipped } from '../engine/evaluate.ts';
 import { SEVERITIES, type Severity } from '../checks/types.ts';
 import { orderedIncident, summarize, type StaleSource } from '../format/report.ts';
@@ -255,10 +255,6 @@ export class IncidentSnapshots {
 const SEP = Buffer.from(',\n');
 const NL = Buffer.from('\n');
 const MIN_INTERVAL_MS = 20;
-
-function sameServer(a: Incident['server'], b: Incident['server']): boolean {
-  return a === b || (a !== undefined && b !== undefined && a.namespace === b.namespace && a.name === b.name && a.teamID === b.teamID);
-}
 
 function joinTexts(texts: readonly Buffer[], length: number): Buffer {
   const parts: Buffer[] = [];
