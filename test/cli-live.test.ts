@@ -67,6 +67,23 @@ describe('doctor on a live cluster', () => {
     expect(r.code).toBe(0);
   });
 
+  it('a kind larger than a call may take as arguments (160,000 pods) is read whole', async () => {
+    // The class guarded: collecting a list with push(...items), which throws a RangeError past
+    // ~120,000 elements, so doctor on a large cluster called the kind failing.
+    const { makeKubeClient } = await import('../src/collector/kube-client.ts');
+    const { listKind } = await import('../src/collector/live.ts');
+    const { ObjectStore } = await import('../src/kube/store.ts');
+    const n = 160_000;
+    const pods: Raw[] = [];
+    for (let i = 0; i < n; i++) pods.push({ apiVersion: 'v1', kind: 'Pod', metadata: { name: `p-${i}`, namespace: `ns-${i % 50}`, uid: `u-${i}` }, spec: {}, status: { phase: 'Running' } });
+    const { kubeconfig, server: s } = await start([]);
+    for (let i = 0; i < n; i += 10_000) s.apply(...pods.slice(i, i + 10_000));
+    const store = new ObjectStore();
+    const state = await listKind(await makeKubeClient({ kubeconfig }), store, 'Pod', [], () => true, []);
+    expect(state).toEqual({ status: 'synced', coverage: 'cluster' });
+    expect(store.size('Pod')).toBe(n);
+  }, 120_000);
+
   it('429 Too Many Requests: doctor waits the Retry-After and lists again', async () => {
     const { kubeconfig, server: s } = await start([...healthyPlatform(), ...manyPods(3)]);
     s.fault({ watch: false, kind: 'Pod', status: 429, headers: { 'Retry-After': '1' }, times: 2 });

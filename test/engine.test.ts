@@ -63,6 +63,18 @@ describe('catalog meta', () => {
   });
 });
 
+describe('scale of one check', () => {
+  it('a check with more findings than a call may take as arguments (150,000 crash loops) reports them all', () => {
+    // The class guarded: gathering a check's findings with push(...findings), which throws a
+    // RangeError past ~120,000 elements.
+    const n = 150_000;
+    const objs: Raw[] = [];
+    for (let i = 0; i < n; i++) objs.push({ apiVersion: 'v1', kind: 'Pod', metadata: { name: `p-${i}`, namespace: 'load', uid: `u-${i}` }, spec: { containers: [{ name: 'c', image: 'x' }] }, status: { phase: 'Running', containerStatuses: [{ name: 'c', ready: false, restartCount: 3, state: { waiting: { reason: 'CrashLoopBackOff' } } }] } });
+    const r = run(objs);
+    expect(r.incidents.filter((i) => i.reason === 'CrashLoopBackOff')).toHaveLength(n);
+  }, 120_000);
+});
+
 describe('incident identity', () => {
   it('is a hash of cluster, check, kind, namespace, name and sub, and nothing else', () => {
     const a = incidentId('prod', 'pod-crash-loop', 'Pod', 'ns', 'p');
