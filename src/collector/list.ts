@@ -11,6 +11,7 @@ import { normalize } from '../kube/read/normalize.ts';
 import { stripUnreadFields } from '../kube/read/strip.ts';
 import type { AnyObj, SourceState } from '../kube/types.ts';
 import type { KubeClient, KubeResponse } from './kube-client.ts';
+import { isRecord } from '../util/json.ts';
 
 export const PAGE_SIZE = 500;
 
@@ -68,10 +69,6 @@ export function refusal(r: KubeResponse, what: string): Error {
   if (r.status === 403) return new Unavailable({ status: 'forbidden', detail: statusMessage(r) });
   if (r.status === 404) return new Unavailable({ status: 'absent', detail: statusMessage(r) });
   return new BadAnswer(`${what} answered ${r.status}: ${statusMessage(r)}`);
-}
-
-export function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 /** Whether an object on a kind's list or stream is of that kind (a kind or apiVersion it does not

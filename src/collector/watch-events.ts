@@ -6,7 +6,8 @@ import type { KindName } from '../kube/kinds.ts';
 import { normalize } from '../kube/read/normalize.ts';
 import { stripUnreadFields } from '../kube/read/strip.ts';
 import type { AnyObj } from '../kube/types.ts';
-import { isRecord, ofThisKind } from './list.ts';
+import { isRecord } from '../util/json.ts';
+import { ofThisKind } from './list.ts';
 
 export type WatchLine =
   | { t: 'malformed'; why: 'not JSON' | 'not an event' | 'unreadable object' | 'unknown type' }

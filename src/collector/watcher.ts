@@ -7,6 +7,7 @@ import { clean, MAX_ATTRIBUTE, MAX_MESSAGE } from '../util/redact.ts';
 import type { Incident } from '../engine/incidents.ts';
 import type { Skipped } from '../engine/evaluate.ts';
 import type { StaleSource } from '../format/report.ts';
+import { isRecord } from '../util/json.ts';
 
 export function incidentsUrl(base: string): URL {
   let u: URL;
@@ -78,7 +79,7 @@ export function validateReport(d: WatcherReport, url: string): ValidReport {
   const bad = (path: string, what: string): never => {
     throw new ClusterUnreachableError(`the answer from ${url} is not a valid report: ${path}: ${what}`);
   };
-  const rec = (v: unknown, path: string): Record<string, unknown> => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : bad(path, `expected an object, got ${v === null ? 'null' : Array.isArray(v) ? 'a list' : typeof v}`));
+  const rec = (v: unknown, path: string): Record<string, unknown> => (isRecord(v) ? v : bad(path, `expected an object, got ${v === null ? 'null' : Array.isArray(v) ? 'a list' : typeof v}`));
   const str = (v: unknown, path: string, max: number, optional = false): string | undefined => {
     if (v === undefined && optional) return undefined;
     if (typeof v !== 'string') return bad(path, `expected a string, got ${v === null ? 'null' : typeof v}`);

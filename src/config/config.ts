@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { defaultCheckConfig, type CheckConfig, type IngressReadinessMode } from '../checks/config.ts';
+import { isRecord } from '../util/json.ts';
 import { isReasonId } from '../checks/catalog.ts';
 import { CHECKS } from '../checks/registry.ts';
 import { SEVERITIES, type Severity } from '../checks/types.ts';
@@ -78,9 +79,6 @@ export function parseDuration(v: unknown, where: string): number {
 
 type Rec = Record<string, unknown>;
 
-function isRec(v: unknown): v is Rec {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 function str(v: unknown, where: string): string {
   if (typeof v === 'string' && v !== '') return v;
@@ -134,7 +132,7 @@ const TOP_KEYS = [
 // eslint-disable-next-line max-lines-per-function -- one block per config key, in the order README documents them
 export function applyConfigDocument(doc: unknown, base: AgentConfig, file: string): AgentConfig {
   if (doc === null || doc === undefined) return base;
-  if (!isRec(doc)) throw new ConfigError(`${file}: expected a mapping at the top level`);
+  if (!isRecord(doc)) throw new ConfigError(`${file}: expected a mapping at the top level`);
   only(doc, TOP_KEYS, file);
   const cfg: AgentConfig = { ...base, checks: { ...base.checks } };
   const c = cfg.checks;
@@ -143,7 +141,7 @@ export function applyConfigDocument(doc: unknown, base: AgentConfig, file: strin
   if (doc.namespaces !== undefined) cfg.namespaces = strList(doc.namespaces, w('namespaces'));
   if (doc.excludeNamespaces !== undefined) cfg.excludeNamespaces = strList(doc.excludeNamespaces, w('excludeNamespaces'));
   if (doc.operator !== undefined) {
-    if (!isRec(doc.operator)) throw new ConfigError(`${w('operator')}: expected a mapping`);
+    if (!isRecord(doc.operator)) throw new ConfigError(`${w('operator')}: expected a mapping`);
     only(doc.operator, ['namespace', 'deployment'], w('operator'));
     c.operator = {
       namespace: doc.operator.namespace !== undefined ? str(doc.operator.namespace, w('operator.namespace')) : c.operator.namespace,
@@ -152,7 +150,7 @@ export function applyConfigDocument(doc: unknown, base: AgentConfig, file: strin
   }
   if (doc.registry !== undefined) {
     const r = doc.registry;
-    if (!isRec(r)) throw new ConfigError(`${w('registry')}: expected a mapping`);
+    if (!isRecord(r)) throw new ConfigError(`${w('registry')}: expected a mapping`);
     only(r, ['namespace', 'deployment', 'service', 'hosts'], w('registry'));
     c.registry = {
       namespace: r.namespace !== undefined ? str(r.namespace, w('registry.namespace')) : c.registry.namespace,
@@ -167,7 +165,7 @@ export function applyConfigDocument(doc: unknown, base: AgentConfig, file: strin
   if (doc.ignoreNamePrefixes !== undefined) c.ignoreNamePrefixes = strList(doc.ignoreNamePrefixes, w('ignoreNamePrefixes'));
   if (doc.runbookBaseUrl !== undefined) c.runbookBaseUrl = str(doc.runbookBaseUrl, w('runbookBaseUrl'));
   if (doc.checks !== undefined) {
-    if (!isRec(doc.checks)) throw new ConfigError(`${w('checks')}: expected a mapping with enabled/disabled`);
+    if (!isRecord(doc.checks)) throw new ConfigError(`${w('checks')}: expected a mapping with enabled/disabled`);
     only(doc.checks, ['enabled', 'disabled'], w('checks'));
     const known = CHECKS.map((k) => k.id);
     for (const field of ['enabled', 'disabled'] as const) {
@@ -180,7 +178,7 @@ export function applyConfigDocument(doc: unknown, base: AgentConfig, file: strin
   }
   if (doc.watch !== undefined) {
     const wd = doc.watch;
-    if (!isRec(wd)) throw new ConfigError(`${w('watch')}: expected a mapping`);
+    if (!isRecord(wd)) throw new ConfigError(`${w('watch')}: expected a mapping`);
     only(wd, ['holdPeriod', 'fullEvaluationInterval', 'relistInterval', 'watchTimeout', 'inactivityTimeout', 'staleAfter', 'initialList'], w('watch'));
     const wc: WatchConfig = { ...cfg.watch };
     if (wd.holdPeriod !== undefined) wc.holdSeconds = parseDuration(wd.holdPeriod, w('watch.holdPeriod'));
@@ -201,12 +199,12 @@ export function applyConfigDocument(doc: unknown, base: AgentConfig, file: strin
   }
   if (doc.sinks !== undefined) {
     const sd = doc.sinks;
-    if (!isRec(sd)) throw new ConfigError(`${w('sinks')}: expected a mapping`);
+    if (!isRecord(sd)) throw new ConfigError(`${w('sinks')}: expected a mapping`);
     only(sd, ['kubernetesEvents', 'sentinel'], w('sinks'));
     const sinks: SinksConfig = { ...cfg.sinks, kubernetesEvents: { ...cfg.sinks.kubernetesEvents } };
     if (sd.kubernetesEvents !== undefined) {
       const k = sd.kubernetesEvents;
-      if (!isRec(k)) throw new ConfigError(`${w('sinks.kubernetesEvents')}: expected a mapping`);
+      if (!isRecord(k)) throw new ConfigError(`${w('sinks.kubernetesEvents')}: expected a mapping`);
       only(k, ['enabled', 'ratePerSecond', 'burst'], w('sinks.kubernetesEvents'));
       if (k.enabled !== undefined) {
         if (typeof k.enabled !== 'boolean') throw new ConfigError(`${w('sinks.kubernetesEvents.enabled')}: expected true or false`);
@@ -220,7 +218,7 @@ export function applyConfigDocument(doc: unknown, base: AgentConfig, file: strin
     }
     if (sd.sentinel !== undefined) {
       const se = sd.sentinel;
-      if (!isRec(se)) throw new ConfigError(`${w('sinks.sentinel')}: expected a mapping`);
+      if (!isRecord(se)) throw new ConfigError(`${w('sinks.sentinel')}: expected a mapping`);
       only(se, ['url', 'source'], w('sinks.sentinel'));
       const url = str(se.url, w('sinks.sentinel.url'));
       try {
@@ -234,7 +232,7 @@ export function applyConfigDocument(doc: unknown, base: AgentConfig, file: strin
   }
   if (doc.leaderElection !== undefined) {
     const le = doc.leaderElection;
-    if (!isRec(le)) throw new ConfigError(`${w('leaderElection')}: expected a mapping`);
+    if (!isRecord(le)) throw new ConfigError(`${w('leaderElection')}: expected a mapping`);
     only(le, ['enabled', 'leaseName', 'leaseNamespace', 'leaseDuration', 'renewDeadline', 'retryPeriod'], w('leaderElection'));
     const c2: LeaderElectionConfig = { ...cfg.leaderElection };
     if (le.enabled !== undefined) {
@@ -253,16 +251,16 @@ export function applyConfigDocument(doc: unknown, base: AgentConfig, file: strin
     cfg.leaderElection = c2;
   }
   if (doc.http !== undefined) {
-    if (!isRec(doc.http)) throw new ConfigError(`${w('http')}: expected a mapping`);
+    if (!isRecord(doc.http)) throw new ConfigError(`${w('http')}: expected a mapping`);
     only(doc.http, ['listen'], w('http'));
     if (doc.http.listen !== undefined) cfg.listen = str(doc.http.listen, w('http.listen'));
   }
   if (doc.reasons !== undefined) {
-    if (!isRec(doc.reasons)) throw new ConfigError(`${w('reasons')}: expected a mapping of reason → {severity, grace, enabled}`);
+    if (!isRecord(doc.reasons)) throw new ConfigError(`${w('reasons')}: expected a mapping of reason → {severity, grace, enabled}`);
     const reasons: Record<string, { severity?: Severity; graceSeconds?: number; enabled?: boolean }> = { ...c.reasons };
     for (const [name, v] of Object.entries(doc.reasons)) {
       if (!isReasonId(name)) throw new ConfigError(`${w('reasons')}: unknown reason "${name}" (see: sentinel-agent checks)`);
-      if (!isRec(v)) throw new ConfigError(`${w(`reasons.${name}`)}: expected a mapping`);
+      if (!isRecord(v)) throw new ConfigError(`${w(`reasons.${name}`)}: expected a mapping`);
       only(v, ['severity', 'grace', 'enabled'], w(`reasons.${name}`));
       const e: { severity?: Severity; graceSeconds?: number; enabled?: boolean } = {};
       if (v.severity !== undefined) e.severity = severity(v.severity, w(`reasons.${name}.severity`));

@@ -4,6 +4,7 @@
 import type { Condition, ConditionStatus } from '../types.ts';
 import type { KindName } from '../kinds.ts';
 import { clean, MAX_KEPT } from '../../util/redact.ts';
+import { isRecord } from '../../util/json.ts';
 import { DROPPED_MESSAGES, EMPTY, KEPT_CONDITIONS, KEPT_LABELS, TRUE_SHARED, exact, intern, shareList, shareRecord, trueCondition } from './sharing.ts';
 
 type Rec = Record<string, unknown>;
@@ -148,7 +149,7 @@ export class Reader {
 
 /** The value as a JSON object, else undefined (without a note: for a field already read and noted). */
 export function asRec(v: unknown): Rec | undefined {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Rec) : undefined;
+  return isRecord(v) ? v : undefined;
 }
 
 function typeName(v: unknown): string {
