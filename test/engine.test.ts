@@ -18,6 +18,12 @@ describe('catalog meta', () => {
     for (const r of REASON_IDS) expect(CATALOG.get(r)?.reason).toBe(r);
   });
 
+  it('every explanation across objects a reason declares can apply: to another reason of a higher layer', () => {
+    const declared = [...CATALOG.values()].flatMap((s) => (s.explainsAcross ?? []).map((e) => [s.reason, e.reason, reasonSpec(e.reason).layer > s.layer] as const));
+    expect(declared.length).toBeGreaterThan(0);
+    expect(declared.filter(([, , higher]) => !higher)).toEqual([]);
+  });
+
   it('every reason is emitted by exactly one check, and each check declares only its own reasons', () => {
     for (const r of REASON_IDS) {
       const spec = CATALOG.get(r);
@@ -146,6 +152,24 @@ describe('root causes', () => {
     expect(pull?.attributes['registry.failure']).toBe('connection_refused');
     expect(pull?.rootCauseId).toBe(registry?.id);
     expect(incidents.find((i) => i.reason === 'MCPServerPartiallyReady')?.rootCauseId).toBe(registry?.id);
+  });
+
+  it('an operator fully down is the root of Pending servers anywhere; with one replica ready it is not', () => {
+    const withOperator = (ready: number): Raw[] => [
+      ...healthyPlatform().filter((o) => !(o.kind === 'Deployment' && (o.metadata as Raw).name === 'mcp-runtime-operator-controller-manager')),
+      deployment('mcp-runtime-operator-controller-manager', { ns: 'mcp-runtime', replicas: 2, ready }),
+      mcpServer('p', { phase: 'Pending' }),
+      mcpServer('q', { ns: 'other', phase: 'Pending' }),
+    ];
+    const down = run(withOperator(0)).incidents;
+    const operator = down.find((i) => i.reason === 'OperatorUnavailable');
+    const pending = down.filter((i) => i.reason === 'MCPServerPending');
+    expect(pending.map((i) => i.object.name).sort()).toEqual(['p', 'q']);
+    for (const i of pending) expect(i.rootCauseId, i.object.name).toBe(operator?.id);
+    expect(operator?.attributes.explains).toBe(2);
+    const half = run(withOperator(1)).incidents;
+    expect(half.find((i) => i.reason === 'OperatorUnavailable')).toBeDefined();
+    for (const i of half.filter((x) => x.reason === 'MCPServerPending')) expect(i.rootCauseId, i.object.name).toBeUndefined();
   });
 
   it('an Ingress without load balancer is the root of its MCPServer PartiallyReady', () => {

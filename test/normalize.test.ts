@@ -1,5 +1,8 @@
+import { readFileSync, readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { normalize } from '../src/kube/read/normalize.ts';
+import { KEPT_CONDITIONS } from '../src/kube/projection.ts';
+import { condition } from '../src/checks/helpers.ts';
 import { certificate, configMap, deployment, endpointSlice, ingress, pod, replicaSet, running, service, terminated, uid } from './support/objects.ts';
 
 describe('normalize', () => {
@@ -167,5 +170,24 @@ describe('reading a JSON dump item by item', () => {
       expect(lazy.source(k)).toEqual(whole.source(k));
     }
     expect(lazy.get('Pod', 'x', 'bare')).toBeDefined();
+  });
+
+  it('a condition the projection drops cannot be asked for: a type error, and absent as read', () => {
+    // The pod as the kubelet writes it carries Initialized and ContainersReady too.
+    const raw = pod('p', { containers: [{ name: 'c' }] });
+    expect(JSON.stringify(raw)).toContain('"Initialized"');
+    const p = normalize(raw).obj;
+    if (p?.kind !== 'Pod') throw new Error('not a pod');
+    // @ts-expect-error Initialized is not kept for pods (kube/projection.ts): a check must not read it.
+    expect(condition(p, 'Initialized')).toBeUndefined();
+    expect(condition(p, 'Ready')?.status).toBe('True');
+  });
+
+  it('every condition type a projection keeps is read by a check (the table holds nothing dead)', () => {
+    const dir = new URL('../src/checks/', import.meta.url);
+    const text = readdirSync(dir).map((f) => readFileSync(new URL(f, dir), 'utf8')).join('\n');
+    const asked = new Set([...text.matchAll(/(?:condition|isTrue)\([^,()]+, '([A-Za-z]+)'\)/g)].map((m) => m[1]));
+    const kept = Object.values(KEPT_CONDITIONS).flat();
+    expect(kept.filter((t) => !asked.has(t))).toEqual([]);
   });
 });

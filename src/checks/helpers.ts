@@ -9,11 +9,13 @@ export { quote } from '../util/redact.ts';
 
 export { selects };
 
-export function condition(o: { conditions: readonly Condition[] }, type: string): Condition | undefined {
+/** The condition of that type. The type must be one the kind's projection keeps (kube/projection.ts):
+ *  asking for another is a type error, since it would read as missing, so Unknown, on every object. */
+export function condition<T extends string>(o: { conditions: readonly Condition<T>[] }, type: NoInfer<T>): Condition<T> | undefined {
   return o.conditions.find((c) => c.type === type);
 }
 
-export function isTrue(o: { conditions: readonly Condition[] }, type: string): boolean {
+export function isTrue<T extends string>(o: { conditions: readonly Condition<T>[] }, type: NoInfer<T>): boolean {
   return condition(o, type)?.status === 'True';
 }
 

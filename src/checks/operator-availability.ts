@@ -14,6 +14,9 @@ const reasons: readonly ReasonDecl[] = [
     remediation: 'kubectl -n {operatorNamespace} get pods -l control-plane=controller-manager; kubectl -n {operatorNamespace} describe deploy {operatorDeployment}; kubectl -n {operatorNamespace} logs deploy/{operatorDeployment} -c manager --previous',
     graceSeconds: 60,
     layer: 0,
+    // With one replica still ready the leader keeps reconciling: only a fully down operator
+    // explains servers left Pending.
+    explainsAcross: [{ reason: 'MCPServerPending', when: (operator) => (operator.ready_replicas ?? 0) === 0 }],
   },
 ];
 

@@ -36,6 +36,19 @@ export const REASON_IDS = [
 
 export type ReasonId = (typeof REASON_IDS)[number];
 
+/** A value of a finding's attributes (product.md §3: `attributes`). */
+export type AttrValue = string | number | boolean;
+
+/**
+ * An explanation that ownership does not express: an incident of this reason explains incidents of
+ * another reason anywhere (an outage of something every server uses), when their attributes say so.
+ * The root-cause pass (engine/incidents.ts) applies these and nothing else beyond ownership.
+ */
+export interface ExplainsAcross {
+  reason: ReasonId;
+  when(cause: Readonly<Record<string, AttrValue | undefined>>, effect: Readonly<Record<string, AttrValue | undefined>>): boolean;
+}
+
 export interface ReasonSpec {
   reason: ReasonId;
   /** The kind of object the incident is about ('Agent' for the agent itself). */
@@ -55,6 +68,8 @@ export interface ReasonSpec {
   graceSeconds: number;
   /** Causal layer: a finding can explain findings of a higher layer on the objects above it. */
   layer: number;
+  /** What it explains beyond the objects above it (each of a higher layer than this one). */
+  explainsAcross?: readonly ExplainsAcross[];
 }
 
 /** What a check declares of a reason it gives; the catalog adds which check that is. */

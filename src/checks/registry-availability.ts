@@ -16,8 +16,14 @@ const reasons: readonly ReasonDecl[] = [
     remediation: 'kubectl -n {registryNamespace} get deploy,svc,endpointslices,pvc,pods; kubectl -n {registryNamespace} describe deploy {registryDeployment}; kubectl -n {registryNamespace} logs deploy/{registryDeployment}',
     graceSeconds: 60,
     layer: 0,
+    // A registry that does not answer explains pulls from it that got no answer; not a pull refused
+    // for auth, TLS or a missing tag, which an up registry gives just as well.
+    explainsAcross: [{ reason: 'RegistryPullFailed', when: (_registry, pull) => NO_ANSWER.has(String(pull['registry.failure'])) }],
   },
 ];
+
+/** The pull failures (registry.failure) of a registry that is not there to answer. */
+const NO_ANSWER: ReadonlySet<string> = new Set(['connection_refused', 'timeout', 'unknown', 'dns']);
 
 export const registryAvailability: Check = {
   id: 'registry-availability',

@@ -2,12 +2,10 @@ import type { KindName } from '../kube/kinds.ts';
 import type { ClusterView } from '../kube/store.ts';
 import type { ObjectRef } from '../kube/types.ts';
 import type { CheckConfig } from './config.ts';
-import type { ReasonDecl, ReasonId } from './reasons.ts';
+import type { AttrValue, ReasonDecl, ReasonId } from './reasons.ts';
 import type { Severity } from './severity.ts';
 
 export { SEVERITIES, severityRank, type Severity } from './severity.ts';
-
-export type AttrValue = string | number | boolean;
 
 /** What a check says now about one object. */
 export interface Finding {

@@ -6,10 +6,11 @@ import { isKindName } from '../kube/kinds.ts';
 import type { ClusterView } from '../kube/store.ts';
 import type { AnyObj, MCPServer, ObjectRef } from '../kube/types.ts';
 import { keyOf, objKey } from '../kube/types.ts';
-import { reasonSpec, renderTemplate, type ReasonId } from '../checks/catalog.ts';
+import { CATALOG, reasonSpec, renderTemplate, type ReasonId } from '../checks/catalog.ts';
+import type { AttrValue, ExplainsAcross } from '../checks/reasons.ts';
 import type { CheckConfig } from '../checks/config.ts';
 import { deploymentOfPod, serverOf } from '../kube/relations.ts';
-import { severityRank, type AttrValue, type Finding, type Severity } from '../checks/types.ts';
+import { severityRank, type Finding, type Severity } from '../checks/types.ts';
 import { clean, MAX_ATTRIBUTE } from '../util/redact.ts';
 
 export interface ServerRef {
@@ -210,25 +211,29 @@ export function isRipe(c: Candidate, now: number, firstSeen?: number): boolean {
   return now - since >= c.graceMs;
 }
 
+// The explanations that ownership does not express, as the reasons declare them (checks/reasons.ts).
+const ACROSS = new Map<ReasonId, readonly ExplainsAcross[]>();
+const EXPLAINED_ACROSS = new Set<ReasonId>();
+for (const spec of CATALOG.values()) {
+  if (!spec.explainsAcross?.length) continue;
+  ACROSS.set(spec.reason, spec.explainsAcross);
+  for (const e of spec.explainsAcross) EXPLAINED_ACROSS.add(e.reason);
+}
+
 /** Reasons that explain incidents anywhere (not along ownership): a registry or operator outage. */
 export function isCrossRoot(reason: ReasonId): boolean {
-  return reason === 'RegistryUnavailable' || reason === 'OperatorUnavailable';
+  return ACROSS.has(reason);
 }
 
 /** Reasons a cross root can explain: every pair explainsAcross accepts is (isCrossRoot, this). */
 export function isExplainedAcross(reason: ReasonId): boolean {
-  return reason === 'RegistryPullFailed' || reason === 'MCPServerPending';
+  return EXPLAINED_ACROSS.has(reason);
 }
 
 /** Cross-object explanations that ownership does not express. */
 function explainsAcross(a: Incident, b: Incident): boolean {
-  if (a.reason === 'RegistryUnavailable' && b.reason === 'RegistryPullFailed') {
-    const f = b.attributes['registry.failure'];
-    return f === 'connection_refused' || f === 'timeout' || f === 'unknown' || f === 'dns';
-  }
-  // With one replica still ready the leader keeps reconciling: only a fully down operator explains Pending.
-  if (a.reason === 'OperatorUnavailable') return b.reason === 'MCPServerPending' && (a.attributes.ready_replicas ?? 0) === 0;
-  return false;
+  const rules = ACROSS.get(a.reason);
+  return rules !== undefined && rules.some((r) => r.reason === b.reason && r.when(a.attributes, b.attributes));
 }
 
 function better(a: Candidate, b: Candidate): boolean {

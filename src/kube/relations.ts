@@ -4,6 +4,7 @@
 // its canary Deployment `<name>-canary`, its gateway policy ConfigMap `<name>-gateway-policy`, its
 // gateway certificate `<name>-gateway-mtls`).
 
+import { SERVER_LABELS } from './projection.ts';
 import { selects, type ClusterView } from './store.ts';
 import type { AnyObj, Deployment, MCPServer, Pod } from './types.ts';
 
@@ -75,7 +76,8 @@ export function serverOf(view: ClusterView, o: AnyObj, depth = 0): MCPServer | u
       }
     }
   }
-  const byLabel = o.meta.labels['mcpruntime.org/server'] ?? o.meta.labels['app'];
+  let byLabel: string | undefined;
+  for (const k of SERVER_LABELS) if ((byLabel = o.meta.labels[k]) !== undefined) break;
   if (byLabel) {
     const s = view.get('MCPServer', ns, byLabel);
     if (s) return s;

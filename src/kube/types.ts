@@ -3,6 +3,7 @@
 // to its key names.
 
 import type { KindName } from './kinds.ts';
+import type { KeptCondition } from './projection.ts';
 
 export interface ObjectRef {
   apiVersion: string;
@@ -21,8 +22,9 @@ export interface OwnerRef {
 
 export type ConditionStatus = 'True' | 'False' | 'Unknown';
 
-export interface Condition {
-  type: string;
+/** A condition of a given type (a kind's conditions are typed by what its projection keeps). */
+export interface Condition<T extends string = string> {
+  type: T;
   status: ConditionStatus;
   reason?: string;
   message?: string;
@@ -71,7 +73,7 @@ export interface Pod {
   /** status.message: why a pod failed or was evicted (the resource that ran out). */
   message?: string;
   startTime?: number;
-  conditions: readonly Condition[];
+  conditions: readonly Condition<KeptCondition<'Pod'>>[];
   /** Spec images by container name (init containers included), for pulls not yet in status. */
   images: Readonly<Record<string, string>>;
   /** Memory limits by container name, as written (`256Mi`), for the OOM remediation. */
@@ -96,7 +98,7 @@ export interface Deployment {
   availableReplicas: number;
   unavailableReplicas: number;
   updatedReplicas: number;
-  conditions: readonly Condition[];
+  conditions: readonly Condition<KeptCondition<'Deployment'>>[];
   /** Container names of the pod template, for sidecar checks. */
   templateContainers: readonly string[];
 }
@@ -149,7 +151,7 @@ export interface Certificate {
   secretName?: string;
   issuer?: string;
   dnsNames: readonly string[];
-  conditions: readonly Condition[];
+  conditions: readonly Condition<KeptCondition<'Certificate'>>[];
   notBefore?: number;
   notAfter?: number;
   renewalTime?: number;
@@ -161,7 +163,7 @@ export interface CertificateRequest {
   kind: 'CertificateRequest';
   meta: Meta;
   issuer?: string;
-  conditions: readonly Condition[];
+  conditions: readonly Condition<KeptCondition<'CertificateRequest'>>[];
   failureTime?: number;
 }
 

@@ -5,7 +5,14 @@ import type { Condition, ConditionStatus } from '../types.ts';
 import type { KindName } from '../kinds.ts';
 import { clean, MAX_KEPT } from '../../util/redact.ts';
 import { isRecord } from '../../util/json.ts';
-import { DROPPED_MESSAGES, EMPTY, KEPT_CONDITIONS, KEPT_LABELS, TRUE_SHARED, exact, intern, shareList, shareRecord, trueCondition } from './sharing.ts';
+import { EMPTY, exact, intern, shareList, shareRecord, trueCondition } from './sharing.ts';
+import { DROPPED_MESSAGES, KEPT_CONDITIONS, SERVER_LABELS, TRUE_SHARED, type KeptCondition } from '../projection.ts';
+
+type Sets = Partial<Record<KindName, ReadonlySet<string>>>;
+const sets = (t: Partial<Record<KindName, readonly string[]>>): Sets => Object.fromEntries(Object.entries(t).map(([k, v]) => [k, new Set(v)]));
+const KEPT: Sets = sets(KEPT_CONDITIONS);
+const SHARED_TRUE: Sets = sets(TRUE_SHARED);
+const NO_MESSAGE: Sets = sets(DROPPED_MESSAGES);
 
 type Rec = Record<string, unknown>;
 
@@ -104,7 +111,7 @@ export class Reader {
     const r = this.rec(v, path);
     if (!r) return EMPTY;
     let kept: Record<string, string> | undefined;
-    for (const k of KEPT_LABELS) {
+    for (const k of SERVER_LABELS) {
       const s = Object.hasOwn(r, k) ? this.str(r[k], `${path}.${k}`) : undefined;
       if (s !== undefined) (kept ??= {})[k] = s;
     }
@@ -120,9 +127,10 @@ export class Reader {
     return exact(out);
   }
 
-  conditions(v: unknown, path: string, kind?: KindName): readonly Condition[] {
-    const keep = kind ? KEPT_CONDITIONS[kind] : undefined;
-    const noMessage = kind ? DROPPED_MESSAGES[kind] : undefined;
+  /** The conditions the kind's projection keeps (kube/projection.ts), typed as those. */
+  conditions<K extends KindName>(v: unknown, path: string, kind?: K): readonly Condition<KeptCondition<K>>[] {
+    const keep = kind ? KEPT[kind] : undefined;
+    const noMessage = kind ? NO_MESSAGE[kind] : undefined;
     const list = this.recs(v, path).flatMap((c, i) => {
       const p = `${path}[${i}]`;
       const type = this.str(c.type, `${p}.type`);
@@ -132,7 +140,7 @@ export class Reader {
       const status: ConditionStatus = raw === 'True' || raw === 'False' ? raw : 'Unknown';
       // Healthy conditions whose details no check reads: one shared object per type.
       const reason = this.str(c.reason, `${p}.reason`);
-      if (status === 'True' && kind && TRUE_SHARED[kind]?.has(type)) return [trueCondition(type, reason)];
+      if (status === 'True' && kind && SHARED_TRUE[kind]?.has(type)) return [trueCondition(type, reason)];
       const out: Condition = {
         type: intern(type),
         status,
@@ -143,7 +151,8 @@ export class Reader {
       };
       return [out];
     });
-    return kind && TRUE_SHARED[kind] ? shareList(list) : exact(list);
+    // The filter above keeps exactly the kind's kept types: the list is of those.
+    return (kind && SHARED_TRUE[kind] ? shareList(list) : exact(list)) as readonly Condition<KeptCondition<K>>[];
   }
 }
 

@@ -2,7 +2,7 @@
 // container statuses, and the conditions that matter only when not True. Module-level tables, bounded.
 
 import type { Condition, ContainerState, ContainerStatus, OwnerRef } from '../types.ts';
-import type { KindName } from '../kinds.ts';
+import { TRUE_REASON_KEPT } from '../projection.ts';
 import { clean, MAX_KEPT } from '../../util/redact.ts';
 
 // Memory: tens of thousands of pods repeat the same strings (namespaces, kinds, owner names and
@@ -69,20 +69,10 @@ function markShared<T extends object>(o: T): T {
 }
 markShared(SCHEDULED);
 
-/** Conditions that matter only when not True (a pod not ready since when, a Deployment not
- *  available or not progressing: their reason, message and transition time). True, they are shared. */
-export const TRUE_SHARED: Partial<Record<KindName, ReadonlySet<string>>> = {
-  Pod: new Set(['Ready', 'PodScheduled']),
-  Deployment: new Set(['Available', 'Progressing']),
-};
 const trueConditions = new Map<string, Condition>([['PodScheduled', SCHEDULED]]);
 
-/** A Deployment's Progressing reason tells a rollout under way (ReplicaSetUpdated) from a finished
- *  one (NewReplicaSetAvailable): kept, one shared object per (type, reason). */
-const TRUE_REASON_KEPT: ReadonlySet<string> = new Set(['Progressing']);
-
 export function trueCondition(type: string, reason: string | undefined): Condition {
-  const keepReason = TRUE_REASON_KEPT.has(type) && reason !== undefined && reason.length <= 128;
+  const keepReason = TRUE_REASON_KEPT.includes(type) && reason !== undefined && reason.length <= 128;
   const key = keepReason ? `${type}\u0000${reason}` : type;
   let c = trueConditions.get(key);
   if (!c) {
@@ -166,21 +156,3 @@ export function shareOwners(list: OwnerRef[]): readonly OwnerRef[] {
 function internRef(o: OwnerRef): OwnerRef {
   return { kind: intern(o.kind), name: intern(o.name), uid: o.uid === undefined ? undefined : intern(o.uid) };
 }
-
-/** Label keys read from objects other than pods (whose labels Service and Deployment selectors
- *  match, so pods keep them all): the MCPServer an object belongs to. (A slice's Service, from
- *  `kubernetes.io/service-name`, is kept as its own field.) */
-export const KEPT_LABELS: readonly string[] = ['app', 'mcpruntime.org/server'];
-
-/** Condition types the checks read, per kind (the others are not kept). */
-export const KEPT_CONDITIONS: Partial<Record<KindName, ReadonlySet<string>>> = {
-  Pod: new Set(['Ready', 'PodScheduled']),
-  Deployment: new Set(['Available', 'Progressing', 'ReplicaFailure']),
-  Certificate: new Set(['Ready', 'Issuing']),
-  CertificateRequest: new Set(['Ready', 'Denied', 'InvalidRequest']),
-};
-
-/** Condition messages that no check shows (the pod's Ready message repeats the container states). */
-export const DROPPED_MESSAGES: Partial<Record<KindName, ReadonlySet<string>>> = {
-  Pod: new Set(['Ready']),
-};
