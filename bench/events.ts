@@ -56,7 +56,7 @@ export async function benchEvents(pods = 20_000, events = 20_000): Promise<Event
   const pipe = new Pipeline({ checks: CHECKS, clusterName: 'bench', config, inScope: () => true, holdMs: 60_000 });
   const byKind = new Map<string, AnyObj[]>();
   for (const i of items) {
-    const o = normalize(i).obj;
+    const o = normalize(i, pipe.store.sharing).obj;
     if (!o) continue;
     const l = byKind.get(o.kind);
     if (l) l.push(o);
@@ -76,7 +76,7 @@ export async function benchEvents(pods = 20_000, events = 20_000): Promise<Event
   // The reflector's per-line work, then the pipeline's.
   const receive = (text: string): void => {
     const ev = JSON.parse(stripUnreadFields(text)) as { object: unknown };
-    const o = normalize(ev.object, { kind: 'Pod' }).obj;
+    const o = normalize(ev.object, pipe.store.sharing, { kind: 'Pod' }).obj;
     if (o) pipe.upsert(o);
   };
   const apply = (text: string): number => {

@@ -48,7 +48,7 @@ function measure(pods: number, kind: string, mode: 'alone' | 'inCluster'): numbe
   const store = new ObjectStore();
   const load = (list: string[]): void => {
     for (const t of list) {
-      const o = normalize(JSON.parse(t) as unknown).obj;
+      const o = normalize(JSON.parse(t) as unknown, store.sharing).obj;
       if (o) store.upsert(o);
     }
   };

@@ -13,7 +13,7 @@ import { stringify } from 'yaml';
 import { Testbed, freePort, sleep, type UpOptions } from '../testbed/testbed.ts';
 import { waitFor as pollUntil } from '../test/support/wait.ts';
 import { Kube, KubeError, type Obj } from '../testbed/kube.ts';
-import { REASON_IDS } from '../src/checks/catalog.ts';
+import { REASON_IDS } from '../src/checks/reasons.ts';
 
 export const ROOT = fileURLToPath(new URL('../', import.meta.url));
 export const BIN = join(ROOT, 'bin', 'sentinel-agent.js');

@@ -4,6 +4,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import {
   T0,
+  at,
   certificate,
   certificateRequest,
   configMap,
@@ -22,7 +23,8 @@ import {
   type Raw,
 } from './support/objects.ts';
 import { run, seenReasons, summary } from './support/run.ts';
-import { ENGINE_CHECKS, REASON_IDS, reasonSpec } from '../src/checks/catalog.ts';
+import { ENGINE_CHECKS, reasonSpec } from '../src/checks/catalog.ts';
+import { REASON_IDS } from '../src/checks/reasons.ts';
 
 // Every reason a check gives is produced by at least one row of these tables: counted from the
 // incidents the rows' runs produced, not from the names a test file mentions (a test that expects
@@ -161,6 +163,53 @@ table('pod-container-config and pod-unschedulable', [
   },
 ]);
 
+/** The object as it is once deleted and waiting for its finalizers or grace period. */
+function deleting(o: Raw): Raw {
+  (o.metadata as Raw).deletionTimestamp = at(-1);
+  return o;
+}
+
+table('pod-not-ready', [
+  {
+    name: 'runs but not ready beyond its grace (a failing readiness probe)',
+    objects: [pod('api-1', { containers: [{ name: 'api', ready: false, state: running(-40) }], readySince: -30 })],
+    expect: ['PodNotReady Pod mcp-servers/api-1 warning'],
+  },
+  {
+    name: 'the sidecar not ready while the server is: the pod is not ready',
+    objects: [pod('api-1', { containers: [{ name: 'api', state: running(-40) }, { name: 'mcp-gateway', ready: false, state: running(-40) }], readySince: -30 })],
+    expect: ['PodNotReady Pod mcp-servers/api-1 warning'],
+  },
+  {
+    name: 'ready pods, and a pod whose Ready is False with every container ready (a readiness gate): nothing',
+    objects: [pod('ok-1', { containers: [{ name: 'ok', state: running(-40) }] }), pod('gate-1', { containers: [{ name: 'gate', state: running(-40) }], ready: false, readySince: -30 })],
+    expect: [],
+  },
+  {
+    name: 'a container that restarted minutes ago is left to the crash and OOM checks',
+    objects: [pod('flap-1', { containers: [{ name: 'flap', ready: false, restarts: 4, state: running(-1), lastState: terminated('Error', 1, -2) }], readySince: -30 })],
+    expect: [],
+  },
+  {
+    name: 'a container that restarted an hour ago and runs not ready since is not ready',
+    objects: [pod('slow-1', { containers: [{ name: 'slow', ready: false, restarts: 1, state: running(-59), lastState: terminated('Error', 1, -60) }], readySince: -59 })],
+    expect: ['PodNotReady Pod mcp-servers/slow-1 warning'],
+  },
+  {
+    name: 'a waiting container is left to the check that says why (CrashLoopBackOff)',
+    objects: [pod('crash-1', { containers: [{ name: 'crash', ready: false, restarts: 9, state: waiting('CrashLoopBackOff', 'back-off 5m0s restarting failed container') }], readySince: -30 })],
+    expect: ['CrashLoopBackOff Pod mcp-servers/crash-1 critical'],
+  },
+  {
+    name: 'a pod being deleted, and a pod not Running, are not judged',
+    objects: [
+      deleting(pod('gone-1', { containers: [{ name: 'gone', ready: false, state: running(-40) }], readySince: -30 })),
+      pod('done-1', { containers: [{ name: 'done', ready: false, state: terminated('Completed', 0, -5) }], phase: 'Succeeded', readySince: -5 }),
+    ],
+    expect: [],
+  },
+]);
+
 table('deployments', [
   {
     name: 'no replica available is critical',
@@ -204,7 +253,8 @@ table('service-endpoints', [
   {
     name: 'selected pods exist, none ready',
     objects: [service('api'), endpointSlice('api', { ready: 0, notReady: 2 }), pod('api-1', { labels: { app: 'api' }, ready: false, containers: [{ name: 'api', ready: false }] })],
-    expect: ['ServiceNoEndpoints Service mcp-servers/api warning'],
+    // The pod runs not ready (past PodNotReady's grace in this fixture): both are true.
+    expect: ['PodNotReady Pod mcp-servers/api-1 warning', 'ServiceNoEndpoints Service mcp-servers/api warning'],
   },
   {
     name: 'healthy look-alike: one ready and one unready endpoint',
@@ -384,6 +434,12 @@ describe('time and grace', () => {
     expect(summary(run(objs).incidents)).toEqual(['PodUnschedulable Pod mcp-servers/big-1 warning']);
   });
 
+  it('a pod not ready for less than its five minutes of grace is not yet an incident', () => {
+    const objs = [pod('api-1', { containers: [{ name: 'api', ready: false, state: running(-40) }], readySince: -3 })];
+    expect(summary(run(objs, { applyGrace: true }).incidents)).toEqual([]);
+    expect(summary(run(objs, { applyGrace: true, now: T0 + 2 * MIN }).incidents)).toEqual(['PodNotReady Pod mcp-servers/api-1 warning']);
+  });
+
   it('since comes from the object, not the clock', () => {
     const objs = [pod('big-1', { containers: [{ name: 'big' }], scheduled: { status: 'False', reason: 'Unschedulable', since: -7 } })];
     const a = run(objs, { now: T0 }).incidents[0];
@@ -487,6 +543,7 @@ describe('remediations follow the cause the objects show', () => {
     expect(server?.message).toContain('384Mi');
     expect(server?.remediation).toContain('384Mi');
     expect(server?.remediation).toContain('patch mcpserver weather');
+    expect(server?.remediation).toContain('"memory":"768Mi"');
     const plain = one([pod('batch-1', { ns: 'analytics', containers: [{ name: 'c', lastState: terminated('OOMKilled', 137, -2) }] })], { now: T0 }).find((i) => i.reason === 'OOMKilled');
     expect(plain?.remediation).not.toMatch(/mcpserver/i);
     expect(plain?.remediation).toContain('256Mi');

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { CATALOG, REASON_IDS, ENGINE_CHECKS, reasonSpec, renderTemplate } from '../src/checks/catalog.ts';
+import { CATALOG, ENGINE_CHECKS, STANDARD_FACTS, placeholders, reasonSpec, renderTemplate } from '../src/checks/catalog.ts';
+import { REASON_IDS } from '../src/checks/reasons.ts';
 import { CHECKS } from '../src/checks/registry.ts';
 import { defaultCheckConfig } from '../src/checks/config.ts';
 import type { Check } from '../src/checks/types.ts';
@@ -9,7 +10,7 @@ import { ObjectStore } from '../src/kube/store.ts';
 import { normalize } from '../src/kube/read/normalize.ts';
 import { KIND_NAMES } from '../src/kube/kinds.ts';
 import { T0, deployment, endpointSlice, healthyPlatform, mcpServer, pod, replicaSet, service, terminated, waiting, ingress, type Raw } from './support/objects.ts';
-import { run } from './support/run.ts';
+import { missingFacts, run } from './support/run.ts';
 import { readdirSync, readFileSync } from 'node:fs';
 
 describe('catalog meta', () => {
@@ -22,6 +23,16 @@ describe('catalog meta', () => {
     const declared = [...CATALOG.values()].flatMap((s) => (s.explainsAcross ?? []).map((e) => [s.reason, e.reason, reasonSpec(e.reason).layer > s.layer] as const));
     expect(declared.length).toBeGreaterThan(0);
     expect(declared.filter(([, , higher]) => !higher)).toEqual([]);
+  });
+
+  it('every fact a remediation of a reason names is one every incident has or one the reason declares', () => {
+    const standard: readonly string[] = STANDARD_FACTS;
+    const undeclared = [...CATALOG.values()].flatMap((s) => placeholders(s.remediation).filter((k) => !standard.includes(k) && !(s.facts ?? []).includes(k)).map((k) => `${s.reason}: {${k}}`));
+    expect(undeclared).toEqual([]);
+    // The test of rendered remediations (test/support/run.ts) sees a missing fact, and only that.
+    expect(missingFacts(renderTemplate('kubectl -n {namespace} logs {name} -c {container}', { namespace: 'ns', name: 'p' }))).toEqual(['container']);
+    expect(missingFacts(renderTemplate("kubectl get pod {name} -o jsonpath='{.spec.containers[?(@.name==\"{container}\")]}'", { name: 'p' }))).toEqual(['container']);
+    expect(missingFacts(renderTemplate('kubectl describe node {node}', { node: '<node>' }))).toEqual([]);
   });
 
   it('every reason is emitted by exactly one check, and each check declares only its own reasons', () => {
@@ -184,7 +195,7 @@ describe('root causes', () => {
 describe('evaluation isolation', () => {
   it('a check that throws becomes CheckFailed for that check only; the rest still run', () => {
     const store = new ObjectStore();
-    const p = normalize(pod('web-1', { containers: [{ name: 'web', ready: false, state: waiting('CrashLoopBackOff') }] })).obj;
+    const p = normalize(pod('web-1', { containers: [{ name: 'web', ready: false, state: waiting('CrashLoopBackOff') }] }), store.sharing).obj;
     if (p) store.upsert(p);
     for (const k of KIND_NAMES) store.setSource(k, { status: 'synced' });
     const boom: Check = {

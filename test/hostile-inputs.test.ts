@@ -11,9 +11,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { shellWord, MAX_KEPT } from '../src/util/redact.ts';
 import { normalize } from '../src/kube/read/normalize.ts';
+import { Sharing } from '../src/kube/read/sharing.ts';
 import { readWatchLine } from '../src/collector/watch-events.ts';
 import { cli } from './support/cli.ts';
 import * as b from './support/objects.ts';
+
+/** One table for this file's objects, as a store has (kube/read/sharing.ts). */
+const share = new Sharing();
 
 const servers: Server[] = [];
 afterEach(() => {
@@ -172,7 +176,7 @@ describe('memory per object does not follow what the API server sends', () => {
       b.configMap('cm', { data: { 'policy.json': 'x' } }),
     ];
     for (const o of objs) {
-      const r = normalize(inflate(o));
+      const r = normalize(inflate(o), share);
       const walk = (v: unknown, path: string): void => {
         if (typeof v === 'string') expect(v.length, path).toBeLessThanOrEqual(MAX_KEPT);
         else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) walk(x, `${path}.${k}`);
@@ -194,7 +198,7 @@ describe('a watch line, whatever it holds', () => {
     );
     fc.assert(
       fc.property(line, (l) => {
-        const r = readWatchLine(l, 'Pod');
+        const r = readWatchLine(l, 'Pod', share);
         expect(['event', 'bookmark', 'error', 'alien', 'malformed']).toContain(r.t);
         if (r.t === 'event') {
           expect(r.obj.kind).toBe('Pod');

@@ -64,7 +64,7 @@ function paths(o: unknown, prefix: string[] = [], out: string[][] = []): string[
 function run(objs: unknown[]): { text: string; json: string } {
   const store = new ObjectStore();
   for (const r of objs) {
-    const n = normalize(r);
+    const n = normalize(r, store.sharing);
     if (n.obj) store.upsert(n.obj);
   }
   for (const k of KIND_NAMES) store.setSource(k, { status: 'synced', coverage: 'cluster' });

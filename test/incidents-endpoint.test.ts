@@ -9,7 +9,7 @@ import { AgentHttpServer } from '../src/server/http.ts';
 import { buildReport, reportJson } from '../src/format/report.ts';
 import type { Agent } from '../src/agent/agent.ts';
 import type { Incident } from '../src/engine/incidents.ts';
-import { SEVERITIES } from '../src/checks/types.ts';
+import { SEVERITIES } from '../src/checks/severity.ts';
 
 function incidents(n: number): Incident[] {
   const out: Incident[] = [];

@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { ObjectStore } from '../src/kube/store.ts';
 import { normalize } from '../src/kube/read/normalize.ts';
+import { Sharing } from '../src/kube/read/sharing.ts';
 import { KIND_NAMES } from '../src/kube/kinds.ts';
 import type { AnyObj } from '../src/kube/types.ts';
 import { CHECKS } from '../src/checks/registry.ts';
@@ -17,10 +18,13 @@ import { IncidentTracker, type Transition } from '../src/engine/tracker.ts';
 import { toCandidates } from '../src/engine/incidents.ts';
 import { T0, configMap, deployment, endpointSlice, healthyPlatform, healthyServer, ingress, mcpServer, pod, running, service, terminated, waiting, type Raw } from './support/objects.ts';
 
+/** One table for this file's objects, as a store has (kube/read/sharing.ts). */
+const share = new Sharing();
+
 const opts = { checks: CHECKS, now: T0, config: defaultCheckConfig(), inScope: () => true };
 
 function norm(r: Raw): AnyObj {
-  const o = normalize(r).obj;
+  const o = normalize(r, share).obj;
   if (!o) throw new Error('fixture does not normalize');
   return o;
 }

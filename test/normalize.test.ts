@@ -1,13 +1,17 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { normalize } from '../src/kube/read/normalize.ts';
+import { Sharing } from '../src/kube/read/sharing.ts';
 import { KEPT_CONDITIONS } from '../src/kube/projection.ts';
 import { condition } from '../src/checks/helpers.ts';
 import { certificate, configMap, deployment, endpointSlice, ingress, pod, replicaSet, running, service, terminated, uid } from './support/objects.ts';
 
+/** One table for this file's objects, as a store has (kube/read/sharing.ts). */
+const share = new Sharing();
+
 describe('normalize', () => {
   it('drops managedFields, env and ConfigMap values; keeps what the checks read', () => {
-    const p = normalize(pod('p', { containers: [{ name: 'c', restarts: 2, state: running(-3), lastState: terminated('OOMKilled', 137, -4) }] })).obj;
+    const p = normalize(pod('p', { containers: [{ name: 'c', restarts: 2, state: running(-3), lastState: terminated('OOMKilled', 137, -4) }] }), share).obj;
     expect(p?.kind).toBe('Pod');
     const json = JSON.stringify(p);
     expect(json).not.toContain('managedFields');
@@ -16,19 +20,19 @@ describe('normalize', () => {
     expect(p.containers[0]?.last?.reason).toBe('OOMKilled');
     expect(typeof p.containers[0]?.last?.finishedAt).toBe('number');
     // Running states carry nothing a check reads: all pods share one object (memory, B5).
-    const q = normalize(pod('q', { containers: [{ name: 'c', state: running(-9) }] })).obj;
+    const q = normalize(pod('q', { containers: [{ name: 'c', state: running(-9) }] }), share).obj;
     if (q?.kind !== 'Pod') throw new Error('not a pod');
     expect(q.containers[0]?.current).toBe(p.containers[0]?.current);
     expect(q.containers[0]?.current).toEqual({ state: 'running' });
-    const cm = normalize(configMap('x', { data: { 'policy.json': '{"secret":"value"}' } })).obj;
+    const cm = normalize(configMap('x', { data: { 'policy.json': '{"secret":"value"}' } }), share).obj;
     expect(cm).toMatchObject({ kind: 'ConfigMap', keys: ['policy.json'] });
     expect(JSON.stringify(cm)).not.toContain('value');
   });
 
   it('healthy pods of a family share their conditions and container statuses; what is wrong stays their own', () => {
-    const a = normalize(pod('a', { labels: { app: 's' }, containers: [{ name: 'c', state: running(-9) }, { name: 'mcp-gateway', state: running(-9) }] })).obj;
-    const b = normalize(pod('b', { labels: { app: 's' }, containers: [{ name: 'c', state: running(-5) }, { name: 'mcp-gateway', state: running(-5) }] })).obj;
-    const bad = normalize(pod('x', { labels: { app: 's' }, ready: false, containers: [{ name: 'c', ready: false, state: running(-5) }, { name: 'mcp-gateway', state: running(-5) }] })).obj;
+    const a = normalize(pod('a', { labels: { app: 's' }, containers: [{ name: 'c', state: running(-9) }, { name: 'mcp-gateway', state: running(-9) }] }), share).obj;
+    const b = normalize(pod('b', { labels: { app: 's' }, containers: [{ name: 'c', state: running(-5) }, { name: 'mcp-gateway', state: running(-5) }] }), share).obj;
+    const bad = normalize(pod('x', { labels: { app: 's' }, ready: false, containers: [{ name: 'c', ready: false, state: running(-5) }, { name: 'mcp-gateway', state: running(-5) }] }), share).obj;
     if (a?.kind !== 'Pod' || b?.kind !== 'Pod' || bad?.kind !== 'Pod') throw new Error('not pods');
     expect(b.conditions).toBe(a.conditions);
     expect(b.containers).toBe(a.containers);
@@ -45,10 +49,10 @@ describe('normalize', () => {
   it('objects other than pods keep the labels checks read, and share them and their owner list with their siblings', () => {
     const labels = { app: 'weather', 'app.kubernetes.io/managed-by': 'mcp-runtime', 'mcpruntime.org/rollout-track': 'stable', team: 'acme' };
     const owner = { kind: 'MCPServer', name: 'weather' };
-    const d = normalize(deployment('weather', { labels, owner })).obj;
-    const s = normalize(service('weather', { labels, owner })).obj;
-    const i = normalize(ingress('weather', { labels: { ...labels, team: 'other' }, owner })).obj;
-    const rs = normalize(replicaSet('weather-7d9f8b6c5d', 'weather', { labels: { ...labels, 'pod-template-hash': '7d9f8b6c5d' } })).obj;
+    const d = normalize(deployment('weather', { labels, owner }), share).obj;
+    const s = normalize(service('weather', { labels, owner }), share).obj;
+    const i = normalize(ingress('weather', { labels: { ...labels, team: 'other' }, owner }), share).obj;
+    const rs = normalize(replicaSet('weather-7d9f8b6c5d', 'weather', { labels: { ...labels, 'pod-template-hash': '7d9f8b6c5d' } }), share).obj;
     if (d?.kind !== 'Deployment' || s?.kind !== 'Service' || i?.kind !== 'Ingress' || rs?.kind !== 'ReplicaSet') throw new Error('wrong kinds');
     // serverOf reads `app` and `mcpruntime.org/server`; nothing else reads the labels of these kinds.
     expect(d.meta.labels).toEqual({ app: 'weather' });
@@ -65,21 +69,21 @@ describe('normalize', () => {
     // The same uid with another name (a hand-made dump) is not taken for the shared list.
     const raw = configMap('weather-gateway-policy', { owner, data: {} });
     ((raw.metadata as { ownerReferences: { name: string }[] }).ownerReferences[0] as { name: string }).name = 'other';
-    const cm = normalize(raw).obj;
+    const cm = normalize(raw, share).obj;
     expect(cm?.meta.owners).toEqual([{ kind: 'MCPServer', name: 'other', uid: uid('MCPServer', 'mcp-servers', 'weather') }]);
     expect(cm?.meta.owners).not.toBe(d.meta.owners);
     // Pods keep every label: Service and Deployment selectors match them.
-    const p = normalize(pod('weather-7d9f8b6c5d-x2x9q', { labels: { ...labels, 'pod-template-hash': '7d9f8b6c5d' }, containers: [{ name: 'weather', state: running(-9) }] })).obj;
+    const p = normalize(pod('weather-7d9f8b6c5d-x2x9q', { labels: { ...labels, 'pod-template-hash': '7d9f8b6c5d' }, containers: [{ name: 'weather', state: running(-9) }] }), share).obj;
     expect(p?.meta.labels).toEqual({ ...labels, 'pod-template-hash': '7d9f8b6c5d' });
     // A slice's Service is its own field; its labels (the Service's, copied) are not kept.
-    const sl = normalize(endpointSlice('weather', { ready: 1 })).obj;
+    const sl = normalize(endpointSlice('weather', { ready: 1 }), share).obj;
     if (sl?.kind !== 'EndpointSlice') throw new Error('not a slice');
     expect(sl.serviceName).toBe('weather');
     expect(sl.meta.labels).toEqual({});
     // A label map of the wrong type is noted once (read once for the metadata and the slice's Service).
     const odd = endpointSlice('weather', { ready: 1 });
     (odd.metadata as Record<string, unknown>).labels = 'oops';
-    expect(normalize(odd).notes).toEqual(['metadata.labels: expected an object, got string "oops"']);
+    expect(normalize(odd, share).notes).toEqual(['metadata.labels: expected an object, got string "oops"']);
   });
 
   it('a Deployment keeps the details of conditions that are not True, and of ReplicaFailure', () => {
@@ -90,7 +94,7 @@ describe('normalize', () => {
           { type: 'Progressing', status: 'True', reason: 'NewReplicaSetAvailable', lastTransitionTime: '2026-11-24T09:00:00Z' },
           { type: 'ReplicaFailure', status: 'True', reason: 'FailedCreate', message: 'quota exceeded', lastTransitionTime: '2026-11-24T09:00:00Z' },
         ],
-      }),
+      }), share,
     ).obj;
     if (d?.kind !== 'Deployment') throw new Error('not a Deployment');
     expect(d.conditions.find((c) => c.type === 'Available')).toMatchObject({ status: 'False', message: 'Deployment does not have minimum availability.', lastTransitionTime: Date.parse('2026-11-24T09:00:00Z') });
@@ -102,20 +106,20 @@ describe('normalize', () => {
   it('an omitted replicas count is 1 (API default)', () => {
     const d = deployment('d');
     delete (d.spec as Record<string, unknown>).replicas;
-    expect(normalize(d).obj).toMatchObject({ replicas: 1 });
+    expect(normalize(d, share).obj).toMatchObject({ replicas: 1 });
   });
 
   it('accepts older API versions', () => {
-    for (const v of ['extensions/v1beta1', 'apps/v1beta2']) expect(normalize({ ...deployment('d'), apiVersion: v }).obj?.kind).toBe('Deployment');
+    for (const v of ['extensions/v1beta1', 'apps/v1beta2']) expect(normalize({ ...deployment('d'), apiVersion: v }, share).obj?.kind).toBe('Deployment');
     for (const v of ['cert-manager.io/v1alpha2', 'cert-manager.io/v1alpha3', 'cert-manager.io/v1beta1', 'certmanager.k8s.io/v1alpha1']) {
-      expect(normalize({ ...certificate('c', { ready: 'True' }), apiVersion: v }).obj?.kind).toBe('Certificate');
+      expect(normalize({ ...certificate('c', { ready: 'True' }), apiVersion: v }, share).obj?.kind).toBe('Certificate');
     }
     const ing = normalize({
       apiVersion: 'networking.k8s.io/v1beta1',
       kind: 'Ingress',
       metadata: { name: 'i', namespace: 'n' },
       spec: { backend: { serviceName: 'def', servicePort: 80 }, rules: [{ http: { paths: [{ backend: { serviceName: 'web', servicePort: 'http' } }] } }] },
-    }).obj;
+    }, share).obj;
     expect(ing).toMatchObject({ kind: 'Ingress', backendServices: ['def', 'web'] });
   });
 
@@ -124,7 +128,7 @@ describe('normalize', () => {
     const cs = ((raw.status as Record<string, unknown>).containerStatuses as Record<string, unknown>[])[0] as Record<string, unknown>;
     cs.restartCount = 'three';
     (raw.status as Record<string, unknown>).conditions = 'nope';
-    const r = normalize(raw);
+    const r = normalize(raw, share);
     expect(r.obj?.kind).toBe('Pod');
     expect(r.notes).toContain('status.containerStatuses[0].restartCount: expected a number, got string "three"');
     expect(r.notes).toContain('status.conditions: expected a list, got string "nope"');
@@ -134,15 +138,15 @@ describe('normalize', () => {
     const d = deployment('d');
     (d.spec as Record<string, unknown>).replicas = '3';
     ((d.status as Record<string, unknown>).conditions as Record<string, unknown>[])[0] = { type: 'Available', status: 'maybe' };
-    const o = normalize(d).obj;
+    const o = normalize(d, share).obj;
     expect(o).toMatchObject({ replicas: 3, conditions: [{ type: 'Available', status: 'Unknown' }, expect.anything()] });
   });
 
   it('skips what it cannot identify, with a reason', () => {
-    expect(normalize({ kind: 'Pod', metadata: {} }).skipped).toBe('Pod without metadata.name');
-    expect(normalize({ kind: 'Node', metadata: { name: 'n' } }).skipped).toMatch(/not read by any check/);
-    expect(normalize('text').skipped).toBe('not an object');
-    expect(normalize({ apiVersion: 'v1', metadata: { name: 'x' } }, { kind: 'Pod' }).obj?.kind).toBe('Pod');
+    expect(normalize({ kind: 'Pod', metadata: {} }, share).skipped).toBe('Pod without metadata.name');
+    expect(normalize({ kind: 'Node', metadata: { name: 'n' } }, share).skipped).toMatch(/not read by any check/);
+    expect(normalize('text', share).skipped).toBe('not an object');
+    expect(normalize({ apiVersion: 'v1', metadata: { name: 'x' } }, share, { kind: 'Pod' }).obj?.kind).toBe('Pod');
   });
 });
 
@@ -176,7 +180,7 @@ describe('reading a JSON dump item by item', () => {
     // The pod as the kubelet writes it carries Initialized and ContainersReady too.
     const raw = pod('p', { containers: [{ name: 'c' }] });
     expect(JSON.stringify(raw)).toContain('"Initialized"');
-    const p = normalize(raw).obj;
+    const p = normalize(raw, share).obj;
     if (p?.kind !== 'Pod') throw new Error('not a pod');
     // @ts-expect-error Initialized is not kept for pods (kube/projection.ts): a check must not read it.
     expect(condition(p, 'Initialized')).toBeUndefined();

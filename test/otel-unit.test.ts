@@ -4,7 +4,8 @@
 import { describe, expect, it } from 'vitest';
 import { InMemoryLogRecordExporter } from '@opentelemetry/sdk-logs';
 import { MetricReader, type ResourceMetrics } from '@opentelemetry/sdk-metrics';
-import { Telemetry, type TelemetrySource } from '../src/delivery/otel/telemetry.ts';
+import { Telemetry } from '../src/delivery/otel/telemetry.ts';
+import type { TelemetrySource } from '../src/delivery/otel/metrics.ts';
 import { otelSettings } from '../src/delivery/otel/settings.ts';
 import type { Incident } from '../src/engine/incidents.ts';
 import type { Transition } from '../src/engine/tracker.ts';
@@ -173,7 +174,7 @@ describe('OTEL_* settings', () => {
 describe('incident gauges never go stale', () => {
   it('for every reason and every severity the config can set, a series that was 1 falls to 0', async () => {
     const { CATALOG } = await import('../src/checks/catalog.ts');
-    const { SEVERITIES } = await import('../src/checks/types.ts');
+    const { SEVERITIES } = await import('../src/checks/severity.ts');
     const open: Incident[] = [];
     const { reader } = await make(open);
     const all: Incident[] = [];

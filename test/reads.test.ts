@@ -58,7 +58,7 @@ function storeOf(raws: unknown[]): ObjectStore {
   const store = new ObjectStore();
   for (const k of KIND_NAMES) store.setSource(k, { status: 'synced', coverage: 'cluster' });
   for (const r of raws) {
-    const o = normalize(r).obj;
+    const o = normalize(r, store.sharing).obj;
     if (o) store.upsert(o);
   }
   return store;

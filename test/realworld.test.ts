@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { existsSync, readFileSync } from 'node:fs';
 import { cli } from './support/cli.ts';
+import { missingFacts } from './support/run.ts';
 
 // Directories end in '/': new URL('x', dir) resolves beside a directory named without one. A
 // refactoring tool once dropped that slash here and the whole check was skipped without a word;
@@ -44,7 +45,10 @@ describe.runIf(present)('real-world dumps', () => {
       const path = new URL(e.file, DIR).pathname;
       const r = await cli(['doctor', '--from-file', path, ...nowArgs(readFileSync(path, 'utf8')), '-o', 'json']);
       expect(r.stderr).not.toContain('sentinel-agent:');
-      const reasons = (JSON.parse(r.stdout) as { incidents: { reason: string }[] }).incidents.map((i) => i.reason);
+      const incidents = (JSON.parse(r.stdout) as { incidents: { reason: string; remediation: string }[] }).incidents;
+      const reasons = incidents.map((i) => i.reason);
+      // Real objects lack fields test objects have: no remediation may name a fact it was not given.
+      expect(incidents.flatMap((i) => missingFacts(i.remediation).map((k) => `${i.reason}: <${k}>`))).toEqual([]);
       if (e.expected[0] === 'none') expect(reasons).toEqual([]);
       else for (const x of e.expected) expect(reasons).toContain(EXPECTED[x] ?? x);
     });

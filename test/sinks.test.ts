@@ -6,6 +6,7 @@
 
 import { afterEach, describe, expect, it } from 'vitest';
 import http from 'node:http';
+import fc from 'fast-check';
 import type { FakeApiServer } from '../src/sim/apiserver.ts';
 import { makeKubeClient } from '../src/collector/kube-client.ts';
 import { startWatch } from '../src/cli/watch.ts';
@@ -153,5 +154,56 @@ describe('Sentinel ingest sink', () => {
     expect(posts).toBe(1);
     expect(logs.join('\n')).toContain('INGEST_API_KEYS');
     await sink.flush();
+  });
+
+  it('for any run of opens and resolutions while the ingest is down and the queue overflows, Sentinel ends with each incident as it is', async () => {
+    // The stand-in for Sentinel's ingest: refuses (503) while down, keeps the last state per incident.
+    let down = true;
+    const last = new Map<string, string>();
+    const ingest = http.createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        if (down) {
+          res.writeHead(503).end();
+          return;
+        }
+        const e = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { payload: { incident: { id: string; state: string } } };
+        last.set(e.payload.incident.id, e.payload.incident.state);
+        res.writeHead(202).end();
+      });
+    });
+    await new Promise<void>((r) => ingest.listen(0, '127.0.0.1', r));
+    cleanup.push(() => {
+      ingest.closeAllConnections();
+      ingest.close();
+    });
+    const { SentinelSink } = await import('../src/delivery/sentinel.ts');
+    const url = `http://127.0.0.1:${(ingest.address() as { port: number }).port}/events`;
+    const incident = (id: string): Incident => ({ id, check: 'c', reason: 'OOMKilled', severity: 'warning', object: { apiVersion: 'v1', kind: 'Pod', namespace: 'ns', name: id }, message: 'm', remediation: 'r', attributes: {} });
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.tuple(fc.constantFrom('a', 'b', 'c', 'd', 'e'), fc.boolean()), { minLength: 1, maxLength: 30 }), fc.integer({ min: 1, max: 4 }), async (steps, maxQueue) => {
+        down = true;
+        last.clear();
+        // The tracker's truth: which incidents are open; the sink asks it on recovery.
+        const open = new Set<string>();
+        const sink = new SentinelSink({ url, source: 's', clusterName: 'c', log: () => {}, maxQueue, backoffInitialMs: 2, backoffMaxMs: 5, reannounce: () => [...open].map((id) => ({ type: 'opened' as const, incident: incident(id), at: 0 })) });
+        const seen = new Set<string>();
+        for (const [id, opening] of steps) {
+          if (opening === open.has(id)) continue;
+          seen.add(id);
+          if (opening) open.add(id);
+          else open.delete(id);
+          sink.transitions([{ type: opening ? 'opened' : 'resolved', incident: incident(id), at: 0 }]);
+        }
+        down = false;
+        const want = [...seen].sort().map((id) => `${id}:${open.has(id) ? 'open' : 'resolved'}`);
+        const got = (): string[] => [...seen].sort().map((id) => `${id}:${last.get(id) ?? 'never'}`);
+        await waitFor('the ingest to hold every incident as it is', () => sink.queue.stats.queued === 0 && JSON.stringify(got()) === JSON.stringify(want), 5000).catch(() => undefined);
+        await sink.flush();
+        expect(got()).toEqual(want);
+      }),
+      { numRuns: 25 },
+    );
   });
 });

@@ -4,8 +4,8 @@
 import { describe, expect, it } from 'vitest';
 import { IncidentTracker, type Transition } from '../src/engine/tracker.ts';
 import type { Candidate, Incident } from '../src/engine/incidents.ts';
-import type { Severity } from '../src/checks/types.ts';
-import type { ReasonId } from '../src/checks/catalog.ts';
+import type { Severity } from '../src/checks/severity.ts';
+import type { ReasonId } from '../src/checks/reasons.ts';
 
 const S = 1000;
 

@@ -14,7 +14,8 @@ import type { IncidentTracker, Transition } from '../engine/tracker.ts';
 import { Pipeline } from '../engine/pipeline.ts';
 import { scopeFilter, type AgentConfig } from '../config/config.ts';
 import type { KubeClient } from '../collector/kube-client.ts';
-import { DEFAULT_REFLECTOR_OPTIONS, Reflector, type ReflectorOptions } from '../collector/reflector.ts';
+import { Reflector } from '../collector/reflector.ts';
+import { DEFAULT_REFLECTOR_OPTIONS, type ReflectorOptions } from '../collector/reflector-options.ts';
 import { Gate } from '../util/gate.ts';
 import type { Logger } from '../util/log.ts';
 import type { IncidentSink } from '../delivery/sink.ts';
@@ -27,7 +28,7 @@ export interface WatchSettings {
   fullEvaluationMs: number;
   /** Debounce between an event and its incremental pass. */
   evaluationDelayMs: number;
-  reflector: Omit<ReflectorOptions, 'inScope'>;
+  reflector: Omit<ReflectorOptions, 'inScope' | 'sharing'>;
 }
 
 export const DEFAULT_WATCH_SETTINGS: WatchSettings = {
@@ -117,7 +118,7 @@ export class Agent {
     const namespaces = this.config.namespaces.length > 0 ? this.config.namespaces : [undefined];
     // Two LISTs at a time: one parses while the other waits on the server, and the transient memory
     // of pages in flight stays bounded however many kinds are watched.
-    const ropts: ReflectorOptions = { ...this.settings.reflector, inScope: this.inScope, listGate: new Gate(2) };
+    const ropts: ReflectorOptions = { ...this.settings.reflector, sharing: this.store.sharing, inScope: this.inScope, listGate: new Gate(2) };
     for (const kind of this.kinds) {
       for (const ns of namespaces) {
         const r = new Reflector(kind, ns, this.client, this.handler, ropts, (level, msg, fields) => this.log(level, msg, fields));

@@ -4,10 +4,10 @@
 // object's real names: {namespace}, {name}, {kind} and any attribute or var of the finding.
 
 import { shellWord } from '../util/redact.ts';
+import type { ObjectRef } from '../kube/types.ts';
+import type { CheckConfig } from './config.ts';
 import { CHECKS } from './registry.ts';
 import { REASON_IDS, type ReasonId, type ReasonSpec } from './reasons.ts';
-
-export { REASON_IDS, type ReasonId, type ReasonSpec };
 
 /** Engine-level reasons, emitted by the evaluation itself rather than by a check in the registry. */
 export const ENGINE_CHECKS = ['source-availability', 'check-execution'] as const;
@@ -23,6 +23,7 @@ const ENGINE_SPECS: readonly ReasonSpec[] = [
     // For RBAC, the usual cause; the others (a CRD not installed, a kind not served, 429s, an API
     // server out of reach) get their own remediation from engine/evaluate.ts.
     remediation: 'The agent lacks RBAC for {resource}: kubectl auth can-i list {resource} --all-namespaces --as=system:serviceaccount:{agentNamespace}:sentinel-agent; re-apply its ClusterRole and ClusterRoleBinding from deploy/ (kubectl get clusterrolebinding sentinel-agent -o yaml).',
+    facts: ['resource'],
     graceSeconds: 0,
     layer: 0,
     check: 'source-availability',
@@ -54,6 +55,31 @@ export function isReasonId(s: string): s is ReasonId {
   return (REASON_IDS as readonly string[]).includes(s);
 }
 
+/** The facts every incident's remediation may name: its object, the platform's names, the check. */
+export const STANDARD_FACTS = ['kind', 'namespace', 'name', 'operatorNamespace', 'operatorDeployment', 'registryNamespace', 'registryDeployment', 'agentNamespace', 'check'] as const;
+
+/** The values of the standard facts for a finding on that object by that check. */
+export function standardFacts(object: ObjectRef, check: string, config: CheckConfig): Record<(typeof STANDARD_FACTS)[number], string | undefined> {
+  return {
+    kind: object.kind,
+    namespace: object.namespace,
+    name: object.name,
+    operatorNamespace: config.operator.namespace,
+    operatorDeployment: config.operator.deployment,
+    registryNamespace: config.registry.namespace,
+    registryDeployment: config.registry.deployment,
+    agentNamespace: 'sentinel-agent',
+    check,
+  };
+}
+
+/** The facts a template names, each once, in order. */
+export function placeholders(template: string): string[] {
+  return [...new Set([...template.matchAll(PLACEHOLDER)].map((m) => m[1] ?? ''))];
+}
+
+const PLACEHOLDER = /\{([a-zA-Z][a-zA-Z0-9_.]*)\}/g;
+
 /** Vars that are prose written by the checks (their values from objects already shell words). */
 const PROSE_VARS: ReadonlySet<string> = new Set(['hint']);
 
@@ -65,7 +91,7 @@ export function renderTemplate(template: string, vars: Readonly<Record<string, s
   let out = '';
   let inSingle = false;
   let last = 0;
-  for (const m of template.matchAll(/\{([a-zA-Z][a-zA-Z0-9_.]*)\}/g)) {
+  for (const m of template.matchAll(PLACEHOLDER)) {
     const literal = template.slice(last, m.index);
     // A quote opens or closes a single-quoted part; between two letters it is prose (operator's).
     for (let i = 0; i < literal.length; i++) {

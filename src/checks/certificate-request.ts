@@ -1,5 +1,6 @@
 import type { Check, Finding } from './types.ts';
-import { condition, quote, ref } from './helpers.ts';
+import { condition, ref } from './helpers.ts';
+import { quote } from '../util/redact.ts';
 import { CERT_MANAGER_TROUBLESHOOT, type ReasonDecl } from './reasons.ts';
 
 /** The reasons this check gives, with what the catalog says of each (product.md §2). */
@@ -11,6 +12,7 @@ const reasons: readonly ReasonDecl[] = [
     title: 'Certificate request failed or denied',
     description: 'A cert-manager CertificateRequest Ready=False with reason Failed or Denied, while the Certificate it serves is not ready.',
     remediation: 'kubectl -n {namespace} describe certificaterequest {name}; check the issuer {issuer}: kubectl describe {issuerKindLower} {issuerName}',
+    facts: ['issuer', 'issuerKindLower', 'issuerName'],
     runbookUrl: CERT_MANAGER_TROUBLESHOOT,
     graceSeconds: 0,
     layer: 1,
@@ -22,6 +24,7 @@ const reasons: readonly ReasonDecl[] = [
     title: 'Certificate request stuck pending',
     description: 'A cert-manager CertificateRequest Ready=False with reason Pending for longer than its grace, while the Certificate it serves is not ready: typically its issuer does not exist or is not ready.',
     remediation: 'kubectl -n {namespace} describe certificaterequest {name}; check the issuer {issuer} exists and is Ready: kubectl describe {issuerKindLower} {issuerName}',
+    facts: ['issuer', 'issuerKindLower', 'issuerName'],
     runbookUrl: CERT_MANAGER_TROUBLESHOOT,
     graceSeconds: 600,
     layer: 1,

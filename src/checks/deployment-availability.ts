@@ -1,7 +1,8 @@
 import type { Check, Finding } from './types.ts';
 import type { ClusterView } from '../kube/store.ts';
 import type { Deployment } from '../kube/types.ts';
-import { condition, isPodReady, podSince, quote, ref, selectorString } from './helpers.ts';
+import { condition, isPodReady, podSince, ref, selectorString } from './helpers.ts';
+import { quote } from '../util/redact.ts';
 import { podsOfDeployment } from '../kube/relations.ts';
 import { K8S_DEPLOY_STATUS, type ReasonDecl } from './reasons.ts';
 
@@ -49,6 +50,7 @@ const reasons: readonly ReasonDecl[] = [
     title: 'Deployment has unavailable replicas',
     description: 'status.unavailableReplicas>0 or Available=False for longer than its grace; critical when no replica is available; info while a rollout is still progressing within its deadline (Progressing=True, ReplicaSetUpdated).',
     remediation: 'kubectl -n {namespace} rollout status deploy/{name}; kubectl -n {namespace} get pods -l {selector}; kubectl -n {namespace} describe deploy {name}',
+    facts: ['selector'],
     runbookUrl: K8S_DEPLOY_STATUS,
     graceSeconds: 300,
     layer: 3,

@@ -1,5 +1,6 @@
 import type { Check, Finding } from './types.ts';
-import { condition, quote, ref } from './helpers.ts';
+import { condition, ref } from './helpers.ts';
+import { quote } from '../util/redact.ts';
 import { availabilitySummary, selectorVars } from './deployment-availability.ts';
 import type { ReasonDecl } from './reasons.ts';
 
@@ -12,6 +13,7 @@ const reasons: readonly ReasonDecl[] = [
     title: 'Deployment rollout stalled',
     description: 'Condition Progressing=False with reason ProgressDeadlineExceeded: the rollout made no progress within spec.progressDeadlineSeconds.',
     remediation: 'Find the pods of the stuck ReplicaSet: kubectl -n {namespace} rollout status deploy/{name}; kubectl -n {namespace} get pods -l {selector}; fix them or roll back: kubectl -n {namespace} rollout undo deploy/{name}',
+    facts: ['selector'],
     runbookUrl: 'https://kubernetes.io/docs/concepts/workloads/controllers/deployment/#failed-deployment',
     graceSeconds: 0,
     layer: 3,

@@ -1,5 +1,6 @@
 import type { Check, Finding } from './types.ts';
-import { condition, quote, ref } from './helpers.ts';
+import { condition, ref } from './helpers.ts';
+import { quote } from '../util/redact.ts';
 import { selectorVars } from './deployment-availability.ts';
 import { K8S_DEPLOY_STATUS, type ReasonDecl } from './reasons.ts';
 
@@ -40,6 +41,7 @@ const reasons: readonly ReasonDecl[] = [
     title: 'Deployment cannot create pods',
     description: 'Condition ReplicaFailure=True (reason FailedCreate): pods are rejected at creation, typically by a ResourceQuota, LimitRange or admission webhook.',
     remediation: 'kubectl -n {namespace} describe rs -l {selector} | grep -A3 FailedCreate; kubectl -n {namespace} describe resourcequota',
+    facts: ['selector'],
     runbookUrl: K8S_DEPLOY_STATUS,
     graceSeconds: 60,
     layer: 2,

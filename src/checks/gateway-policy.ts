@@ -1,6 +1,7 @@
 import type { Check, Finding } from './types.ts';
 import { POLICY_KEY } from './config.ts';
-import { condition, quote, ref } from './helpers.ts';
+import { condition, ref } from './helpers.ts';
+import { quote } from '../util/redact.ts';
 import type { ReasonDecl } from './reasons.ts';
 import { policyConfigMapName } from '../kube/relations.ts';
 

@@ -2,12 +2,8 @@
 // False; an omitted replicas count is 1 (done in normalize); image references follow the
 // distribution reference grammar (docker.io is the implicit host).
 
-import { selects } from '../kube/store.ts';
 import type { AnyObj, Condition, ContainerStatus, ObjectRef, Pod } from '../kube/types.ts';
 import { refOf } from '../kube/types.ts';
-export { quote } from '../util/redact.ts';
-
-export { selects };
 
 /** The condition of that type. The type must be one the kind's projection keeps (kube/projection.ts):
  *  asking for another is a type error, since it would read as missing, so Unknown, on every object. */

@@ -39,6 +39,7 @@ const reasons: readonly ReasonDecl[] = [
     title: 'Ingress not admitted by a controller',
     description: 'status.loadBalancer.ingress is empty for longer than its grace while strict ingress readiness applies; info where the controller of that class publishes no load-balancer status on any Ingress.',
     remediation: 'Check the controller for class {ingressClass}: kubectl get ingressclass {ingressClass}; kubectl -n {namespace} describe ingress {name}; for Traefik, set providers.kubernetesIngress.ingressEndpoint.publishedService, or run the operator with MCP_INGRESS_READINESS_MODE=permissive.',
+    facts: ['ingressClass'],
     runbookUrl: 'https://kubernetes.io/docs/concepts/services-networking/ingress-controllers/',
     graceSeconds: 300,
     layer: 2,

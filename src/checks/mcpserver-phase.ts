@@ -3,7 +3,8 @@ import { shellWord } from '../util/redact.ts';
 import type { ClusterView } from '../kube/store.ts';
 import type { MCPServer, ReadinessFlag } from '../kube/types.ts';
 import { READINESS_FLAGS } from '../kube/types.ts';
-import { condition, latestTransition, quote, ref } from './helpers.ts';
+import { condition, latestTransition, ref } from './helpers.ts';
+import { quote } from '../util/redact.ts';
 import { lacksLoadBalancer, silentClasses } from './ingress-admission.ts';
 import type { CheckConfig } from './config.ts';
 import { OPERATOR_LOGS, type ReasonDecl } from './reasons.ts';
@@ -30,7 +31,7 @@ export function classifyError(message: string, s: MCPServer, config: CheckConfig
     return { cls: 'invalid_spec', hint: 'The operator rejected the spec: fix the fields the message names (the validating webhook catches these at apply time when MCP_ENABLE_WEBHOOKS=true).' };
   }
   if (/gateway\.image is required/.test(message)) {
-    return { cls: 'gateway_image_missing', hint: `Set spec.gateway.image, or MCP_GATEWAY_PROXY_IMAGE on the operator: kubectl -n ${config.operator.namespace} set env deploy/${config.operator.deployment} MCP_GATEWAY_PROXY_IMAGE=<image>.` };
+    return { cls: 'gateway_image_missing', hint: `Set spec.gateway.image, or MCP_GATEWAY_PROXY_IMAGE on the operator: kubectl -n ${config.operator.namespace} set env deploy/${config.operator.deployment} MCP_GATEWAY_PROXY_IMAGE='<gateway-image>' (the proxy image of your MCP Runtime release).` };
   }
   if (/analytics\.ingestURL is required/.test(message)) {
     return { cls: 'analytics_ingest_url_missing', hint: 'Set spec.analytics.ingestURL, or MCP_SENTINEL_INGEST_URL on the operator.' };
@@ -97,6 +98,7 @@ const reasons: readonly ReasonDecl[] = [
     title: 'MCPServer reconcile failed',
     description: 'The operator set status.phase=Error: the spec was rejected or a sub-resource could not be reconciled.',
     remediation: `{hint} Read what the operator says: kubectl -n {namespace} get mcpserver {name} -o jsonpath='{.status.message}'; then ${OPERATOR_LOGS}`,
+    facts: ['hint'],
     graceSeconds: 30,
     layer: 4,
   },
@@ -118,6 +120,7 @@ const reasons: readonly ReasonDecl[] = [
     title: 'MCPServer partially ready',
     description: 'status.phase=PartiallyReady for longer than its grace, and a readiness flag that the spec requires is false (flags of features the spec does not use are ignored).',
     remediation: 'See which part is not ready: kubectl -n {namespace} get mcpserver {name} -o wide; kubectl -n {namespace} get deploy,svc,ingress,pods -l app={name}. {hint}',
+    facts: ['hint'],
     graceSeconds: 300,
     layer: 4,
   },

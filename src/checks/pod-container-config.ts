@@ -1,6 +1,7 @@
 import type { Check, Finding } from './types.ts';
 import type { ReasonId } from './reasons.ts';
-import { containerImage, podSince, quote, ref } from './helpers.ts';
+import { containerImage, podSince, ref } from './helpers.ts';
+import { quote } from '../util/redact.ts';
 import { containerLabel } from './pod-crash-loop.ts';
 import { K8S_DEBUG_PODS, type ReasonDecl } from './reasons.ts';
 
@@ -19,6 +20,7 @@ const reasons: readonly ReasonDecl[] = [
     title: 'Container configuration cannot be built',
     description: 'A container is waiting with CreateContainerConfigError: a referenced Secret or ConfigMap (or a key in it) is missing.',
     remediation: 'Find the missing reference: kubectl -n {namespace} describe pod {name} | grep -A3 -i "error"; create the Secret/ConfigMap or fix the key it names.',
+    facts: ['container', 'image'],
     runbookUrl: K8S_DEBUG_PODS,
     graceSeconds: 30,
     layer: 2,
@@ -30,6 +32,7 @@ const reasons: readonly ReasonDecl[] = [
     title: 'Container cannot be created or started',
     description: 'A container is waiting with CreateContainerError: the runtime refused to create it (bad mount, security context, name conflict).',
     remediation: 'Read the runtime error: kubectl -n {namespace} describe pod {name}; check the container command, volume mounts and securityContext.',
+    facts: ['container', 'image'],
     runbookUrl: K8S_DEBUG_PODS,
     graceSeconds: 30,
     layer: 2,
@@ -41,6 +44,7 @@ const reasons: readonly ReasonDecl[] = [
     title: 'Container created but cannot be started',
     description: 'A container is waiting with RunContainerError: the runtime created it but could not start its process (the command is not in the image, not executable, or a mount fails at start).',
     remediation: 'The process never started, so there are no logs to read: kubectl -n {namespace} describe pod {name}; check the command and args of container {container} and the entrypoint of image {image}: kubectl -n {namespace} get pod {name} -o jsonpath=\'{.spec.containers[?(@.name=="{container}")].command}\'',
+    facts: ['container', 'image'],
     runbookUrl: K8S_DEBUG_PODS,
     graceSeconds: 30,
     layer: 2,

@@ -1,5 +1,6 @@
 import type { Check, Finding } from './types.ts';
-import { containerImage, podSince, plural, quote, ref } from './helpers.ts';
+import { containerImage, podSince, plural, ref } from './helpers.ts';
+import { quote } from '../util/redact.ts';
 import type { ContainerState, ContainerStatus } from '../kube/types.ts';
 import { K8S_DEBUG_PODS, type ReasonDecl } from './reasons.ts';
 
@@ -37,6 +38,7 @@ const reasons: readonly ReasonDecl[] = [
     title: 'Container crash-looping',
     description: 'A container or init container is waiting with reason CrashLoopBackOff: it keeps exiting and the kubelet backs off restarting it.',
     remediation: 'Read why it exits: kubectl -n {namespace} logs {name} -c {container} --previous; kubectl -n {namespace} describe pod {name}',
+    facts: ['container', 'image'],
     runbookUrl: K8S_DEBUG_PODS,
     graceSeconds: 0,
     layer: 2,

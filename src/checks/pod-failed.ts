@@ -1,6 +1,7 @@
 import type { Check, Finding } from './types.ts';
 import type { ContainerState, ContainerStatus, Pod } from '../kube/types.ts';
-import { containerImage, podSince, quote, ref } from './helpers.ts';
+import { containerImage, podSince, ref } from './helpers.ts';
+import { quote } from '../util/redact.ts';
 import { containerLabel, exitDescription, startFailure } from './pod-crash-loop.ts';
 import { K8S_DEBUG_PODS, type ReasonDecl } from './reasons.ts';
 
@@ -40,6 +41,7 @@ const reasons: readonly ReasonDecl[] = [
     title: 'Pod failed',
     description: 'The pod is in phase Failed (not evicted): its containers terminated with an error and will not be restarted (restartPolicy Never or OnFailure with the Job giving up), or a container could not start at all (StartError, exit 128).',
     remediation: 'kubectl -n {namespace} describe pod {name}; kubectl -n {namespace} logs {name} -c {container}; delete the pod once understood: kubectl -n {namespace} delete pod {name}',
+    facts: ['container', 'image'],
     runbookUrl: K8S_DEBUG_PODS,
     graceSeconds: 0,
     layer: 2,
@@ -51,6 +53,7 @@ const reasons: readonly ReasonDecl[] = [
     title: 'Pod evicted',
     description: 'The kubelet evicted the pod (status.reason Evicted) because its node ran short of a resource; the message names the resource and the container using most of it.',
     remediation: 'See which resource ran out: kubectl -n {namespace} get pod {name} -o jsonpath=\'{.status.message}\'; kubectl describe node {node}; set requests that reflect real use, then delete the evicted pod: kubectl -n {namespace} delete pod {name}',
+    facts: ['node'],
     runbookUrl: 'https://kubernetes.io/docs/concepts/scheduling-eviction/node-pressure-eviction/',
     graceSeconds: 0,
     layer: 2,

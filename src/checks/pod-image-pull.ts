@@ -1,7 +1,8 @@
 import type { Check, Finding } from './types.ts';
 import type { ClusterView } from '../kube/store.ts';
 import type { CheckConfig } from './config.ts';
-import { containerImage, imageHost, podSince, quote, ref } from './helpers.ts';
+import { containerImage, imageHost, podSince, ref } from './helpers.ts';
+import { quote } from '../util/redact.ts';
 import { classifyPullFailure, pullFailureHint } from './pull-classifier.ts';
 import { containerLabel } from './pod-crash-loop.ts';
 import type { ReasonDecl } from './reasons.ts';
@@ -64,6 +65,7 @@ const reasons: readonly ReasonDecl[] = [
     title: 'Image cannot be pulled',
     description: 'A container is waiting with ImagePullBackOff, ErrImagePull (the kubelet alternates the two: one incident), InvalidImageName or ErrImageNeverPull.',
     remediation: 'Check the image reference and pull credentials: kubectl -n {namespace} describe pod {name} (Events), then verify {image} exists and the pull secret is valid: kubectl -n {namespace} get pod {name} -o jsonpath=\'{.spec.imagePullSecrets}\'',
+    facts: ['container', 'image', 'hint'],
     runbookUrl: 'https://kubernetes.io/docs/concepts/containers/images/#imagepullbackoff',
     graceSeconds: 30,
     layer: 2,
@@ -75,6 +77,7 @@ const reasons: readonly ReasonDecl[] = [
     title: 'Pull from the MCP Runtime registry failed',
     description: 'An image pull failure whose image host is the platform registry, classified in registry.failure: auth, tls, dns, http_https_mismatch, not_found, connection_refused, rate_limited, timeout or unknown.',
     remediation: '{hint} Details: kubectl -n {namespace} describe pod {name}',
+    facts: ['container', 'image', 'hint'],
     graceSeconds: 30,
     layer: 2,
   },

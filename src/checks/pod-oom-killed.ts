@@ -14,6 +14,7 @@ const reasons: readonly ReasonDecl[] = [
     title: 'Container killed for exceeding its memory limit',
     description: 'A container whose current or last termination reason is OOMKilled, within the configured window.',
     remediation: 'Raise the memory limit or find the leak: kubectl -n {namespace} get pod {name} -o jsonpath=\'{.spec.containers[?(@.name=="{container}")].resources}\'; for an MCPServer set spec.resources.limits.memory (default 256Mi).',
+    facts: ['container', 'limit', 'more', 'server'],
     runbookUrl: 'https://kubernetes.io/docs/tasks/configure-pod-container/assign-memory-resource/#exceed-a-container-s-memory-limit',
     graceSeconds: 0,
     layer: 1,
@@ -56,7 +57,7 @@ export const podOomKilled: Check = {
         object: ref(p),
         message: limit ? `${message}; memory limit ${limit}` : message,
         attributes: { container: best.name, restart_count: best.restarts, exit_code: 137, ...(limit ? { memory_limit: limit } : {}) },
-        vars: { container: best.name, limit: limit ?? '', server: server?.meta.name ?? '' },
+        vars: { container: best.name, limit: limit ?? '', more: larger(limit), server: server?.meta.name ?? '' },
         remediation: oomFix(limit !== undefined, server !== undefined),
       };
       if (best.at !== undefined) f.since = best.at;
@@ -71,7 +72,16 @@ function oomFix(hasLimit: boolean, mcpServer: boolean): string {
     ? `Container {container} is limited to {limit} of memory and was killed for exceeding it: raise the limit above its real peak or find the leak; ${measure}.`
     : `Container {container} has no memory limit of its own, so it was killed by a LimitRange default or by the node running out of memory: set requests and a limit that fit its real use; ${measure}.`;
   const where = mcpServer
-    ? ` It is run by MCPServer {server}, whose operator owns the Deployment: set the limit in the MCPServer, kubectl -n {namespace} patch mcpserver {server} --type merge -p '{"spec":{"resources":{"limits":{"memory":"<more>"}}}}'`
+    ? ` It is run by MCPServer {server}, whose operator owns the Deployment: set the limit in the MCPServer, kubectl -n {namespace} patch mcpserver {server} --type merge -p '{"spec":{"resources":{"limits":{"memory":"{more}"}}}}' (${hasLimit ? 'twice its limit' : 'twice the MCPServer default'}; size it to the peak top shows)`
     : ' Set it on the workload that owns the pod (its Deployment, StatefulSet or Job template), not on the pod.';
   return first + where;
+}
+
+/** A memory quantity twice the given one, in its own unit ("384Mi" → "768Mi"); without one, twice
+ * the MCPServer default of 256Mi. A value the patch can carry as it is, not a placeholder. */
+export function larger(limit: string | undefined): string {
+  const m = limit === undefined ? null : /^(\d+(?:\.\d+)?)([A-Za-z]*)$/.exec(limit);
+  if (!m) return '512Mi';
+  const doubled = Number(m[1]) * 2;
+  return `${Number.isInteger(doubled) ? doubled : doubled.toFixed(3).replace(/0+$/, '')}${m[2] ?? ''}`;
 }

@@ -1,5 +1,6 @@
 import type { Check, Finding } from './types.ts';
-import { condition, quote, ref } from './helpers.ts';
+import { condition, ref } from './helpers.ts';
+import { quote } from '../util/redact.ts';
 import { K8S_DEBUG_PODS, type ReasonDecl } from './reasons.ts';
 
 /** The reasons this check gives, with what the catalog says of each (product.md §2). */

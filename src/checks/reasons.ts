@@ -16,6 +16,7 @@ export const REASON_IDS = [
   'PodFailed',
   'PodEvicted',
   'PodUnschedulable',
+  'PodNotReady',
   'DeploymentUnavailable',
   'DeploymentProgressDeadlineExceeded',
   'DeploymentReplicaFailure',
@@ -62,7 +63,14 @@ export interface ReasonSpec {
   alsoSeverities?: readonly Severity[];
   title: string;
   description: string;
+  /** What to do: a template whose {placeholders} are filled with the finding's facts, each value put
+   *  in as one shell word (catalog.ts renderTemplate). */
   remediation: string;
+  /** The facts its remediation templates (this one, and any a finding gives instead) name beyond
+   *  those every incident has (STANDARD_FACTS in catalog.ts). Each finding of the reason gives them,
+   *  in its vars or attributes. A template naming any other fact fails the catalog test; a finding
+   *  that leaves a named fact empty fails the test that produced it (test/support/run.ts). */
+  facts?: readonly string[];
   runbookUrl?: string;
   /** How long the finding must hold before it is an incident (seconds). */
   graceSeconds: number;

@@ -7,6 +7,7 @@ import { podOomKilled } from './pod-oom-killed.ts';
 import { podContainerConfig } from './pod-container-config.ts';
 import { podFailed } from './pod-failed.ts';
 import { podUnschedulable } from './pod-unschedulable.ts';
+import { podNotReady } from './pod-not-ready.ts';
 import { deploymentAvailability } from './deployment-availability.ts';
 import { deploymentProgress } from './deployment-progress.ts';
 import { deploymentReplicaFailure } from './deployment-replica-failure.ts';
@@ -27,6 +28,7 @@ export const CHECKS: readonly Check[] = [
   podContainerConfig,
   podFailed,
   podUnschedulable,
+  podNotReady,
   deploymentAvailability,
   deploymentProgress,
   deploymentReplicaFailure,

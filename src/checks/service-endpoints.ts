@@ -1,7 +1,8 @@
 import type { Check, Finding } from './types.ts';
 import type { ClusterView } from '../kube/store.ts';
 import type { Service } from '../kube/types.ts';
-import { condition, plural, ref, selects, selectorString } from './helpers.ts';
+import { condition, plural, ref, selectorString } from './helpers.ts';
+import { selects } from '../kube/store.ts';
 import { K8S_DEBUG_SVC, type ReasonDecl } from './reasons.ts';
 
 export interface EndpointCount {
@@ -40,6 +41,7 @@ const reasons: readonly ReasonDecl[] = [
     title: 'Service has no ready endpoints',
     description: 'A Service with a selector whose EndpointSlices (or Endpoints) have no ready endpoint for longer than its grace; info when it selects no pods at all.',
     remediation: 'kubectl -n {namespace} get endpointslices -l kubernetes.io/service-name={name}; kubectl -n {namespace} get pods -l {selector} -o wide; check the readiness probes of the pods and that the selector matches.',
+    facts: ['selector'],
     runbookUrl: K8S_DEBUG_SVC,
     graceSeconds: 120,
     layer: 3,

@@ -5,8 +5,6 @@ import type { CheckConfig } from './config.ts';
 import type { AttrValue, ReasonDecl, ReasonId } from './reasons.ts';
 import type { Severity } from './severity.ts';
 
-export { SEVERITIES, severityRank, type Severity } from './severity.ts';
-
 /** What a check says now about one object. */
 export interface Finding {
   reason: ReasonId;

@@ -1,6 +1,7 @@
 // sentinel-agent checks [REASON]: the catalog as a table or JSON, or one reason explained.
 
-import { CATALOG, renderTemplate, type ReasonSpec } from '../checks/catalog.ts';
+import { CATALOG, renderTemplate } from '../checks/catalog.ts';
+import { type ReasonSpec } from '../checks/reasons.ts';
 import { CHECKS } from '../checks/registry.ts';
 import { UsageError, type IO } from './io.ts';
 

@@ -5,7 +5,7 @@ import { scopeFilter, type AgentConfig } from '../config/config.ts';
 import { configFromFlags, type ClusterFlags } from './options.ts';
 import { ObjectStore } from '../kube/store.ts';
 import { CHECKS } from '../checks/registry.ts';
-import { SEVERITIES, type Severity } from '../checks/types.ts';
+import { SEVERITIES, type Severity } from '../checks/severity.ts';
 import { evaluate, neededKinds, selectChecks } from '../engine/evaluate.ts';
 import { incidentsNow, rfc3339, type Incident } from '../engine/incidents.ts';
 import { buildReport, exitCodeFor, reportJson, type Report, type ReportSource } from '../format/report.ts';

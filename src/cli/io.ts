@@ -32,7 +32,6 @@ export class UsageError extends Error {
 
 import type { LogLevel } from '../util/log.ts';
 
-export type { LogLevel };
 const LEVELS: readonly LogLevel[] = ['error', 'warn', 'info', 'debug'];
 
 export function parseLogLevel(v: string | undefined): LogLevel {

@@ -352,7 +352,7 @@ export function loadDocuments(docs: unknown[], name: string, store: ObjectStore,
     }
     if (next.done) break;
     const it = next.value;
-    const r = normalize(it.raw, it.fallback);
+    const r = normalize(it.raw, store.sharing, it.fallback);
     items_++;
     if (!r.obj) {
       if (unreadable.length < 3) unreadable.push(`${it.where}: ${shape(it.raw)} (${r.skipped ?? 'unreadable'})`);

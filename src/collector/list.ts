@@ -8,6 +8,7 @@
 
 import { KINDS, describeKind, kindQuery, type KindName } from '../kube/kinds.ts';
 import { normalize } from '../kube/read/normalize.ts';
+import type { Sharing } from '../kube/read/sharing.ts';
 import { stripUnreadFields } from '../kube/read/strip.ts';
 import type { AnyObj, SourceState } from '../kube/types.ts';
 import type { KubeClient, KubeResponse } from './kube-client.ts';
@@ -101,6 +102,8 @@ export async function checkServed(client: KubeClient, kind: KindName): Promise<v
 
 export interface PagedListOptions {
   pageSize: number;
+  /** The tables of the store the objects go into (normalize). */
+  sharing: Sharing;
   /** The longest one page may take, however steadily its bytes trickle in. */
   deadlineMs?: number;
   inScope(namespace: string): boolean;
@@ -144,7 +147,7 @@ export async function pagedList(client: KubeClient, kind: KindName, namespace: s
         opts.onRejected?.();
         continue;
       }
-      const n = normalize(raw, fb);
+      const n = normalize(raw, opts.sharing, fb);
       if (!n.obj) continue;
       if (n.notes.length > 0) opts.onNotes?.(n.obj, n.notes);
       if (opts.inScope(n.obj.meta.namespace)) objs.push(n.obj);

@@ -44,7 +44,7 @@ export async function listKind(client: KubeClient, store: ObjectStore, kind: Kin
       for (let attempt = 0; ; attempt++) {
         try {
           // One by one: a spread of a whole list (150,000 pods) exceeds the arguments a call may take.
-          for (const o of (await pagedList(client, kind, ns, { pageSize: PAGE_SIZE, inScope, onNotes })).objs) items.push(o);
+          for (const o of (await pagedList(client, kind, ns, { pageSize: PAGE_SIZE, sharing: store.sharing, inScope, onNotes })).objs) items.push(o);
           break;
         } catch (err) {
           if (!(err instanceof Throttled) || attempt >= THROTTLE_RETRIES) throw err;

@@ -3,6 +3,7 @@
 
 import type { KindName } from '../kube/kinds.ts';
 import type { AnyObj, SourceState } from '../kube/types.ts';
+import type { Sharing } from '../kube/read/sharing.ts';
 import type { Gate } from '../util/gate.ts';
 import { PAGE_SIZE } from './list.ts';
 
@@ -34,6 +35,8 @@ export interface ReflectorOptions {
   /** Relist this often even when the watch is healthy (0: never). */
   relistIntervalMs: number;
   inScope(namespace: string): boolean;
+  /** The tables of the store the objects go into (kube/read/sharing.ts). */
+  sharing: Sharing;
   random(): number;
   /** The clock (ms since the epoch) for staleness, relist intervals and watch durations. */
   now(): number;
@@ -50,7 +53,7 @@ export interface ReflectorOptions {
   streamDeadlineMs: number;
 }
 
-export const DEFAULT_REFLECTOR_OPTIONS: Omit<ReflectorOptions, 'inScope'> = {
+export const DEFAULT_REFLECTOR_OPTIONS: Omit<ReflectorOptions, 'inScope' | 'sharing'> = {
   pageSize: PAGE_SIZE,
   watchTimeoutSeconds: [300, 600],
   backoffInitialMs: 800,

@@ -18,8 +18,6 @@ import type { ReflectorHandler, ReflectorLog, ReflectorOptions, ReflectorStats }
 import { checkServed, listPath, pagedList, refusal, statusMessage, Throttled, Unavailable } from './list.ts';
 import { LineTooLongError, type KubeClient, type KubeResponse, type StreamOptions } from './kube-client.ts';
 
-export { DEFAULT_REFLECTOR_OPTIONS, type ReflectorHandler, type ReflectorLog, type ReflectorOptions, type ReflectorStats } from './reflector-options.ts';
-
 class Gone extends Error {}
 /** The server refused a streaming list (the WatchList feature is off, or the request is invalid). */
 class StreamingRefused extends Error {}
@@ -226,6 +224,7 @@ export class Reflector {
       pageSize: this.opts.pageSize,
       // An overall deadline per page: a LIST that trickles a byte at a time must end too.
       deadlineMs: this.opts.listDeadlineMs,
+      sharing: this.opts.sharing,
       inScope: this.opts.inScope,
       onRequest: () => this.stats.lists++,
       onRejected: () => this.stats.rejected++,
@@ -285,7 +284,7 @@ export class Reflector {
       onLine: (line) => {
         lines++;
         if (gone || failure) return;
-        const l = readWatchLine(line, this.kind);
+        const l = readWatchLine(line, this.kind, this.opts.sharing);
         if (l.t === 'malformed') {
           // Counted and skipped, never a crash.
           this.stats.malformed++;

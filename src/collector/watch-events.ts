@@ -4,6 +4,7 @@
 
 import type { KindName } from '../kube/kinds.ts';
 import { normalize } from '../kube/read/normalize.ts';
+import type { Sharing } from '../kube/read/sharing.ts';
 import { stripUnreadFields } from '../kube/read/strip.ts';
 import type { AnyObj } from '../kube/types.ts';
 import { isRecord } from '../util/json.ts';
@@ -16,7 +17,7 @@ export type WatchLine =
   | { t: 'bookmark'; rv: string | undefined; initialEventsEnd: boolean }
   | { t: 'event'; type: 'ADDED' | 'MODIFIED' | 'DELETED'; obj: AnyObj; rv: string | undefined };
 
-export function readWatchLine(line: string, kind: KindName): WatchLine {
+export function readWatchLine(line: string, kind: KindName, sharing: Sharing): WatchLine {
   let parsed: unknown;
   try {
     parsed = JSON.parse(stripUnreadFields(line));
@@ -39,7 +40,7 @@ export function readWatchLine(line: string, kind: KindName): WatchLine {
     return { t: 'bookmark', rv, initialEventsEnd: isRecord(ann) && ann['k8s.io/initial-events-end'] === 'true' };
   }
   if (ev.type !== 'ADDED' && ev.type !== 'MODIFIED' && ev.type !== 'DELETED') return { t: 'malformed', why: 'unknown type' };
-  const n = normalize(obj, { kind });
+  const n = normalize(obj, sharing, { kind });
   if (!n.obj) return { t: 'malformed', why: 'unreadable object' };
   return { t: 'event', type: ev.type, obj: n.obj, rv };
 }

@@ -7,7 +7,7 @@ import { defaultCheckConfig, type CheckConfig, type IngressReadinessMode } from 
 import { isRecord } from '../util/json.ts';
 import { isReasonId } from '../checks/catalog.ts';
 import { CHECKS } from '../checks/registry.ts';
-import { SEVERITIES, type Severity } from '../checks/types.ts';
+import { SEVERITIES, type Severity } from '../checks/severity.ts';
 
 export class ConfigError extends Error {
   override name = 'ConfigError';

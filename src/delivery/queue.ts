@@ -26,14 +26,16 @@ export interface QueueOptions<T> {
   backoffMaxMs: number;
   random?: () => number;
   now?: () => number;
-  onDrop?(reason: 'full' | 'rejected', detail?: string): void;
+  onDrop?(reason: 'full' | 'rejected', detail: string | undefined, item: T): void;
   /** Called after a successful delivery that follows failures or drops. */
   onRecovered?(): void;
 }
 
 export class DeliveryQueue<T> {
   readonly stats: QueueStats = { delivered: 0, dropped: 0, retries: 0, failed: 0, queued: 0 };
-  private readonly items: T[] = [];
+  private items: T[] = [];
+  /** How far a replacing snapshot may exceed maxQueue until its items are delivered (see replace). */
+  private allowance = 0;
   private readonly opts: QueueOptions<T>;
   private readonly bucket: TokenBucket;
   private running = false;
@@ -51,13 +53,33 @@ export class DeliveryQueue<T> {
 
   push(item: T): void {
     if (this.closed) return;
-    if (this.items.length >= this.opts.maxQueue) {
-      this.items.shift();
+    if (this.items.length >= this.opts.maxQueue + this.allowance) {
+      const oldest = this.items.shift() as T;
+      if (this.allowance > 0) this.allowance--;
       this.stats.dropped++;
       this.degraded = true;
-      this.opts.onDrop?.('full');
+      this.opts.onDrop?.('full', undefined, oldest);
     }
     this.items.push(item);
+    this.stats.queued = this.items.length;
+    this.kick(0);
+  }
+
+  /** What waits, oldest first. */
+  pending(): readonly T[] {
+    return this.items;
+  }
+
+  /**
+   * Replaces what waits with `items`: a snapshot of the state that supersedes it (the sink's
+   * re-announcement on recovery). The snapshot may be larger than maxQueue, since it is bounded by
+   * what it describes, not by traffic: it is kept whole until delivered. Were it cut to maxQueue, its
+   * own drops would mark the queue degraded, the next delivery would re-announce again, and a
+   * snapshot larger than the queue would loop for good without ever arriving whole.
+   */
+  replace(items: readonly T[]): void {
+    this.items = [...items];
+    this.allowance = Math.max(0, this.items.length - this.opts.maxQueue);
     this.stats.queued = this.items.length;
     this.kick(0);
   }
@@ -109,13 +131,14 @@ export class DeliveryQueue<T> {
           return;
         }
         this.items.shift();
+        if (this.allowance > 0) this.allowance--;
         this.stats.queued = this.items.length;
         this.backoff.reset();
         if (r.result === 'drop') {
           this.stats.dropped++;
           this.stats.failed++;
           this.degraded = true;
-          this.opts.onDrop?.('rejected', r.detail);
+          this.opts.onDrop?.('rejected', r.detail, item);
           continue;
         }
         this.stats.delivered++;

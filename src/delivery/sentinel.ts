@@ -8,6 +8,7 @@ import type { IncidentSink } from './sink.ts';
 import { throttledWarn, type Logger } from '../util/log.ts';
 import type { Transition } from '../engine/tracker.ts';
 import { DeliveryQueue } from './queue.ts';
+import { Reannouncement } from './reannounce.ts';
 
 export interface SentinelSinkOptions {
   url: string;
@@ -29,6 +30,11 @@ export interface Envelope {
   source: string;
   event_type: string;
   payload: Record<string, unknown>;
+}
+
+function incidentId(e: Envelope): string | undefined {
+  const id = (e.payload.incident as { id?: unknown } | undefined)?.id;
+  return typeof id === 'string' ? id : undefined;
 }
 
 export function envelope(t: Transition, source: string, cluster: string): Envelope {
@@ -58,9 +64,11 @@ export class SentinelSink implements IncidentSink {
   readonly name = 'sentinel';
   readonly queue: DeliveryQueue<Envelope>;
   private readonly opts: SentinelSinkOptions;
+  private readonly reannouncement: Reannouncement<Envelope>;
 
   constructor(opts: SentinelSinkOptions) {
     this.opts = opts;
+    this.reannouncement = new Reannouncement(() => opts.reannounce());
     const warn = throttledWarn(opts.log, 60_000, opts.now);
     this.queue = new DeliveryQueue<Envelope>({
       maxQueue: opts.maxQueue ?? 1000,
@@ -70,11 +78,26 @@ export class SentinelSink implements IncidentSink {
       backoffMaxMs: opts.backoffMaxMs ?? 30_000,
       deliver: (e) => this.post(e),
       ...(opts.now ? { now: opts.now } : {}),
-      onDrop: (why, detail) => warn('Sentinel ingest dropped a record', { why, detail }),
+      onDrop: (why, detail, e) => {
+        warn('Sentinel ingest dropped a record', { why, detail });
+        // A resolution pushed out of a full queue is sent again on recovery; one the ingest refused
+        // (400/401/403) would be refused again.
+        const id = incidentId(e);
+        if (why === 'full' && id !== undefined && (e.payload.incident as { state?: unknown }).state === 'resolved') this.reannouncement.lose(id, e);
+      },
       onRecovered: () => {
-        const again = this.opts.reannounce();
-        opts.log('info', 'Sentinel ingest recovered: open incidents announced again', { incidents: again.length });
-        for (const t of again) this.queue.push(envelope(t, opts.source, opts.clusterName));
+        const { resolutions, open } = this.reannouncement.recover();
+        opts.log('info', 'Sentinel ingest recovered: lost resolutions sent again, open incidents announced again', { resolutions: resolutions.length, incidents: open.length });
+        // The re-announcement is the state now: it supersedes whatever waits for the same incidents,
+        // so it replaces the queue instead of being pushed behind it (where, larger than the queue,
+        // it pushed itself out and re-announced again for good). Waiting records of incidents it
+        // does not name (resolved, with their resolution still waiting) keep their place before it.
+        const named = new Set([...resolutions.map(incidentId), ...open.map((t) => t.incident.id)]);
+        const kept = this.queue.pending().filter((e) => {
+          const id = incidentId(e);
+          return id === undefined || !named.has(id);
+        });
+        this.queue.replace([...kept, ...resolutions, ...open.map((t) => envelope(t, opts.source, opts.clusterName))]);
       },
     });
   }

@@ -6,11 +6,13 @@ import { isKindName } from '../kube/kinds.ts';
 import type { ClusterView } from '../kube/store.ts';
 import type { AnyObj, MCPServer, ObjectRef } from '../kube/types.ts';
 import { keyOf, objKey } from '../kube/types.ts';
-import { CATALOG, reasonSpec, renderTemplate, type ReasonId } from '../checks/catalog.ts';
+import { CATALOG, reasonSpec, renderTemplate, standardFacts } from '../checks/catalog.ts';
+import { type ReasonId } from '../checks/reasons.ts';
 import type { AttrValue, ExplainsAcross } from '../checks/reasons.ts';
 import type { CheckConfig } from '../checks/config.ts';
 import { deploymentOfPod, serverOf } from '../kube/relations.ts';
-import { severityRank, type Finding, type Severity } from '../checks/types.ts';
+import { type Finding } from '../checks/types.ts';
+import { severityRank, type Severity } from '../checks/severity.ts';
 import { clean, MAX_ATTRIBUTE } from '../util/redact.ts';
 
 export interface ServerRef {
@@ -128,19 +130,7 @@ export function toCandidates(findings: readonly Finding[], view: ClusterView, op
     const severity = override?.severity ?? f.severity ?? spec.severity;
     const attributes: Record<string, AttrValue> = {};
     for (const [k, v] of Object.entries(f.attributes ?? {})) attributes[k] = typeof v === 'string' ? clean(v, MAX_ATTRIBUTE) : v;
-    const vars: Record<string, string | number | boolean | undefined> = {
-      ...attributes,
-      kind: f.object.kind,
-      namespace: f.object.namespace,
-      name: f.object.name,
-      operatorNamespace: opts.config.operator.namespace,
-      operatorDeployment: opts.config.operator.deployment,
-      registryNamespace: opts.config.registry.namespace,
-      registryDeployment: opts.config.registry.deployment,
-      agentNamespace: 'sentinel-agent',
-      check: spec.check,
-      ...f.vars,
-    };
+    const vars: Record<string, string | number | boolean | undefined> = { ...attributes, ...standardFacts(f.object, spec.check, opts.config), ...f.vars };
     const check = spec.check;
     const incident: Incident = {
       id: incidentId(opts.clusterName, check, f.object.kind, f.object.namespace, f.object.name, f.sub),

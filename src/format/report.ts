@@ -3,7 +3,7 @@
 
 import type { Incident } from '../engine/incidents.ts';
 import type { Skipped } from '../engine/evaluate.ts';
-import { severityRank, SEVERITIES, type Severity } from '../checks/types.ts';
+import { severityRank, SEVERITIES, type Severity } from '../checks/severity.ts';
 
 export type ReportSource = 'live' | 'file' | 'watcher';
 

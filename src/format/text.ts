@@ -3,7 +3,7 @@
 // clock are arguments.
 
 import type { Incident } from '../engine/incidents.ts';
-import { severityRank, type Severity } from '../checks/types.ts';
+import { severityRank, type Severity } from '../checks/severity.ts';
 import type { Report } from './report.ts';
 import { sanitize } from '../util/redact.ts';
 import { humanDuration } from '../util/duration.ts';

@@ -3,6 +3,7 @@
 // the ClusterView interface only.
 
 import { KIND_NAMES, type KindName } from './kinds.ts';
+import { Sharing } from './read/sharing.ts';
 import type { AnyObj, EndpointSlice, Obj, Service, SourceState } from './types.ts';
 
 export interface ClusterView {
@@ -60,6 +61,8 @@ function members<T>(m: Map<string, Members<T>>, k: string): readonly T[] {
 }
 
 export class ObjectStore implements ClusterView {
+  /** What the objects read into this store share (strings, label maps, statuses): normalize with it. */
+  readonly sharing = new Sharing();
   private readonly byKind = new Map<KindName, Map<string, Bucket>>(); // kind → namespace → name → obj
   private readonly owners = new Map<string, Members<AnyObj>>(); // owner uid (or kind/ns/name) → owned objects
   // namespace → service → slices (nested: the service name is the slice's interned string, so an

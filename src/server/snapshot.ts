@@ -8,7 +8,7 @@
 
 import { sameServer, type Incident } from '../engine/incidents.ts';
 import type { Skipped } from '../engine/evaluate.ts';
-import { SEVERITIES, type Severity } from '../checks/types.ts';
+import { SEVERITIES, type Severity } from '../checks/severity.ts';
 import { orderedIncident, summarize, type StaleSource } from '../format/report.ts';
 
 export interface SnapshotSource {

@@ -15,8 +15,6 @@ import { Trickler, fakeKubeconfig, status, takeFault, type Fault, type FakeApiSe
 import { leaseRequest, writeRequest, type WriteContext } from './writes.ts';
 import { discovery, servedKinds } from './discovery.ts';
 
-export type { Fault, FakeApiServerOptions, RequestRecord };
-
 export class FakeApiServer {
   readonly requests: RequestRecord[] = [];
   private readonly objects = new Map<KindName, Map<string, Raw>>();

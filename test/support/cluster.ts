@@ -1,7 +1,8 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { FakeApiServer, type FakeApiServerOptions } from '../../src/sim/apiserver.ts';
+import { FakeApiServer } from '../../src/sim/apiserver.ts';
+import type { FakeApiServerOptions } from '../../src/sim/protocol.ts';
 import type { Raw } from './objects.ts';
 
 /** A fake API server holding `objs`, started, with a kubeconfig file pointing at it. */

@@ -22,8 +22,19 @@ export function run(objects: Raw[], o: { now?: number; config?: (c: AgentConfig)
   o.config?.(cfg);
   loadDocuments([{ apiVersion: 'v1', kind: 'List', items: objects }], 'test', store, () => true);
   const d = diagnose(store, cfg, o.now ?? T0, o.applyGrace ?? false);
-  for (const i of d.incidents) seenReasons.add(i.reason);
+  for (const i of d.incidents) {
+    seenReasons.add(i.reason);
+    // Every test that produces incidents checks them: no remediation names a fact it was not given.
+    const missing = missingFacts(i.remediation);
+    if (missing.length > 0) throw new Error(`${i.reason} on ${i.object.kind} ${i.object.name}: the remediation names facts the finding did not give (${missing.join(', ')}): ${i.remediation}`);
+  }
   return { incidents: d.incidents, skipped: d.skipped, store };
+}
+
+/** The facts a rendered remediation names without a value: renderTemplate prints a missing one as
+ *  `<name>`, bare (a value, even one that looks so, is put in as a quoted shell word). */
+export function missingFacts(remediation: string): string[] {
+  return [...remediation.matchAll(/(?<!')<([a-zA-Z][a-zA-Z0-9_.]*)>/g)].map((m) => m[1] ?? '');
 }
 
 /** Compact view of incidents for table assertions: "Reason Kind ns/name severity". */

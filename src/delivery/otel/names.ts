@@ -3,7 +3,7 @@
 // pass, state); object names only ever go into log records.
 
 import { SeverityNumber, type Attributes } from '@opentelemetry/api';
-import type { Severity } from '../../checks/types.ts';
+import type { Severity } from '../../checks/severity.ts';
 import type { Transition, TransitionType } from '../../engine/tracker.ts';
 
 export const INSTRUMENTATION_SCOPE = 'sentinel-agent';

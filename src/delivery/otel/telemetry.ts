@@ -14,11 +14,19 @@ import { throttledWarn, type Logger } from '../../util/log.ts';
 import type { OtelSettings } from './settings.ts';
 import { CountingLogExporter, CountingMetricExporter, otlpLogExporter, otlpMetricExporter, type ExportStats } from './exporters.ts';
 import { registerInstruments, type TelemetrySource } from './metrics.ts';
+import { Reannouncement } from '../reannounce.ts';
 
-export type { TelemetrySource };
 import type { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
 import { INSTRUMENTATION_SCOPE, logAttributes, eventName, severityOf } from './names.ts';
 import { FloodGate, summaryText } from '../../engine/flood.ts';
+
+/** A resolution's log record as it was first emitted, kept to be sent again. */
+interface LostRecord {
+  eventName?: string;
+  timestamp: number;
+  body: unknown;
+  attributes: Attributes;
+}
 
 export interface TelemetryOptions {
   settings: OtelSettings;
@@ -234,7 +242,7 @@ export class Telemetry {
   // Delivery must not depend on later traffic: after a failed export the agent retries on its own
   // (jittered backoff, 1 s doubling to 30 s) until the Collector answers, re-sending the resolutions
   // that were lost and announcing every incident still open.
-  private readonly lostResolved = new Map<string, { eventName?: string; timestamp: number; body: unknown; attributes: Attributes }>();
+  private readonly reannouncement = new Reannouncement<LostRecord>(() => this.source.announceAll());
   private retryTimer?: NodeJS.Timeout;
   private retryAttempt = 0;
   /** A retry's records are on their way: its success needs no second announcement. */
@@ -245,10 +253,9 @@ export class Telemetry {
     for (const r of records) {
       const id = r.attributes['incident.id'];
       if (typeof id !== 'string' || r.attributes['incident.state'] !== 'resolved') continue;
-      if (this.lostResolved.size >= 10_000) this.lostResolved.delete(this.lostResolved.keys().next().value as string);
-      const rec: { eventName?: string; timestamp: number; body: unknown; attributes: Attributes } = { timestamp: r.hrTime[0] * 1000 + Math.floor(r.hrTime[1] / 1e6), body: r.body, attributes: { ...r.attributes } };
+      const rec: LostRecord = { timestamp: r.hrTime[0] * 1000 + Math.floor(r.hrTime[1] / 1e6), body: r.body, attributes: { ...r.attributes } };
       if (r.eventName) rec.eventName = r.eventName;
-      this.lostResolved.set(id, rec);
+      this.reannouncement.lose(id, rec);
     }
     this.retryCovers = false;
     if (this.retryTimer || this.closed) return;
@@ -277,14 +284,10 @@ export class Telemetry {
 
   /** Re-sends the lost resolutions (of incidents not open again) and announces every open incident. */
   private resend(): number {
-    const again = this.source.announceAll();
-    const open = new Set(again.map((t) => t.incident.id));
-    for (const [id, r] of this.lostResolved) {
-      if (!open.has(id) && this.logger) {
-        this.logger.emit({ ...(r.eventName ? { eventName: r.eventName } : {}), timestamp: r.timestamp, severityNumber: SeverityNumber.INFO, severityText: 'INFO', body: r.body as string, attributes: r.attributes });
-      }
+    const { resolutions, open: again } = this.reannouncement.recover();
+    for (const r of resolutions) {
+      this.logger?.emit({ ...(r.eventName ? { eventName: r.eventName } : {}), timestamp: r.timestamp, severityNumber: SeverityNumber.INFO, severityText: 'INFO', body: r.body as string, attributes: r.attributes });
     }
-    this.lostResolved.clear();
     this.logStats.reannounced += again.length;
     for (const t of again) this.emit(t);
     return again.length;

@@ -4,7 +4,7 @@
 
 import type { AnyObj, Meta, OwnerRef } from '../types.ts';
 import { KINDS, apiVersionOf, isKindName, type KindName } from '../kinds.ts';
-import { intern, shareOwners } from './sharing.ts';
+import type { Sharing } from './sharing.ts';
 import { Reader } from './reader.ts';
 import { project } from './projectors.ts';
 
@@ -24,8 +24,10 @@ export function kindOf(raw: Rec, fallbackKind?: string): string | undefined {
   return k;
 }
 
-export function normalize(raw: unknown, fallback?: { kind?: string; apiVersion?: string }): NormalizeResult {
-  const r = new Reader();
+/** The projection of a raw object, its strings and repeated parts shared through `share` (the
+ *  store's: ObjectStore.sharing). `fallback`: the kind and apiVersion of the list it came in. */
+export function normalize(raw: unknown, share: Sharing, fallback?: { kind?: string; apiVersion?: string }): NormalizeResult {
+  const r = new Reader(share);
   const o = r.rec(raw, '');
   if (!o) return { skipped: 'not an object', notes: r.notes };
   const kind = kindOf(o, fallback?.kind);
@@ -64,13 +66,13 @@ export function readMeta(r: Reader, o: Rec, apiVersion: string, kind: KindName):
   const uid = r.str(m.uid, 'metadata.uid') || undefined;
   const meta: Meta = {
     apiVersion,
-    namespace: intern(r.str(m.namespace, 'metadata.namespace') || 'default'),
-    name: NAMED_AFTER_SERVER.has(kind) || OWNERS.has(kind) ? intern(name) : name,
-    uid: uid !== undefined && OWNERS.has(kind) ? intern(uid) : uid,
+    namespace: r.share.intern(r.str(m.namespace, 'metadata.namespace') || 'default'),
+    name: NAMED_AFTER_SERVER.has(kind) || OWNERS.has(kind) ? r.share.intern(name) : name,
+    uid: uid !== undefined && OWNERS.has(kind) ? r.share.intern(uid) : uid,
     creationTimestamp: r.time(m.creationTimestamp, 'metadata.creationTimestamp'),
     deletionTimestamp: r.time(m.deletionTimestamp, 'metadata.deletionTimestamp'),
     labels: isPod ? r.strMap(m.labels, 'metadata.labels', true) : r.keptLabels(m.labels, 'metadata.labels'),
-    owners: shareOwners(r.recs(m.ownerReferences, 'metadata.ownerReferences').flatMap((ref, i): OwnerRef[] => {
+    owners: r.share.shareOwners(r.recs(m.ownerReferences, 'metadata.ownerReferences').flatMap((ref, i): OwnerRef[] => {
       const p = `metadata.ownerReferences[${i}]`;
       const kind = r.str(ref.kind, `${p}.kind`);
       const oname = r.str(ref.name, `${p}.name`);

@@ -4,7 +4,7 @@
 import type { AnyObj, Certificate, CertificateRequest, ConfigMap, ContainerState, ContainerStatus, Deployment, EndpointSlice, Endpoints, Ingress, MCPServer, Meta, Pod, ReadinessFlag, ReplicaSet, Service } from '../types.ts';
 import { READINESS_FLAGS } from '../types.ts';
 import type { KindName } from '../kinds.ts';
-import { RUNNING, UNKNOWN_STATE, bounded, exact, intern, internOpt, names, shareList, shareRecord, shareStatus } from './sharing.ts';
+import { RUNNING, UNKNOWN_STATE, bounded, exact } from './sharing.ts';
 import type { Reader } from './reader.ts';
 import { asRec } from './reader.ts';
 
@@ -51,7 +51,7 @@ function containerState(r: Reader, v: unknown, path: string): ContainerState | u
     // One literal with every field: objects of one shape, no out-of-object property storage.
     return {
       state,
-      reason: reason ? intern(reason) : undefined,
+      reason: reason ? r.share.intern(reason) : undefined,
       message: r.str(d.message, `${p}.message`) || undefined,
       exitCode: r.num(d.exitCode, `${p}.exitCode`),
       signal: r.num(d.signal, `${p}.signal`),
@@ -84,7 +84,7 @@ export function pod(r: Reader, meta: Meta, spec: Rec, status: Rec): Pod {
       const p = `status.${field}[${i}]`;
       const name = r.str(c.name, `${p}.name`);
       if (!name) return;
-      containers.push(shareStatus({
+      containers.push(r.share.shareStatus({
         name,
         init,
         image: images[name] ?? r.str(c.image, `${p}.image`) ?? '',
@@ -99,15 +99,15 @@ export function pod(r: Reader, meta: Meta, spec: Rec, status: Rec): Pod {
   return {
     kind: 'Pod',
     meta,
-    phase: phase ? intern(phase) : undefined,
+    phase: phase ? r.share.intern(phase) : undefined,
     reason: r.str(status.reason, 'status.reason') || undefined,
-    node: internOpt(r.str(spec.nodeName, 'spec.nodeName')),
+    node: r.share.internOpt(r.str(spec.nodeName, 'spec.nodeName')),
     message: r.str(status.message, 'status.message') || undefined,
     startTime: r.time(status.startTime, 'status.startTime'),
     conditions: r.conditions(status.conditions, 'status.conditions', 'Pod'),
-    images: shareRecord(images),
-    memoryLimits: shareRecord(limits),
-    containers: shareList(containers),
+    images: r.share.shareRecord(images),
+    memoryLimits: r.share.shareRecord(limits),
+    containers: r.share.shareList(containers),
   };
 }
 
@@ -139,7 +139,7 @@ function deployment(r: Reader, meta: Meta, spec: Rec, status: Rec): Deployment {
     unavailableReplicas: r.num(status.unavailableReplicas, 'status.unavailableReplicas') ?? 0,
     updatedReplicas: r.num(status.updatedReplicas, 'status.updatedReplicas') ?? 0,
     conditions: r.conditions(status.conditions, 'status.conditions', 'Deployment'),
-    templateContainers: names(templateContainers),
+    templateContainers: r.share.names(templateContainers),
   };
   return out;
 }
@@ -178,7 +178,7 @@ function endpointSlice(r: Reader, meta: Meta, o: Rec, labels: Rec | undefined): 
   });
   // The Service's name is interned: the Service holds the same string.
   const service = r.str(labels?.['kubernetes.io/service-name'], 'metadata.labels.kubernetes.io/service-name');
-  return { kind: 'EndpointSlice', meta, serviceName: service ? intern(service) : undefined, ready, notReady };
+  return { kind: 'EndpointSlice', meta, serviceName: service ? r.share.intern(service) : undefined, ready, notReady };
 }
 
 function endpoints(r: Reader, meta: Meta, o: Rec): Endpoints {

@@ -5,7 +5,7 @@ import type { Condition, ConditionStatus } from '../types.ts';
 import type { KindName } from '../kinds.ts';
 import { clean, MAX_KEPT } from '../../util/redact.ts';
 import { isRecord } from '../../util/json.ts';
-import { EMPTY, exact, intern, shareList, shareRecord, trueCondition } from './sharing.ts';
+import { EMPTY, exact, type Sharing } from './sharing.ts';
 import { DROPPED_MESSAGES, KEPT_CONDITIONS, SERVER_LABELS, TRUE_SHARED, type KeptCondition } from '../projection.ts';
 
 type Sets = Partial<Record<KindName, ReadonlySet<string>>>;
@@ -19,6 +19,13 @@ type Rec = Record<string, unknown>;
 /** Reads fields defensively and records what it had to ignore. */
 export class Reader {
   readonly notes: string[] = [];
+
+  /** The store's tables of what objects repeat (sharing.ts). */
+  readonly share: Sharing;
+
+  constructor(share: Sharing) {
+    this.share = share;
+  }
 
   note(path: string, msg: string): void {
     if (this.notes.length < 20) this.notes.push(`${path}: ${msg}`);
@@ -97,12 +104,12 @@ export class Reader {
     for (const [k, val] of Object.entries(r)) {
       const s = this.str(val, `${path}.${k}`);
       if (s !== undefined) {
-        out[k] = share ? s : intern(s);
+        out[k] = share ? s : this.share.intern(s);
         n++;
       }
     }
     if (n === 0) return EMPTY;
-    return share ? shareRecord(out) : out;
+    return share ? this.share.shareRecord(out) : out;
   }
 
   /** The labels of an object other than a pod: the kept keys only, shared with every identical map
@@ -115,7 +122,7 @@ export class Reader {
       const s = Object.hasOwn(r, k) ? this.str(r[k], `${path}.${k}`) : undefined;
       if (s !== undefined) (kept ??= {})[k] = s;
     }
-    return kept ? shareRecord(kept) : EMPTY;
+    return kept ? this.share.shareRecord(kept) : EMPTY;
   }
 
   strs(v: unknown, path: string): readonly string[] {
@@ -140,11 +147,11 @@ export class Reader {
       const status: ConditionStatus = raw === 'True' || raw === 'False' ? raw : 'Unknown';
       // Healthy conditions whose details no check reads: one shared object per type.
       const reason = this.str(c.reason, `${p}.reason`);
-      if (status === 'True' && kind && SHARED_TRUE[kind]?.has(type)) return [trueCondition(type, reason)];
+      if (status === 'True' && kind && SHARED_TRUE[kind]?.has(type)) return [this.share.trueCondition(type, reason)];
       const out: Condition = {
-        type: intern(type),
+        type: this.share.intern(type),
         status,
-        reason: reason ? intern(reason) : undefined,
+        reason: reason ? this.share.intern(reason) : undefined,
         message: (noMessage?.has(type) ? undefined : this.str(c.message, `${p}.message`)) || undefined,
         lastTransitionTime: this.time(c.lastTransitionTime, `${p}.lastTransitionTime`) ?? this.time(c.lastUpdateTime, `${p}.lastUpdateTime`),
         observedGeneration: this.num(c.observedGeneration, `${p}.observedGeneration`),
@@ -152,7 +159,7 @@ export class Reader {
       return [out];
     });
     // The filter above keeps exactly the kind's kept types: the list is of those.
-    return (kind && SHARED_TRUE[kind] ? shareList(list) : exact(list)) as readonly Condition<KeptCondition<K>>[];
+    return (kind && SHARED_TRUE[kind] ? this.share.shareList(list) : exact(list)) as readonly Condition<KeptCondition<K>>[];
   }
 }
 
