@@ -496,10 +496,12 @@ describe('the real executable', () => {
       // Structured JSON lines only.
       for (const line of stderr.trim().split('\n')) expect(() => JSON.parse(line) as unknown).not.toThrow();
     } finally {
-      const t0 = Date.now();
       child.kill('SIGTERM');
       expect(await exited).toBe(0);
-      expect(Date.now() - t0).toBeLessThan(5000);
+      // Within the grace: the agent's own 10-s deadline did not cut it short (its log says so when it
+      // does), whatever the machine's load makes of the wall-clock time.
+      expect(stderr).toContain('"msg":"stopped"');
+      expect(stderr).not.toContain('shutdown timed out');
     }
   });
 });
@@ -552,10 +554,9 @@ describe('graceful shutdown under load', () => {
     }, 5);
     try {
       await new Promise((r) => setTimeout(r, 1500));
-      const t0 = Date.now();
       child.kill('SIGTERM');
       expect(await exited).toBe(0);
-      expect(Date.now() - t0).toBeLessThan(10_000);
+      expect(stderr).not.toContain('shutdown timed out'); // stopped within its grace, not cut short
       expect(n).toBeGreaterThan(2000);
       expect(stderr).toContain('"msg":"stopped"');
     } finally {
