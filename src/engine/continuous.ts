@@ -82,7 +82,6 @@ export class ContinuousEvaluator {
   private readonly whole = new Map<string, Finding[]>();
   private skippedNow: Skipped[] = [];
   private versionNow = 0;
-  private cached: Finding[] | undefined;
   /** Since the last takeChanges; undefined after a full pass (everything may have changed). */
   private changes: FindingChanges | undefined;
   private readonly checks: readonly Check[];
@@ -208,12 +207,11 @@ export class ContinuousEvaluator {
     return this.versionNow;
   }
 
+  /** Every current finding (the whole feed; asked at most once a pass, so not kept). */
   findings(): readonly Finding[] {
-    if (this.cached) return this.cached;
     const out: Finding[] = [];
     for (const m of this.perObject.values()) for (const l of m.values()) for (const f of l) out.push(f);
     for (const l of this.whole.values()) for (const f of l) out.push(f);
-    this.cached = out;
     return out;
   }
 
@@ -233,7 +231,6 @@ export class ContinuousEvaluator {
 
   private bump(): void {
     this.versionNow++;
-    this.cached = undefined;
   }
 
   skipped(): Skipped[] {

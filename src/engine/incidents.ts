@@ -1,6 +1,7 @@
 // From findings to incidents: catalog data, stable ids, the owning MCPServer, and root causes.
 // Pure: the same findings over the same view give the same incidents, byte for byte.
 
+import type { RelationsCache } from './relations-cache.ts';
 import { createHash } from 'node:crypto';
 import { isKindName } from '../kube/kinds.ts';
 import type { ClusterView } from '../kube/store.ts';
@@ -48,14 +49,11 @@ export interface Candidate {
   scope: readonly string[];
   /** The key of the incident's own object. */
   key: string;
-  /** The structure generation scope and server were computed at (see toCandidates). */
-  generation?: number;
 }
 
+/** The watcher's candidates of findings already seen, and the relations generation now. */
 export interface CandidateCache {
-  cache: WeakMap<Finding, Candidate>;
-  /** Moves when relations between objects may have changed; cached candidates of an older
-   *  generation get their scope and owning server recomputed. */
+  cache: RelationsCache<Finding, Candidate>;
   generation: number;
 }
 
@@ -105,19 +103,18 @@ function scopeOf(view: ClusterView, ref: ObjectRef, o: AnyObj | undefined): stri
  * Candidates for the findings. With a cache (the watcher's), a finding already seen — the same
  * Finding object, kept by the evaluator while what it says has not changed — reuses its candidate:
  * ids, messages and remediation are not recomputed (or re-redacted) on every event. What depends on
- * other objects (the owning server, the scope) is recomputed when the structure generation moved.
+ * other objects (the owning server, the scope) is recomputed when the relations generation moved.
  */
 export function toCandidates(findings: readonly Finding[], view: ClusterView, opts: IncidentOptions, cached?: CandidateCache): Candidate[] {
   const byId = new Map<string, Candidate>();
-  const cache = cached?.cache;
   for (const f of findings) {
-    const hit = cache?.get(f);
+    const hit = cached?.cache.any(f);
     if (hit) {
-      if (cached && hit.generation !== cached.generation) {
+      if (cached && !cached.cache.current(f, cached.generation)) {
         const o = storeObject(view, f.object);
         hit.scope = scopeOf(view, f.object, o);
         setServer(hit.incident, o ? serverOf(view, o) : undefined);
-        hit.generation = cached.generation;
+        cached.cache.set(f, cached.generation, hit);
       }
       const prev = byId.get(hit.incident.id);
       if (!prev || severityRank(hit.incident.severity) < severityRank(prev.incident.severity)) byId.set(hit.incident.id, hit);
@@ -155,8 +152,7 @@ export function toCandidates(findings: readonly Finding[], view: ClusterView, op
       key: keyOf(f.object.kind, f.object.namespace, f.object.name),
     };
     if (f.since !== undefined) c.sinceMs = f.since;
-    if (cached) c.generation = cached.generation;
-    cache?.set(f, c);
+    cached?.cache.set(f, cached.generation, c);
     // Two findings with one identity (a check that yields twice for one object): keep the worse.
     const prev = byId.get(incident.id);
     if (!prev || severityRank(severity) < severityRank(prev.incident.severity)) byId.set(incident.id, c);

@@ -4,6 +4,13 @@
 // the periodic full pass) and, only when the findings changed or a hold or grace ends, feeds the
 // tracker: the change alone while relations between objects stay as they were, else every finding.
 // The agent drives it; the B2 benchmark measures exactly this.
+//
+// Everything the incremental path keeps besides the store, all named here:
+// - the evaluator's findings per check and object (state, not a cache: what the checks last said);
+// - `familyMarks` and `candidates`, derived from objects and their relations, valid while the
+//   relations generation stays (RelationsCache);
+// - the tracker's incidents, fed the change alone or every finding (`delta` below);
+// - within one pass only, the ownership lookups the checks share (ContinuousEvaluator's memo).
 
 import { kindBit, type KindName } from '../kube/kinds.ts';
 import { ObjectStore } from '../kube/store.ts';
@@ -15,6 +22,7 @@ import { ContinuousEvaluator, sameRecord, type FindingChanges, type PassStats } 
 import { affectedKeys, markDirty, type DirtyMarks, type Mark } from './dependents.ts';
 import { toCandidates, type Candidate, type Incident, type IncidentOptions } from './incidents.ts';
 import { IncidentTracker, type Transition } from './tracker.ts';
+import { RelationsCache } from './relations-cache.ts';
 
 export interface PipelineOptions {
   checks: readonly Check[];
@@ -41,19 +49,19 @@ export class Pipeline {
   readonly evaluator: ContinuousEvaluator;
   private readonly dirty: DirtyMarks = new Map();
   /** Candidates of findings already seen (see toCandidates). */
-  private readonly candidates = new WeakMap<Finding, Candidate>();
+  private readonly candidates = new RelationsCache<Finding, Candidate>();
   private readonly opts: PipelineOptions;
   private needFull = true;
   private trackedVersion = -1;
   /** Moves when the relations between objects may have changed (an object created or deleted, its
    *  owners, labels or a Service's selector changed): root causes, scopes and owning servers are then
    *  recomputed, even if no finding changed. Status updates, most of a watch stream, leave it. */
-  private structure = 0;
-  private trackedStructure = -1;
+  private relations = 0;
+  private trackedRelations = -1;
   /** The tracker's next hold or grace end (it changes only when the tracker is fed). */
   private deadline: number | undefined;
-  /** What a pod event marks besides the pod, per family (see mark). */
-  private readonly families = new WeakMap<object, { structure: number; labels: object; namespace: string; marks: (Mark & { key: string })[] }>();
+  /** What a pod event marks besides the pod, per family: its shared owner list (see mark). */
+  private readonly familyMarks = new RelationsCache<object, { labels: object; namespace: string; marks: (Mark & { key: string })[] }>();
   /** Whether the last whole feed had one finding per incident identity (see delta). */
   private unique = false;
 
@@ -71,7 +79,7 @@ export class Pipeline {
     if (prev && sameProjection(prev, obj)) return false;
     if (prev) this.mark(prev);
     const changed = !prev || structural(prev, obj);
-    if (changed) this.structure++;
+    if (changed) this.relations++;
     this.store.upsert(obj);
     // A status update relates to the same objects as the version it replaces: already marked.
     if (changed) this.mark(obj);
@@ -81,19 +89,18 @@ export class Pipeline {
   /** Marks what a change to the object affects. A pod's relations (its ReplicaSet, Deployment,
    *  Services and MCPServer) follow from its namespace, owner list and labels, which the pods of a
    *  family share (normalize shares them): they are worked out once per family while relations stay
-   *  as they are (the structure generation), not on every pod event. */
+   *  as they are (the relations generation), not on every pod event. */
   private mark(o: AnyObj): void {
     if (o.kind !== 'Pod' || o.meta.owners.length === 0) {
       affectedKeys(this.store, o, this.dirty);
       return;
     }
-    let fam = this.families.get(o.meta.owners);
-    if (!fam || fam.structure !== this.structure || fam.labels !== o.meta.labels || fam.namespace !== o.meta.namespace) {
+    let fam = this.familyMarks.current(o.meta.owners, this.relations);
+    if (!fam || fam.labels !== o.meta.labels || fam.namespace !== o.meta.namespace) {
       const marks: DirtyMarks = new Map();
       affectedKeys(this.store, o, marks);
       marks.delete(objKey(o));
-      fam = { structure: this.structure, labels: o.meta.labels, namespace: o.meta.namespace, marks: [...marks].map(([key, m]) => ({ ...m, key })) };
-      this.families.set(o.meta.owners, fam);
+      fam = this.familyMarks.set(o.meta.owners, this.relations, { labels: o.meta.labels, namespace: o.meta.namespace, marks: [...marks].map(([key, m]) => ({ ...m, key })) });
     }
     const bit = kindBit('Pod');
     markDirty(this.dirty, 'Pod', o.meta.namespace, o.meta.name, bit);
@@ -106,7 +113,7 @@ export class Pipeline {
     this.store.delete(obj.kind, obj.meta.namespace, obj.meta.name);
     markDirty(this.dirty, prev.kind, prev.meta.namespace, prev.meta.name, kindBit(prev.kind));
     // Also: a held incident whose object is now gone resolves at once, even if no finding changed.
-    this.structure++;
+    this.relations++;
   }
 
   /** A relist: the kind's objects (in one namespace, or everywhere) are replaced wholesale. */
@@ -117,7 +124,7 @@ export class Pipeline {
       for (const o of objs) this.store.upsert(o);
     }
     this.needFull = true;
-    this.structure++;
+    this.relations++;
   }
 
   /** The next pass judges everything (periodic, or a source changed state). */
@@ -138,23 +145,23 @@ export class Pipeline {
     const changes = this.evaluator.takeChanges();
     const deadline = this.deadline;
     const due = deadline !== undefined && now >= deadline;
-    if (this.evaluator.version === this.trackedVersion && this.structure === this.trackedStructure && !due) {
+    if (this.evaluator.version === this.trackedVersion && this.relations === this.trackedRelations && !due) {
       return { stats, transitions: [], tracked: false, path: 'skipped' };
     }
     this.trackedVersion = this.evaluator.version;
     const exists = this.opts.exists ?? (() => true);
     // Only findings changed (or a hold or grace ends), and relations did not: feed the tracker the
     // change alone.
-    let transitions = changes && this.unique && this.structure === this.trackedStructure ? this.delta(changes, now, exists) : undefined;
+    let transitions = changes && this.unique && this.relations === this.trackedRelations ? this.delta(changes, now, exists) : undefined;
     const path = transitions ? 'delta' : 'full';
     if (!transitions) {
       const findings = this.evaluator.findings();
-      const candidates = toCandidates(findings, this.store, this.incidentOptions(), { cache: this.candidates, generation: this.structure });
+      const candidates = toCandidates(findings, this.store, this.incidentOptions(), { cache: this.candidates, generation: this.relations });
       // Two findings with one identity (the worse wins): then only a whole feed decides.
       this.unique = candidates.length === findings.length;
       transitions = this.tracker.update(candidates, now, exists);
     }
-    this.trackedStructure = this.structure;
+    this.trackedRelations = this.relations;
     this.deadline = this.tracker.nextDeadline();
     return { stats, transitions, tracked: true, path };
   }
@@ -166,11 +173,11 @@ export class Pipeline {
   private delta(changes: FindingChanges, now: number, exists: (i: Incident) => boolean): Transition[] | undefined {
     const removed: Candidate[] = [];
     for (const f of changes.removed) {
-      const c = this.candidates.get(f);
+      const c = this.candidates.any(f);
       if (!c) return undefined;
       removed.push(c);
     }
-    const added = toCandidates(changes.added, this.store, this.incidentOptions(), { cache: this.candidates, generation: this.structure });
+    const added = toCandidates(changes.added, this.store, this.incidentOptions(), { cache: this.candidates, generation: this.relations });
     if (added.length !== changes.added.length) return undefined;
     return this.tracker.updateDelta(added, removed, now, exists);
   }
