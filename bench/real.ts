@@ -261,8 +261,11 @@ async function main(): Promise<void> {
     let created = 0;
     // On a machine too small for the size asked, the API server stops answering part-way: say so
     // with how far it got, instead of an uncaught request timeout (50,000 pods on 2 cores: BENCHMARKS.md).
-    const tooBig = (err: unknown): Error =>
-      new Error(`${PODS} pods do not fit this test bed: ${created} of ${SERVERS} MCPServers (${created * PER} pods) created in ${Math.round((Date.now() - c0) / 1000)} s, then ${(err as Error).message.slice(0, 300)}`);
+    const tooBig = (err: unknown): Error => {
+      const why = `${created} of ${SERVERS} MCPServers (${created * PER} pods) were created in ${Math.round((Date.now() - c0) / 60_000)} min; then ${(err as Error).message.slice(0, 300)}`;
+      doesNotFit(why);
+      return new Error(`${PODS} pods do not fit this test bed: ${why}`);
+    };
     await pool(
       Array.from({ length: SERVERS }, (_, i) => i),
       48,
@@ -403,17 +406,33 @@ async function main(): Promise<void> {
         return n >= PODS;
       },
     );
-    const machine = `${cpus()[0]?.model.replace(/\s+/g, ' ').trim() ?? '?'} × ${cpus().length}, ${Math.round(totalmem() / 2 ** 30)} GiB`;
-    write(results, { machine, populated, total: Math.round((Date.now() - t0) / 1000) });
+    write(results, { machine: machine(), populated, total: Math.round((Date.now() - t0) / 1000) });
   } finally {
     await tb.down();
     await sentinel.stop();
   }
 }
 
-function write(r: Record<string, Sampled>, m: { machine: string; populated: number; total: number }): void {
+const machine = (): string => `${cpus()[0]?.model.replace(/\s+/g, ' ').trim() ?? '?'} × ${cpus().length}, ${Math.round(totalmem() / 2 ** 30)} GiB`;
+
+function version(k: string): string {
   const versions = readFileSync(here('../testbed/versions.env'), 'utf8');
-  const v = (k: string): string => new RegExp(`^${k}=(\\S+)$`, 'm').exec(versions)?.[1] ?? '?';
+  return new RegExp(`^${k}=(\\S+)$`, 'm').exec(versions)?.[1] ?? '?';
+}
+
+/** The section for a size the machine could not hold: what happened, so the figures' absence is said. */
+function doesNotFit(why: string): void {
+  keep([
+    `<!-- bench:real pods=${PODS} -->`,
+    `## On the real control plane, ${PODS.toLocaleString('en-US')} pods: does not fit this machine`,
+    '',
+    `Written by \`npm run bench:real -- --pods ${PODS}\`. Machine: ${machine()}, node ${process.version}, ${new Date().toISOString().slice(0, 10)}. Kubernetes ${version('KUBERNETES_VERSION')}, etcd ${version('ETCD_VERSION')}, kwok ${version('KWOK_VERSION')} with ${NODES} nodes, the controllers, kwok and the API server on the same cores. The cluster could not be made, so no tool was measured: ${why}. The figures of the smaller sizes stand.`,
+    `<!-- /bench:real pods=${PODS} -->`,
+  ].join('\n'));
+}
+
+function write(r: Record<string, Sampled>, m: { machine: string; populated: number; total: number }): void {
+  const v = version;
   const a = r.agent as Sampled;
   const p = r.agentPaged as Sampled;
   const inf = r.informers as Sampled;
@@ -454,8 +473,12 @@ function write(r: Record<string, Sampled>, m: { machine: string; populated: numb
     '  the moment the API server serves kwok\'s CrashLoopBackOff status write, under 20 pod changes per second.',
     `<!-- /bench:real pods=${PODS} -->`,
   ].join('\n');
-  // One section per cluster size: a run replaces its own size's section and keeps the others, in
-  // order of size.
+  keep(md);
+}
+
+/** One section per cluster size: a run replaces its own size's section and keeps the others, in
+ *  order of size. */
+function keep(md: string): void {
   const file = here('../BENCHMARKS.md');
   const old = readFileSync(file, 'utf8');
   const sections = realSections(old).filter((x) => x.pods !== PODS);
