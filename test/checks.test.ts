@@ -386,9 +386,15 @@ table('mcpserver-phase, gateway-readiness, gateway-policy', [
     expect: ['MCPServerPartiallyReady MCPServer mcp-servers/m info'],
   },
   {
+    // The canary is CanaryNotReady's: one incident for it, not a second PartiallyReady one.
     name: 'PartiallyReady with canaryReady false for a Canary rollout',
     objects: [mcpServer('c', { phase: 'PartiallyReady', canary: 1, flags: flagsReady })],
-    expect: ['MCPServerPartiallyReady MCPServer mcp-servers/c warning'],
+    expect: ['CanaryNotReady MCPServer mcp-servers/c warning'],
+  },
+  {
+    name: 'PartiallyReady on the canary and on the ingress: both, each its own',
+    objects: [mcpServer('c', { phase: 'PartiallyReady', canary: 1, flags: { deploymentReady: true, serviceReady: true } })],
+    expect: ['CanaryNotReady MCPServer mcp-servers/c warning', 'MCPServerPartiallyReady MCPServer mcp-servers/c warning'],
   },
   {
     name: 'gateway enabled and the policy ConfigMap is missing',
@@ -425,6 +431,57 @@ table('mcpserver-phase, gateway-readiness, gateway-policy', [
     ],
   },
 ]);
+
+table('canary-readiness', [
+  {
+    name: 'the canary Deployment has no ready replica: it explains the canary, which is its own incident',
+    objects: [
+      mcpServer('c', { phase: 'PartiallyReady', canary: 1, flags: flagsReady }),
+      deployment('c-canary', { replicas: 1, ready: 0, owner: { kind: 'MCPServer', name: 'c' }, selector: { app: 'c', 'mcpruntime.org/rollout-track': 'canary' } }),
+    ],
+    expect: ['CanaryNotReady MCPServer mcp-servers/c warning', 'DeploymentUnavailable Deployment mcp-servers/c-canary critical'],
+  },
+  { name: 'healthy: a Canary rollout whose canary is ready', objects: [mcpServer('c', { phase: 'Ready', canary: 1, flags: { ...flagsReady, canaryReady: true } })], expect: [] },
+  { name: 'healthy look-alike: canaryReady false on a server that is not a canary (forced false by the operator)', objects: [mcpServer('r', { phase: 'Ready', flags: flagsReady })], expect: [] },
+  { name: 'no status yet is MCPServerPending\'s, not the canary\'s', objects: [mcpServer('n', { noStatus: true, canary: 1, created: -10 })], expect: ['MCPServerPending MCPServer mcp-servers/n warning'] },
+]);
+
+describe('canary readiness, status.url and the gateway default', () => {
+  it('the canary message says what the canary Deployment shows and the root cause is the Deployment', () => {
+    const r = run([mcpServer('c', { phase: 'PartiallyReady', canary: 2, flags: flagsReady }), deployment('c-canary', { replicas: 2, ready: 1, owner: { kind: 'MCPServer', name: 'c' } })]);
+    const canary = r.incidents.find((i) => i.reason === 'CanaryNotReady');
+    expect(canary?.message).toBe('The canary is not ready: 1 of 2 replicas ready (spec.rollout.canaryReplicas 2)');
+    expect(canary?.remediation).toContain('rollout status deploy/c-canary');
+    const dep = r.incidents.find((i) => i.reason === 'DeploymentUnavailable');
+    expect(canary?.rootCauseId).toBe(dep?.id);
+    const missing = run([mcpServer('m', { phase: 'PartiallyReady', canary: 1, flags: flagsReady })]).incidents[0];
+    expect(missing?.message).toBe('The canary is not ready: Deployment m-canary does not exist (spec.rollout.canaryReplicas 1)');
+  });
+
+  it('a canary not ready for less than its five minutes of grace is not yet an incident', () => {
+    const objs = [mcpServer('c', { phase: 'PartiallyReady', canary: 1, flags: flagsReady, since: -2 })];
+    expect(summary(run(objs, { applyGrace: true }).incidents)).toEqual([]);
+    expect(summary(run(objs, { applyGrace: true, now: T0 + 4 * MIN }).incidents)).toEqual(['CanaryNotReady MCPServer mcp-servers/c warning']);
+  });
+
+  it('status.url, where the operator sets it, is in the MCPServer messages', () => {
+    const url = 'https://mcp.example.com/half/mcp';
+    const r = run([mcpServer('half', { phase: 'PartiallyReady', url, flags: { serviceReady: true, ingressReady: true } }), mcpServer('e', { phase: 'Error', url, message: 'Failed to reconcile Deployment: boom' })]);
+    for (const i of r.incidents) expect(i.message).toContain(`(status.url ${url})`);
+    expect(r.incidents.length).toBe(2);
+  });
+
+  it('an omitted spec.gateway.enabled is off by default and on when the operator version turns it on', () => {
+    const objs = [...healthyServer('plain'), ...healthyPlatform()];
+    expect(summary(run(objs).incidents)).toEqual([]);
+    const on = run(objs, { config: (c) => void (c.checks.operator.gatewayEnabledByDefault = true) });
+    // (The policy check is skipped: the dump holds no ConfigMap, so it cannot say one is missing.)
+    expect(summary(on.incidents)).toEqual(['GatewayNotReady MCPServer mcp-servers/plain warning']);
+    // An explicit false stays off whatever the default.
+    const off = objs.map((o) => (o.kind === 'MCPServer' ? { ...o, spec: { ...(o.spec as Raw), gateway: { enabled: false } } } : o));
+    expect(summary(run(off, { config: (c) => void (c.checks.operator.gatewayEnabledByDefault = true) }).incidents)).toEqual([]);
+  });
+});
 
 describe('time and grace', () => {
   it('apply-grace drops findings younger than their grace, judged by object timestamps', () => {

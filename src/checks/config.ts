@@ -6,7 +6,13 @@ import type { Severity } from './severity.ts';
 export type IngressReadinessMode = 'strict' | 'permissive';
 
 export interface CheckConfig {
-  operator: { namespace: string; deployment: string };
+  operator: {
+    namespace: string;
+    deployment: string;
+    /** Whether an MCPServer without spec.gateway.enabled has its gateway on: off in the operator
+     *  versions of reference §1, on in the newer ones (§8). */
+    gatewayEnabledByDefault: boolean;
+  };
   registry: {
     namespace: string;
     deployment: string;
@@ -35,7 +41,7 @@ export const POLICY_KEY = 'policy.json';
 
 export function defaultCheckConfig(): CheckConfig {
   return {
-    operator: { namespace: 'mcp-runtime', deployment: 'mcp-runtime-operator-controller-manager' },
+    operator: { namespace: 'mcp-runtime', deployment: 'mcp-runtime-operator-controller-manager', gatewayEnabledByDefault: false },
     registry: {
       namespace: 'registry',
       deployment: 'registry',

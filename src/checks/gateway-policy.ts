@@ -3,7 +3,7 @@ import { POLICY_KEY } from './config.ts';
 import { condition, ref } from './helpers.ts';
 import { quote } from '../util/redact.ts';
 import type { ReasonDecl } from './reasons.ts';
-import { policyConfigMapName } from '../kube/relations.ts';
+import { gatewayOn, policyConfigMapName } from '../kube/relations.ts';
 
 const RENDER_FAILURE = /Failed to reconcile policy ConfigMap|rendered gateway policy .* is invalid/;
 
@@ -28,9 +28,9 @@ export const gatewayPolicy: Check = {
   description: 'MCPServers with the gateway enabled whose policy ConfigMap <name>-gateway-policy is missing, lacks policy.json, or failed to render.',
   needs: ['MCPServer', 'ConfigMap'],
   reasons,
-  *run(view) {
+  *run(view, ctx) {
     for (const s of view.roots('MCPServer')) {
-      if (!s.spec.gatewayEnabled || s.meta.deletionTimestamp !== undefined) continue;
+      if (!gatewayOn(s, ctx.config.operator.gatewayEnabledByDefault) || s.meta.deletionTimestamp !== undefined) continue;
       const cmName = policyConfigMapName(s.meta.name);
       const policyCond = condition(s.status, 'PolicyReady');
       const since = (policyCond?.status === 'False' ? policyCond.lastTransitionTime : undefined) ?? s.meta.creationTimestamp;

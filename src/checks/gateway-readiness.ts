@@ -1,7 +1,7 @@
 import type { Check, Finding } from './types.ts';
 import { GATEWAY_CONTAINER } from './config.ts';
 import { condition, podSince, ref } from './helpers.ts';
-import { deploymentsOfServer, podsOfServer } from '../kube/relations.ts';
+import { deploymentsOfServer, gatewayOn, podsOfServer } from '../kube/relations.ts';
 import type { ReasonDecl } from './reasons.ts';
 
 /** The reasons this check gives, with what the catalog says of each (product.md §2). */
@@ -25,9 +25,9 @@ export const gatewayReadiness: Check = {
   description: 'MCPServers with the gateway enabled whose mcp-gateway sidecar is missing or not ready.',
   needs: ['MCPServer', 'Pod'],
   reasons,
-  *run(view) {
+  *run(view, ctx) {
     for (const s of view.roots('MCPServer')) {
-      if (!s.spec.gatewayEnabled || s.meta.deletionTimestamp !== undefined) continue;
+      if (!gatewayOn(s, ctx.config.operator.gatewayEnabledByDefault) || s.meta.deletionTimestamp !== undefined) continue;
       const base: Omit<Finding, 'message'> = { reason: 'GatewayNotReady', object: ref(s) };
       const templateless = deploymentsOfServer(view, s).find(
         (d) => d.templateContainers.length > 0 && !d.templateContainers.includes(GATEWAY_CONTAINER),

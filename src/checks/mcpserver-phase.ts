@@ -8,14 +8,19 @@ import { quote } from '../util/redact.ts';
 import { lacksLoadBalancer, silentClasses } from './ingress-admission.ts';
 import type { CheckConfig } from './config.ts';
 import { OPERATOR_LOGS, type ReasonDecl } from './reasons.ts';
-import { canaryName, gatewayCertificateName, policyConfigMapName } from '../kube/relations.ts';
+import { canaryName, gatewayCertificateName, gatewayOn, policyConfigMapName } from '../kube/relations.ts';
 
 /** The readiness flags the spec makes required for phase Ready (reference §1.2). */
-export function requiredFlags(s: MCPServer): ReadinessFlag[] {
+export function requiredFlags(s: MCPServer, gatewayByDefault: boolean): ReadinessFlag[] {
   const out: ReadinessFlag[] = ['deploymentReady', 'serviceReady', 'ingressReady'];
-  if (s.spec.gatewayEnabled) out.push('gatewayReady', 'policyReady');
+  if (gatewayOn(s, gatewayByDefault)) out.push('gatewayReady', 'policyReady');
   if (s.spec.rolloutStrategy === 'Canary') out.push('canaryReady');
   return out;
+}
+
+/** " (status.url …)" for a server whose status says where it is published (newer operators). */
+export function servedAt(s: MCPServer): string {
+  return s.status.url ? ` (status.url ${quote(s.status.url, 200)})` : '';
 }
 
 export function conditionType(flag: ReadinessFlag): string {
@@ -118,7 +123,7 @@ const reasons: readonly ReasonDecl[] = [
     severity: 'warning',
     alsoSeverities: ['info'],
     title: 'MCPServer partially ready',
-    description: 'status.phase=PartiallyReady for longer than its grace, and a readiness flag that the spec requires is false (flags of features the spec does not use are ignored).',
+    description: 'status.phase=PartiallyReady for longer than its grace, and a readiness flag that the spec requires is false (flags of features the spec does not use are ignored; a canary not ready is CanaryNotReady).',
     remediation: 'See which part is not ready: kubectl -n {namespace} get mcpserver {name} -o wide; kubectl -n {namespace} get deploy,svc,ingress,pods -l app={name}. {hint}',
     facts: ['hint'],
     graceSeconds: 300,
@@ -147,7 +152,7 @@ export const mcpserverPhase: Check = {
         const f: Finding = {
           reason: 'MCPServerError',
           object: ref(s),
-          message: `MCPServer is in phase Error${msg ? `: ${quote(msg, 400)}` : ''}`,
+          message: `MCPServer is in phase Error${msg ? `: ${quote(msg, 400)}` : ''}${servedAt(s)}`,
           attributes: { ...attributes, 'error.class': c.cls, ...(c.resource ? { 'error.resource': c.resource } : {}) },
           vars: { hint: c.hint },
         };
@@ -158,22 +163,23 @@ export const mcpserverPhase: Check = {
         const f: Finding = {
           reason: 'MCPServerPending',
           object: ref(s),
-          message: phase === '' ? 'MCPServer has no status: the operator has not reconciled it' : 'MCPServer is Pending: none of its parts is ready',
+          message: phase === '' ? 'MCPServer has no status: the operator has not reconciled it' : `MCPServer is Pending: none of its parts is ready${servedAt(s)}`,
           attributes,
         };
         const since = (phase === '' ? undefined : latestTransition(allConds)) ?? created;
         if (since !== undefined) f.since = since;
         yield f;
       } else if (phase === 'PartiallyReady') {
-        const notReady = requiredFlags(s).filter((f) => s.status.flags[f] !== true);
-        // PartiallyReady on flags the spec does not require is not a fault (reference §1.3).
+        // PartiallyReady on flags the spec does not require is not a fault (reference §1.3); a
+        // canary that is not ready is CanaryNotReady's (canary-readiness.ts), one incident for it.
+        const notReady = requiredFlags(s, ctx.config.operator.gatewayEnabledByDefault).filter((f) => f !== 'canaryReady' && s.status.flags[f] !== true);
         if (notReady.length === 0) continue;
         const structural =
           notReady.length === 1 && notReady[0] === 'ingressReady' && ingressStructurallyUnready(view, s, ctx.config.ingressReadinessMode === 'permissive');
         const f: Finding = {
           reason: 'MCPServerPartiallyReady',
           object: ref(s),
-          message: `MCPServer is PartiallyReady: ${notReady.join(', ')} ${notReady.length === 1 ? 'is' : 'are'} false${structural ? ' (the ingress controller publishes no load-balancer status here, so this is expected)' : ''}`,
+          message: `MCPServer is PartiallyReady: ${notReady.join(', ')} ${notReady.length === 1 ? 'is' : 'are'} false${structural ? ' (the ingress controller publishes no load-balancer status here, so this is expected)' : ''}${servedAt(s)}`,
           attributes: { ...attributes, not_ready: notReady.join(',') },
           vars: { hint: notReady.map((fl) => flagHint(fl, s)).join(' ') },
         };

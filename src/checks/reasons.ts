@@ -7,6 +7,7 @@ export const REASON_IDS = [
   'MCPServerError',
   'MCPServerPending',
   'MCPServerPartiallyReady',
+  'CanaryNotReady',
   'CrashLoopBackOff',
   'ImagePullBackOff',
   'OOMKilled',

@@ -1,6 +1,7 @@
 // The checks, in evaluation order. One line per check.
 import type { Check } from './types.ts';
 import { mcpserverPhase } from './mcpserver-phase.ts';
+import { canaryReadiness } from './canary-readiness.ts';
 import { podCrashLoop } from './pod-crash-loop.ts';
 import { podImagePull } from './pod-image-pull.ts';
 import { podOomKilled } from './pod-oom-killed.ts';
@@ -22,6 +23,7 @@ import { operatorAvailability } from './operator-availability.ts';
 
 export const CHECKS: readonly Check[] = [
   mcpserverPhase,
+  canaryReadiness,
   podCrashLoop,
   podImagePull,
   podOomKilled,

@@ -142,10 +142,13 @@ export function applyConfigDocument(doc: unknown, base: AgentConfig, file: strin
   if (doc.excludeNamespaces !== undefined) cfg.excludeNamespaces = strList(doc.excludeNamespaces, w('excludeNamespaces'));
   if (doc.operator !== undefined) {
     if (!isRecord(doc.operator)) throw new ConfigError(`${w('operator')}: expected a mapping`);
-    only(doc.operator, ['namespace', 'deployment'], w('operator'));
+    only(doc.operator, ['namespace', 'deployment', 'gatewayEnabledByDefault'], w('operator'));
+    const byDefault = doc.operator.gatewayEnabledByDefault;
+    if (byDefault !== undefined && typeof byDefault !== 'boolean') throw new ConfigError(`${w('operator.gatewayEnabledByDefault')}: expected true or false, got ${JSON.stringify(byDefault)}`);
     c.operator = {
       namespace: doc.operator.namespace !== undefined ? str(doc.operator.namespace, w('operator.namespace')) : c.operator.namespace,
       deployment: doc.operator.deployment !== undefined ? str(doc.operator.deployment, w('operator.deployment')) : c.operator.deployment,
+      gatewayEnabledByDefault: byDefault ?? c.operator.gatewayEnabledByDefault,
     };
   }
   if (doc.registry !== undefined) {

@@ -118,3 +118,9 @@ export function podsOfServer(view: ClusterView, s: MCPServer): readonly Pod[] {
   }
   return view.list('Pod', s.meta.namespace).filter((p) => p.meta.labels['app'] === s.meta.name);
 }
+
+/** Whether the server's gateway is on: spec.gateway.enabled, or when omitted, what the operator
+ *  version does then (off in reference §1's versions, on in newer ones; the config says which). */
+export function gatewayOn(s: MCPServer, enabledByDefault: boolean): boolean {
+  return s.spec.gatewayEnabled ?? enabledByDefault;
+}

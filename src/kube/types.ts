@@ -191,7 +191,9 @@ export interface MCPServer {
     image?: string;
     teamID?: string;
     replicas: number;
-    gatewayEnabled: boolean;
+    /** spec.gateway.enabled; undefined when omitted (its meaning depends on the operator version:
+     *  see gatewayOn in kube/relations.ts). */
+    gatewayEnabled?: boolean;
     authMode?: string;
     rolloutStrategy: string;
     canaryReplicas: number;
@@ -202,6 +204,8 @@ export interface MCPServer {
     present: boolean;
     phase?: string;
     message?: string;
+    /** status.url, the address the server is published at (newer operator versions). */
+    url?: string;
     flags: Readonly<Partial<Record<ReadinessFlag, boolean>>>;
     conditions: readonly Condition[];
   };

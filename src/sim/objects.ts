@@ -265,6 +265,8 @@ export interface ServerOpts extends MetaOpts {
   noStatus?: boolean;
   authMode?: string;
   canary?: number;
+  /** status.url (newer operator versions). */
+  url?: string;
 }
 
 export function mcpServer(name: string, o: ServerOpts = {}): Raw {
@@ -292,6 +294,7 @@ export function mcpServer(name: string, o: ServerOpts = {}): Raw {
           status: {
             phase,
             message,
+            ...(o.url ? { url: o.url } : {}),
             ...Object.fromEntries(all.map((f) => [f, flags[f] ?? false])),
             conditions: all.map((f) => ({
               type: f.charAt(0).toUpperCase() + f.slice(1),

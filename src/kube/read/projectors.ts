@@ -298,7 +298,6 @@ function mcpServer(r: Reader, meta: Meta, spec: Rec, o: Rec): MCPServer {
     spec: {
       // Defaults as the operator applies them (reference §1.1).
       replicas: r.num(spec.replicas, 'spec.replicas') ?? 1,
-      gatewayEnabled: (gateway ? r.bool(gateway.enabled, 'spec.gateway.enabled') : undefined) ?? false,
       rolloutStrategy: (rollout ? r.str(rollout.strategy, 'spec.rollout.strategy') : undefined) || 'RollingUpdate',
       canaryReplicas: (rollout ? r.num(rollout.canaryReplicas, 'spec.rollout.canaryReplicas') : undefined) ?? 0,
       ingressClass: r.str(spec.ingressClass, 'spec.ingressClass') || 'traefik',
@@ -309,6 +308,8 @@ function mcpServer(r: Reader, meta: Meta, spec: Rec, o: Rec): MCPServer {
       conditions: r.conditions(status.conditions, 'status.conditions'),
     },
   };
+  const gatewayEnabled = gateway ? r.bool(gateway.enabled, 'spec.gateway.enabled') : undefined;
+  if (gatewayEnabled !== undefined) out.spec.gatewayEnabled = gatewayEnabled;
   const image = r.str(spec.image, 'spec.image');
   if (image) out.spec.image = image;
   const team = r.str(spec.teamID, 'spec.teamID');
@@ -321,5 +322,7 @@ function mcpServer(r: Reader, meta: Meta, spec: Rec, o: Rec): MCPServer {
   if (phase) out.status.phase = phase;
   const msg = r.str(status.message, 'status.message');
   if (msg) out.status.message = msg;
+  const url = r.str(status.url, 'status.url');
+  if (url) out.status.url = url;
   return out;
 }
