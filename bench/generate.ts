@@ -73,7 +73,7 @@ export function generateCluster(pods: number, perServer = 10): Raw[] {
     items.push({
       apiVersion: 'apps/v1',
       kind: 'ReplicaSet',
-      metadata: { name: rs, namespace: ns, uid: uid('ReplicaSet', rs), labels, ownerReferences: owner('Deployment', name, 'apps/v1'), creationTimestamp: T, managedFields: managedFields(2) },
+      metadata: { name: rs, namespace: ns, uid: uid('ReplicaSet', rs), labels, annotations: { 'deployment.kubernetes.io/desired-replicas': '10', 'deployment.kubernetes.io/max-replicas': '13', 'deployment.kubernetes.io/revision': '1' }, ownerReferences: owner('Deployment', name, 'apps/v1'), creationTimestamp: T, managedFields: managedFields(2) },
       spec: { replicas: perServer },
       status: { replicas: perServer, readyReplicas: perServer, availableReplicas: perServer },
     });

@@ -235,6 +235,32 @@ describe('detection on the real control plane', () => {
   });
 });
 
+describe('a bad rollout that old pods hide, on the real control plane', () => {
+  it('a template change to a crashing build: DeploymentRolloutFailing while the old pods serve, explained by a new pod', async () => {
+    await ensureNamespace(tb.kube, 'rollout');
+    const good = deployment('rolly', 'rollout', { app: 'rolly' }, [{ name: 'w', image: 'busybox:1.36' }], 4);
+    await tb.kube.apply(good);
+    await waitFor('four ready pods of the first revision', async () => ((await tb.kube.get<{ status?: { readyReplicas?: number } }>('/apis/apps/v1/namespaces/rollout/deployments/rolly')).status?.readyReplicas === 4 ? true : undefined), 90_000);
+    // The real Deployment controller makes revision 2 and replaces pods a few at a time
+    // (maxUnavailable 25%): the new ones crash-loop (KWOK), three old ones keep serving.
+    await tb.kube.apply(deployment('rolly', 'rollout', { app: 'rolly' }, [{ name: 'w', image: 'busybox:1.37' }], 4, { podLabels: { [BEHAVIOUR]: 'crashloop' } }));
+    const doc = await waitFor('DeploymentRolloutFailing on rolly', async () => {
+      const d = await agent.incidents();
+      return find(d.incidents, 'DeploymentRolloutFailing', 'rolly') ? d : undefined;
+    }, 90_000, 500).catch(async (e: unknown) => {
+      throw new Error(`${(e as Error).message}\nopen: ${summary(await agent.incidents()).join('\n')}`, { cause: e });
+    });
+    const f = find(doc.incidents, 'DeploymentRolloutFailing', 'rolly');
+    expect(f?.message).toMatch(/^The rollout to ReplicaSet rolly-\w+ \(revision 2\) is failing: \d of \d new pods? not ready .* while 3 old pods still serve$/);
+    const root = doc.incidents.find((i) => i.id === f?.rootCauseId);
+    expect(root?.reason).toBe('CrashLoopBackOff');
+    expect(root?.object.name).toMatch(/^rolly-/);
+    // Rolled back, the incident resolves.
+    await tb.kube.apply(good);
+    await waitFor('the rollout incident to resolve after the rollback', async () => (find((await agent.incidents()).incidents, 'DeploymentRolloutFailing', 'rolly') ? undefined : true), 90_000, 500);
+  });
+});
+
 describe('a platform outage on the real control plane', () => {
   it("the registry's rollout to a crashing build (Recreate) opens RegistryUnavailable, and a fix resolves it", async () => {
     const reg = deployment('registry', 'registry', { app: 'registry' }, [{ name: 'registry', image: 'registry:2.9-broken', ports: [{ containerPort: 5000 }] }], 1, { podLabels: { [BEHAVIOUR]: 'crashloop' } });

@@ -483,6 +483,71 @@ describe('canary readiness, status.url and the gateway default', () => {
   });
 });
 
+/** A Deployment mid-rollout: `old` ready pods of revision 1 and the new revision's pods as given. */
+function rollout(fresh: Raw[], o: { old?: number; progressing?: Raw } = {}): Raw[] {
+  const labels = { app: 'web' };
+  const old = o.old ?? 3;
+  const progressing = o.progressing ?? { type: 'Progressing', status: 'True', reason: 'ReplicaSetUpdated', message: 'ReplicaSet "web-new" is progressing.', lastUpdateTime: at(-1), lastTransitionTime: at(-60) };
+  return [
+    deployment('web', { replicas: 4, ready: old, updated: fresh.length, conditions: [{ type: 'Available', status: 'True', reason: 'MinimumReplicasAvailable', lastTransitionTime: at(-60) }, progressing] }),
+    replicaSet('web-old', 'web', { labels, revision: 1, replicas: old }),
+    replicaSet('web-new', 'web', { labels, revision: 2, replicas: fresh.length }),
+    ...Array.from({ length: old }, (_, i) => pod(`web-old-${i}`, { labels, owner: { kind: 'ReplicaSet', name: 'web-old' }, containers: [{ name: 'web' }] })),
+    ...fresh,
+  ];
+}
+const newPod = (name: string, c: Parameters<typeof pod>[1]['containers'][number], o: { readySince?: number } = {}): Raw =>
+  pod(name, { labels: { app: 'web' }, owner: { kind: 'ReplicaSet', name: 'web-new' }, ready: false, containers: [c], ...(o.readySince !== undefined ? { readySince: o.readySince } : {}) });
+
+table('deployment-rollout', [
+  {
+    name: "the new ReplicaSet's pod crash-loops while three old pods serve",
+    objects: rollout([newPod('web-new-0', { name: 'web', ready: false, restarts: 5, state: waiting('CrashLoopBackOff', 'back-off 2m40s') })]),
+    expect: ['CrashLoopBackOff Pod mcp-servers/web-new-0 critical', 'DeploymentRolloutFailing Deployment mcp-servers/web warning', 'DeploymentUnavailable Deployment mcp-servers/web info'],
+  },
+  {
+    name: 'a new pod that runs but fails its readiness probe',
+    objects: rollout([newPod('web-new-0', { name: 'web', ready: false }, { readySince: -30 })]),
+    expect: ['DeploymentRolloutFailing Deployment mcp-servers/web warning', 'DeploymentUnavailable Deployment mcp-servers/web info', 'PodNotReady Pod mcp-servers/web-new-0 warning'],
+  },
+  { name: 'healthy: the rollout done, the old ReplicaSet scaled to zero', objects: rollout([newPod('web-new-0', { name: 'web' }), newPod('web-new-1', { name: 'web' })].map((p) => ({ ...p, status: { ...(p.status as Raw), conditions: [{ type: 'Ready', status: 'True' }] } })), { old: 0 }).filter((o) => o.kind !== 'Deployment').concat([deployment('web', { replicas: 2 })]), expect: [] },
+  {
+    name: 'nothing old serves: the Deployment is unavailable, not a hidden bad rollout',
+    objects: rollout([newPod('web-new-0', { name: 'web', ready: false, restarts: 5, state: waiting('CrashLoopBackOff') })], { old: 0 }),
+    expect: ['CrashLoopBackOff Pod mcp-servers/web-new-0 critical', 'DeploymentUnavailable Deployment mcp-servers/web info'],
+  },
+  {
+    name: 'past the progress deadline it is DeploymentProgressDeadlineExceeded alone',
+    objects: rollout([newPod('web-new-0', { name: 'web', ready: false, restarts: 5, state: waiting('ImagePullBackOff', 'Back-off pulling image "web:2.0"') })], { progressing: { type: 'Progressing', status: 'False', reason: 'ProgressDeadlineExceeded', message: 'ReplicaSet "web-new" has timed out progressing.', lastTransitionTime: at(-5) } }),
+    expect: ['DeploymentProgressDeadlineExceeded Deployment mcp-servers/web critical', 'DeploymentUnavailable Deployment mcp-servers/web warning', 'ImagePullBackOff Pod mcp-servers/web-new-0 critical'],
+  },
+]);
+
+describe('a failing rollout hidden by old pods', () => {
+  it('says which ReplicaSet, how many pods and why; the failing pod explains it', () => {
+    const r = run(rollout([newPod('web-new-0', { name: 'web', ready: false, restarts: 5, state: waiting('CrashLoopBackOff') }), newPod('web-new-1', { name: 'web', ready: false }, { readySince: -20 })]));
+    const f = r.incidents.find((i) => i.reason === 'DeploymentRolloutFailing');
+    expect(f?.message).toBe('The rollout to ReplicaSet web-new (revision 2) is failing: 2 of 2 new pods not ready (CrashLoopBackOff, not ready) while 3 old pods still serve');
+    expect(f?.remediation).toContain('rollout undo deploy/web');
+    expect(f?.remediation).toContain('pod-template-hash=new');
+    expect(r.incidents.find((i) => i.id === f?.rootCauseId)?.reason).toBe('CrashLoopBackOff');
+  });
+
+  it('a new pod still starting (within the grace) is a rollout under way, not a failing one', () => {
+    const objs = rollout([newPod('web-new-0', { name: 'web', ready: false }, { readySince: -1 })]);
+    expect(summary(run(objs, { applyGrace: true }).incidents).filter((s) => s.startsWith('DeploymentRolloutFailing'))).toEqual([]);
+    expect(summary(run(objs, { applyGrace: true, now: T0 + 2 * MIN }).incidents).filter((s) => s.startsWith('DeploymentRolloutFailing'))).toEqual(['DeploymentRolloutFailing Deployment mcp-servers/web warning']);
+  });
+
+  it('a revision annotation that is not a number is a note naming the field, and the ReplicaSet is kept', () => {
+    const rs = replicaSet('web-x', 'web', { labels: { app: 'web' } });
+    (rs.metadata as { annotations: Raw }).annotations['deployment.kubernetes.io/revision'] = 'two';
+    const r = run([rs]);
+    expect(r.store.size('ReplicaSet')).toBe(1);
+    expect(r.store.get('ReplicaSet', 'mcp-servers', 'web-x')?.revision).toBeUndefined();
+  });
+});
+
 describe('time and grace', () => {
   it('apply-grace drops findings younger than their grace, judged by object timestamps', () => {
     const objs = [pod('big-1', { containers: [{ name: 'big' }], scheduled: { status: 'False', reason: 'Unschedulable', since: -1 } })];

@@ -64,8 +64,8 @@ describe('normalize', () => {
     expect(s.meta.owners).toBe(d.meta.owners);
     expect(i.meta.owners).toBe(d.meta.owners);
     expect(rs.meta.owners).toEqual([{ kind: 'Deployment', name: 'weather', uid: uid('Deployment', 'mcp-servers', 'weather') }]);
-    // A ReplicaSet is only a link in the ownership chain.
-    expect(Object.keys(rs).sort()).toEqual(['kind', 'meta']);
+    // A ReplicaSet is a link in the ownership chain and its rollout revision (which is newest).
+    expect(Object.keys(rs).sort()).toEqual(['kind', 'meta', 'revision']);
     // The same uid with another name (a hand-made dump) is not taken for the shared list.
     const raw = configMap('weather-gateway-policy', { owner, data: {} });
     ((raw.metadata as { ownerReferences: { name: string }[] }).ownerReferences[0] as { name: string }).name = 'other';

@@ -20,6 +20,7 @@ export const REASON_IDS = [
   'PodNotReady',
   'DeploymentUnavailable',
   'DeploymentProgressDeadlineExceeded',
+  'DeploymentRolloutFailing',
   'DeploymentReplicaFailure',
   'ServiceNoEndpoints',
   'IngressNotAdmitted',

@@ -11,6 +11,7 @@ import { podUnschedulable } from './pod-unschedulable.ts';
 import { podNotReady } from './pod-not-ready.ts';
 import { deploymentAvailability } from './deployment-availability.ts';
 import { deploymentProgress } from './deployment-progress.ts';
+import { deploymentRollout } from './deployment-rollout.ts';
 import { deploymentReplicaFailure } from './deployment-replica-failure.ts';
 import { serviceEndpoints } from './service-endpoints.ts';
 import { ingressAdmission } from './ingress-admission.ts';
@@ -33,6 +34,7 @@ export const CHECKS: readonly Check[] = [
   podNotReady,
   deploymentAvailability,
   deploymentProgress,
+  deploymentRollout,
   deploymentReplicaFailure,
   serviceEndpoints,
   ingressAdmission,

@@ -85,6 +85,9 @@ export interface Pod {
 export interface ReplicaSet {
   kind: 'ReplicaSet';
   meta: Meta;
+  /** The deployment.kubernetes.io/revision annotation the Deployment controller writes: the highest
+   *  is the rollout's newest ReplicaSet. Undefined for a ReplicaSet no Deployment revised. */
+  revision: number | undefined;
 }
 
 export interface Deployment {

@@ -196,11 +196,13 @@ export function deployment(name: string, o: DeployOpts = {}): Raw {
   };
 }
 
-export function replicaSet(name: string, deploymentName: string, o: MetaOpts & { replicas?: number; ready?: number } = {}): Raw {
+export function replicaSet(name: string, deploymentName: string, o: MetaOpts & { replicas?: number; ready?: number; revision?: number } = {}): Raw {
+  const m = meta('ReplicaSet', name, { ...o, owner: { kind: 'Deployment', name: deploymentName } });
   return {
     apiVersion: 'apps/v1',
     kind: 'ReplicaSet',
-    metadata: meta('ReplicaSet', name, { ...o, owner: { kind: 'Deployment', name: deploymentName } }),
+    // As the Deployment controller writes it on every ReplicaSet it makes.
+    metadata: { ...m, annotations: { ...(m.annotations as Raw | undefined), 'deployment.kubernetes.io/revision': String(o.revision ?? 1) } },
     spec: { replicas: o.replicas ?? 1, selector: { matchLabels: o.labels ?? {} } },
     status: { replicas: o.replicas ?? 1, readyReplicas: o.ready ?? o.replicas ?? 1, availableReplicas: o.ready ?? o.replicas ?? 1, observedGeneration: 1 },
   };

@@ -15,7 +15,7 @@ export function project(r: Reader, kind: KindName, meta: Meta, spec: Rec, status
     case 'Pod':
       return pod(r, meta, spec, status);
     case 'ReplicaSet':
-      return replicaSet(meta);
+      return replicaSet(r, meta, o);
     case 'Deployment':
       return deployment(r, meta, spec, status);
     case 'Service':
@@ -113,8 +113,15 @@ export function pod(r: Reader, meta: Meta, spec: Rec, status: Rec): Pod {
 
 /** A ReplicaSet is a link in the ownership chain Pod → ReplicaSet → Deployment; no check reads its
  *  replica counts or conditions (the Deployment's say the same, and are what checks judge). */
-function replicaSet(meta: Meta): ReplicaSet {
-  return { kind: 'ReplicaSet', meta };
+export const REVISION_ANNOTATION = 'deployment.kubernetes.io/revision';
+
+function replicaSet(r: Reader, meta: Meta, o: Rec): ReplicaSet {
+  const annotations = r.rec(r.rec(o.metadata, 'metadata')?.annotations, 'metadata.annotations');
+  const where = `metadata.annotations["${REVISION_ANNOTATION}"]`;
+  const text = r.str(annotations?.[REVISION_ANNOTATION], where);
+  const revision = text !== undefined && /^\d{1,15}$/.test(text) ? Number(text) : undefined;
+  if (text !== undefined && revision === undefined) r.note(where, `not a revision number: ${JSON.stringify(text.slice(0, 40))}`);
+  return { kind: 'ReplicaSet', meta, revision };
 }
 
 function deployment(r: Reader, meta: Meta, spec: Rec, status: Rec): Deployment {
