@@ -8,6 +8,7 @@ import {
   certificate,
   certificateRequest,
   configMap,
+  daemonSet,
   deployment,
   endpointSlice,
   healthyPlatform,
@@ -18,6 +19,7 @@ import {
   replicaSet,
   running,
   service,
+  statefulSet,
   terminated,
   waiting,
   type Raw,
@@ -522,6 +524,44 @@ table('deployment-rollout', [
     expect: ['DeploymentProgressDeadlineExceeded Deployment mcp-servers/web critical', 'DeploymentUnavailable Deployment mcp-servers/web warning', 'ImagePullBackOff Pod mcp-servers/web-new-0 critical'],
   },
 ]);
+
+table('statefulset-availability and daemonset-availability', [
+  { name: "Kafka with one of three brokers ready (Sentinel's quorum lost)", objects: [statefulSet('kafka', { ns: 'mcp-sentinel', replicas: 3, ready: 1 })], expect: ['StatefulSetUnavailable StatefulSet mcp-sentinel/kafka warning'] },
+  { name: 'none ready is critical', objects: [statefulSet('clickhouse', { ns: 'mcp-sentinel', replicas: 1, ready: 0 })], expect: ['StatefulSetUnavailable StatefulSet mcp-sentinel/clickhouse critical'] },
+  { name: 'healthy, and scaled to zero', objects: [statefulSet('kafka', { replicas: 3 }), statefulSet('idle', { replicas: 0, ready: 0 })], expect: [] },
+  { name: 'a DaemonSet with pods unavailable on two of five nodes', objects: [daemonSet('promtail', { ns: 'mcp-sentinel', desired: 5, ready: 3 })], expect: ['DaemonSetUnavailable DaemonSet mcp-sentinel/promtail warning'] },
+  { name: 'a DaemonSet running where it should not (misscheduled)', objects: [daemonSet('node-exporter', { desired: 3, misscheduled: 1 })], expect: ['DaemonSetUnavailable DaemonSet mcp-servers/node-exporter warning'] },
+  { name: 'a DaemonSet no pod of which is ready is critical', objects: [daemonSet('cni', { desired: 3, ready: 0 })], expect: ['DaemonSetUnavailable DaemonSet mcp-servers/cni critical'] },
+  { name: 'healthy: every node runs it, and a DaemonSet whose node selector matches no node', objects: [daemonSet('promtail', { desired: 3 }), daemonSet('gpu-plugin', { desired: 0, ready: 0 })], expect: [] },
+]);
+
+describe('StatefulSets and DaemonSets', () => {
+  it('a spec the controller has not observed yet is not judged (status behind metadata.generation)', () => {
+    const sts = statefulSet('kafka', { replicas: 5, ready: 3 });
+    (sts.metadata as Raw).generation = 2;
+    const ds = daemonSet('promtail', { desired: 3, ready: 1 });
+    (ds.metadata as Raw).generation = 2;
+    expect(summary(run([sts, ds]).incidents)).toEqual([]);
+  });
+
+  it('a DaemonSet mid-update (one node between pods) is within its grace; still unavailable later it opens', () => {
+    const objs = [daemonSet('promtail', { desired: 5, ready: 4, updated: 2 })];
+    const first = run(objs, { applyGrace: true }).incidents;
+    // No status timestamp says since when: the grace counts from first sight, so doctor shows it and
+    // the watcher holds it back until the grace has passed (tests/watch covers the watcher's side).
+    expect(summary(first)).toEqual(['DaemonSetUnavailable DaemonSet mcp-servers/promtail warning']);
+    expect(first[0]?.since).toBeUndefined();
+  });
+
+  it("a StatefulSet's crash-looping pod explains it", () => {
+    const r = run([
+      statefulSet('kafka', { ns: 'mcp-sentinel', replicas: 3, ready: 2 }),
+      pod('kafka-2', { ns: 'mcp-sentinel', labels: { app: 'kafka' }, owner: { kind: 'StatefulSet', name: 'kafka' }, ready: false, containers: [{ name: 'kafka', ready: false, restarts: 7, state: waiting('CrashLoopBackOff') }] }),
+    ]);
+    const sts = r.incidents.find((i) => i.reason === 'StatefulSetUnavailable');
+    expect(r.incidents.find((i) => i.id === sts?.rootCauseId)?.reason).toBe('CrashLoopBackOff');
+  });
+});
 
 describe('a failing rollout hidden by old pods', () => {
   it('says which ReplicaSet, how many pods and why; the failing pod explains it', () => {

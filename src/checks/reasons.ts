@@ -21,6 +21,8 @@ export const REASON_IDS = [
   'DeploymentUnavailable',
   'DeploymentProgressDeadlineExceeded',
   'DeploymentRolloutFailing',
+  'StatefulSetUnavailable',
+  'DaemonSetUnavailable',
   'DeploymentReplicaFailure',
   'ServiceNoEndpoints',
   'IngressNotAdmitted',

@@ -12,6 +12,8 @@ import { podNotReady } from './pod-not-ready.ts';
 import { deploymentAvailability } from './deployment-availability.ts';
 import { deploymentProgress } from './deployment-progress.ts';
 import { deploymentRollout } from './deployment-rollout.ts';
+import { statefulSetAvailability } from './statefulset-availability.ts';
+import { daemonSetAvailability } from './daemonset-availability.ts';
 import { deploymentReplicaFailure } from './deployment-replica-failure.ts';
 import { serviceEndpoints } from './service-endpoints.ts';
 import { ingressAdmission } from './ingress-admission.ts';
@@ -35,6 +37,8 @@ export const CHECKS: readonly Check[] = [
   deploymentAvailability,
   deploymentProgress,
   deploymentRollout,
+  statefulSetAvailability,
+  daemonSetAvailability,
   deploymentReplicaFailure,
   serviceEndpoints,
   ingressAdmission,

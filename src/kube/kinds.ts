@@ -13,6 +13,8 @@ export const KIND_NAMES = [
   'Certificate',
   'CertificateRequest',
   'MCPServer',
+  'StatefulSet',
+  'DaemonSet',
 ] as const;
 
 export type KindName = (typeof KIND_NAMES)[number];
@@ -84,6 +86,9 @@ export const KINDS: Readonly<Record<KindName, KindInfo>> = {
     true,
   ),
   MCPServer: info('MCPServer', 'mcpruntime.org', 'v1alpha1', 'mcpservers', ['mcpruntime.org/v1alpha1'], true),
+  // The platform's stateful parts (Sentinel's Kafka, ClickHouse) and node agents (log collectors).
+  StatefulSet: info('StatefulSet', 'apps', 'v1', 'statefulsets', ['apps/v1', 'apps/v1beta2', 'apps/v1beta1']),
+  DaemonSet: info('DaemonSet', 'apps', 'v1', 'daemonsets', ['apps/v1', 'apps/v1beta2', 'extensions/v1beta1']),
 };
 
 function info(

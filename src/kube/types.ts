@@ -214,6 +214,30 @@ export interface MCPServer {
   };
 }
 
+export interface StatefulSet {
+  kind: 'StatefulSet';
+  meta: Meta;
+  /** spec.replicas, defaulted to 1 when omitted (API default). */
+  replicas: number;
+  readyReplicas: number;
+  availableReplicas: number;
+  /** status.observedGeneration behind metadata.generation: the controller has not seen the spec yet. */
+  stale: boolean;
+}
+
+export interface DaemonSet {
+  kind: 'DaemonSet';
+  meta: Meta;
+  /** status.desiredNumberScheduled: the nodes that should run its pod. */
+  desired: number;
+  ready: number;
+  unavailable: number;
+  /** Nodes running its pod that should not (numberMisscheduled). */
+  misscheduled: number;
+  updated: number;
+  stale: boolean;
+}
+
 export interface KindMap {
   Pod: Pod;
   ReplicaSet: ReplicaSet;
@@ -226,6 +250,8 @@ export interface KindMap {
   Certificate: Certificate;
   CertificateRequest: CertificateRequest;
   MCPServer: MCPServer;
+  StatefulSet: StatefulSet;
+  DaemonSet: DaemonSet;
 }
 
 export type Obj<K extends KindName = KindName> = KindMap[K];

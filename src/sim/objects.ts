@@ -19,7 +19,7 @@ export function uid(...parts: string[]): string {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
 }
 
-interface MetaOpts {
+export interface MetaOpts {
   ns?: string;
   labels?: Record<string, string>;
   annotations?: Record<string, string>;
@@ -27,7 +27,7 @@ interface MetaOpts {
   created?: number;
 }
 
-function meta(kind: string, name: string, o: MetaOpts): Raw {
+export function meta(kind: string, name: string, o: MetaOpts): Raw {
   const ns = o.ns ?? 'mcp-servers';
   const m: Raw = {
     name,
@@ -58,6 +58,8 @@ function apiVersionFor(kind: string): string {
   switch (kind) {
     case 'ReplicaSet':
     case 'Deployment':
+    case 'StatefulSet':
+    case 'DaemonSet':
       return 'apps/v1';
     case 'MCPServer':
       return 'mcpruntime.org/v1alpha1';
@@ -378,3 +380,4 @@ export function healthyPlatform(): Raw[] {
 export function list(items: Raw[]): Raw {
   return { apiVersion: 'v1', kind: 'List', metadata: { resourceVersion: '' }, items };
 }
+

@@ -51,7 +51,7 @@ export function normalize(raw: unknown, share: Sharing, fallback?: { kind?: stri
 /** Kinds the operator names after their MCPServer, and kinds that own other watched objects (their
  *  names and uids are in their children's owner references, which are interned). */
 const NAMED_AFTER_SERVER: ReadonlySet<KindName> = new Set(['MCPServer', 'Deployment', 'Service', 'Ingress', 'Certificate']);
-const OWNERS: ReadonlySet<KindName> = new Set(['MCPServer', 'Deployment', 'ReplicaSet', 'Certificate']);
+const OWNERS: ReadonlySet<KindName> = new Set(['MCPServer', 'Deployment', 'ReplicaSet', 'Certificate', 'StatefulSet', 'DaemonSet']);
 
 export function readMeta(r: Reader, o: Rec, apiVersion: string, kind: KindName): Meta | undefined {
   // Pods come in families (a ReplicaSet's pods share labels and owner): share their label maps.

@@ -1,7 +1,7 @@
 // One projector per kind: from a raw object (read by the Reader) to the compact projection of
 // types.ts, keeping what the checks read and sharing what objects repeat.
 
-import type { AnyObj, Certificate, CertificateRequest, ConfigMap, ContainerState, ContainerStatus, Deployment, EndpointSlice, Endpoints, Ingress, MCPServer, Meta, Pod, ReadinessFlag, ReplicaSet, Service } from '../types.ts';
+import type { AnyObj, Certificate, CertificateRequest, ConfigMap, ContainerState, ContainerStatus, DaemonSet, Deployment, EndpointSlice, Endpoints, Ingress, MCPServer, Meta, Pod, ReadinessFlag, ReplicaSet, Service, StatefulSet } from '../types.ts';
 import { READINESS_FLAGS } from '../types.ts';
 import type { KindName } from '../kinds.ts';
 import { RUNNING, UNKNOWN_STATE, bounded, exact } from './sharing.ts';
@@ -35,6 +35,10 @@ export function project(r: Reader, kind: KindName, meta: Meta, spec: Rec, status
       return certificateRequest(r, meta, spec, status);
     case 'MCPServer':
       return mcpServer(r, meta, spec, o);
+    case 'StatefulSet':
+      return statefulSet(r, meta, spec, status, o);
+    case 'DaemonSet':
+      return daemonSet(r, meta, status, o);
   }
 }
 
@@ -332,4 +336,35 @@ function mcpServer(r: Reader, meta: Meta, spec: Rec, o: Rec): MCPServer {
   const url = r.str(status.url, 'status.url');
   if (url) out.status.url = url;
   return out;
+}
+
+/** Whether the controller has not yet observed the object's current spec (status behind). */
+function behind(r: Reader, o: Rec, status: Rec): boolean {
+  const generation = r.num(r.rec(o.metadata, 'metadata')?.generation, 'metadata.generation');
+  const observed = r.num(status.observedGeneration, 'status.observedGeneration');
+  return generation !== undefined && observed !== undefined && observed < generation;
+}
+
+function statefulSet(r: Reader, meta: Meta, spec: Rec, status: Rec, o: Rec): StatefulSet {
+  return {
+    kind: 'StatefulSet',
+    meta,
+    replicas: r.num(spec.replicas, 'spec.replicas') ?? 1,
+    readyReplicas: r.num(status.readyReplicas, 'status.readyReplicas') ?? 0,
+    availableReplicas: r.num(status.availableReplicas, 'status.availableReplicas') ?? 0,
+    stale: behind(r, o, status),
+  };
+}
+
+function daemonSet(r: Reader, meta: Meta, status: Rec, o: Rec): DaemonSet {
+  return {
+    kind: 'DaemonSet',
+    meta,
+    desired: r.num(status.desiredNumberScheduled, 'status.desiredNumberScheduled') ?? 0,
+    ready: r.num(status.numberReady, 'status.numberReady') ?? 0,
+    unavailable: r.num(status.numberUnavailable, 'status.numberUnavailable') ?? 0,
+    misscheduled: r.num(status.numberMisscheduled, 'status.numberMisscheduled') ?? 0,
+    updated: r.num(status.updatedNumberScheduled, 'status.updatedNumberScheduled') ?? 0,
+    stale: behind(r, o, status),
+  };
 }
