@@ -1,8 +1,7 @@
 import type { Check, Finding } from './types.ts';
 import type { Certificate } from '../kube/types.ts';
 import { condition, ref } from './helpers.ts';
-import { quote } from '../util/redact.ts';
-import { shellWord } from '../util/redact.ts';
+import { quote, shellWord } from '../util/redact.ts';
 import { humanDuration } from '../util/duration.ts';
 import { CERT_MANAGER_TROUBLESHOOT, type ReasonDecl } from './reasons.ts';
 

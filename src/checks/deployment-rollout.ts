@@ -27,6 +27,11 @@ function why(p: Pod): string {
   return 'not ready';
 }
 
+/** A pod that counts: not being deleted, not finished. */
+function live(p: Pod): boolean {
+  return p.meta.deletionTimestamp === undefined && p.phase !== 'Succeeded' && p.phase !== 'Failed';
+}
+
 export const deploymentRollout: Check = {
   id: 'deployment-rollout',
   roots: 'Deployment',
@@ -43,7 +48,6 @@ export const deploymentRollout: Check = {
       const sets = view.ownedBy('ReplicaSet', d);
       for (const rs of sets) if (rs.revision !== undefined && (!newest || rs.revision > (newest.revision ?? -1))) newest = rs;
       if (!newest || sets.length < 2) continue;
-      const live = (p: Pod): boolean => p.meta.deletionTimestamp === undefined && p.phase !== 'Succeeded' && p.phase !== 'Failed';
       let serving = 0;
       for (const rs of sets) if (rs !== newest) for (const p of view.ownedBy('Pod', rs)) if (live(p) && isPodReady(p)) serving++;
       // Nothing old serves: the Deployment is unavailable, DeploymentUnavailable's (critical).
@@ -57,7 +61,8 @@ export const deploymentRollout: Check = {
         const t = podSince(p);
         if (t !== undefined && (since === undefined || t < since)) since = t;
       }
-      const hash = newest.meta.labels['pod-template-hash'] ?? newest.meta.name.slice(d.meta.name.length + 1);
+      // The controller names a ReplicaSet <deployment>-<pod-template-hash> (the label is not kept).
+      const hash = newest.meta.name.slice(d.meta.name.length + 1);
       const f: Finding = {
         reason: 'DeploymentRolloutFailing',
         object: ref(d),

@@ -1,10 +1,9 @@
 import type { Check, Finding } from './types.ts';
-import { shellWord } from '../util/redact.ts';
+import { quote, shellWord } from '../util/redact.ts';
 import type { ClusterView } from '../kube/store.ts';
 import type { MCPServer, ReadinessFlag } from '../kube/types.ts';
 import { READINESS_FLAGS } from '../kube/types.ts';
 import { condition, latestTransition, ref } from './helpers.ts';
-import { quote } from '../util/redact.ts';
 import { lacksLoadBalancer, silentClasses } from './ingress-admission.ts';
 import type { CheckConfig } from './config.ts';
 import { OPERATOR_LOGS, type ReasonDecl } from './reasons.ts';

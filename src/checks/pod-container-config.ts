@@ -1,9 +1,8 @@
 import type { Check, Finding } from './types.ts';
-import type { ReasonId } from './reasons.ts';
 import { containerImage, podSince, ref } from './helpers.ts';
 import { quote } from '../util/redact.ts';
 import { containerLabel } from './pod-crash-loop.ts';
-import { K8S_DEBUG_PODS, type ReasonDecl } from './reasons.ts';
+import { K8S_DEBUG_PODS, type ReasonDecl, type ReasonId } from './reasons.ts';
 
 const WAITING: Readonly<Record<string, ReasonId>> = {
   CreateContainerConfigError: 'CreateContainerConfigError',

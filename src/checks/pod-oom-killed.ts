@@ -79,7 +79,7 @@ function oomFix(hasLimit: boolean, mcpServer: boolean): string {
 
 /** A memory quantity twice the given one, in its own unit ("384Mi" → "768Mi"); without one, twice
  * the MCPServer default of 256Mi. A value the patch can carry as it is, not a placeholder. */
-export function larger(limit: string | undefined): string {
+function larger(limit: string | undefined): string {
   const m = limit === undefined ? null : /^(\d+(?:\.\d+)?)([A-Za-z]*)$/.exec(limit);
   if (!m) return '512Mi';
   const doubled = Number(m[1]) * 2;

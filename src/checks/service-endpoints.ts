@@ -1,8 +1,7 @@
 import type { Check, Finding } from './types.ts';
-import type { ClusterView } from '../kube/store.ts';
 import type { Service } from '../kube/types.ts';
 import { condition, plural, ref, selectorString } from './helpers.ts';
-import { selects } from '../kube/store.ts';
+import { selects, type ClusterView } from '../kube/store.ts';
 import { K8S_DEBUG_SVC, type ReasonDecl } from './reasons.ts';
 
 export interface EndpointCount {

@@ -1,20 +1,19 @@
 // From findings to incidents: catalog data, stable ids, the owning MCPServer, and root causes.
 // Pure: the same findings over the same view give the same incidents, byte for byte.
 
-import type { RelationsCache } from './relations-cache.ts';
 import { createHash } from 'node:crypto';
 import { isKindName } from '../kube/kinds.ts';
 import type { ClusterView } from '../kube/store.ts';
 import type { AnyObj, MCPServer, ObjectRef } from '../kube/types.ts';
 import { keyOf, objKey } from '../kube/types.ts';
 import { CATALOG, reasonSpec, renderTemplate, standardFacts } from '../checks/catalog.ts';
-import { type ReasonId } from '../checks/reasons.ts';
-import type { AttrValue, ExplainsAcross } from '../checks/reasons.ts';
+import type { AttrValue, ExplainsAcross, ReasonId } from '../checks/reasons.ts';
 import type { CheckConfig } from '../checks/config.ts';
 import { deploymentOfPod, serverOf } from '../kube/relations.ts';
-import { type Finding } from '../checks/types.ts';
+import type { Finding } from '../checks/types.ts';
 import { severityRank, type Severity } from '../checks/severity.ts';
 import { clean, MAX_ATTRIBUTE } from '../util/redact.ts';
+import type { RelationsCache } from './relations-cache.ts';
 
 export interface ServerRef {
   namespace: string;
