@@ -235,6 +235,19 @@ describe('detection on the real control plane', () => {
   });
 });
 
+/** Waits for the incident and for its explanation by a finding of `cause`, which can come a pass
+ *  later (the pod's own incident appears when KWOK plays its state); says what is open if neither does. */
+async function explained(reason: string, name: string, cause: string): Promise<{ incident: IncidentView; root: IncidentView }> {
+  return waitFor(`${reason} on ${name}, explained by ${cause}`, async () => {
+    const d = await agent.incidents();
+    const incident = find(d.incidents, reason, name);
+    const root = d.incidents.find((r) => r.id === incident?.rootCauseId && r.reason === cause);
+    return incident && root ? { incident, root } : undefined;
+  }, 90_000, 500).catch(async (e: unknown) => {
+    throw new Error(`${(e as Error).message}\nopen: ${summary(await agent.incidents()).join('\n')}`, { cause: e });
+  });
+}
+
 describe('a bad rollout that old pods hide, on the real control plane', () => {
   it('a template change to a crashing build: DeploymentRolloutFailing while the old pods serve, explained by a new pod', async () => {
     await ensureNamespace(tb.kube, 'rollout');
@@ -244,19 +257,10 @@ describe('a bad rollout that old pods hide, on the real control plane', () => {
     // The real Deployment controller makes revision 2 and replaces pods a few at a time
     // (maxUnavailable 25%): the new ones crash-loop (KWOK), three old ones keep serving.
     await tb.kube.apply(deployment('rolly', 'rollout', { app: 'rolly' }, [{ name: 'w', image: 'busybox:1.37' }], 4, { podLabels: { [BEHAVIOUR]: 'crashloop' } }));
-    const doc = await waitFor('DeploymentRolloutFailing on rolly', async () => {
-      const d = await agent.incidents();
-      // The pod's own incident (its crash loop as KWOK plays it) can come a pass later: then it explains.
-      const i = find(d.incidents, 'DeploymentRolloutFailing', 'rolly');
-      return i && d.incidents.some((r) => r.id === i.rootCauseId && r.reason === 'CrashLoopBackOff') ? d : undefined;
-    }, 90_000, 500).catch(async (e: unknown) => {
-      throw new Error(`${(e as Error).message}\nopen: ${summary(await agent.incidents()).join('\n')}`, { cause: e });
-    });
-    const f = find(doc.incidents, 'DeploymentRolloutFailing', 'rolly');
-    expect(f?.message).toMatch(/^The rollout to ReplicaSet rolly-\w+ \(revision 2\) is failing: \d of \d new pods? not ready .* while 3 old pods still serve$/);
-    const root = doc.incidents.find((i) => i.id === f?.rootCauseId);
-    expect(root?.reason).toBe('CrashLoopBackOff');
-    expect(root?.object.name).toMatch(/^rolly-/);
+    const { incident: f, root } = await explained('DeploymentRolloutFailing', 'rolly', 'CrashLoopBackOff');
+    expect(f.message).toMatch(/^The rollout to ReplicaSet rolly-\w+ \(revision 2\) is failing: \d of \d new pods? not ready .* while 3 old pods still serve$/);
+    expect(root.reason).toBe('CrashLoopBackOff');
+    expect(root.object.name).toMatch(/^rolly-/);
     // Rolled back, the incident resolves.
     await tb.kube.apply(good);
     await waitFor('the rollout incident to resolve after the rollback', async () => (find((await agent.incidents()).incidents, 'DeploymentRolloutFailing', 'rolly') ? undefined : true), 90_000, 500);
@@ -278,20 +282,11 @@ describe('StatefulSets on the real control plane', () => {
         template: { metadata: { labels: { app: 'kafka', [BEHAVIOUR]: 'crashloop' } }, spec: { containers: [{ name: 'kafka', image: 'apache/kafka:3.9.0' }], terminationGracePeriodSeconds: 1 } },
       },
     });
-    const doc = await waitFor('StatefulSetUnavailable on kafka', async () => {
-      const d = await agent.incidents();
-      // The pod's own incident (its crash loop as KWOK plays it) can come a pass later: then it explains.
-      const i = find(d.incidents, 'StatefulSetUnavailable', 'kafka');
-      return i && d.incidents.some((r) => r.id === i.rootCauseId && r.reason === 'CrashLoopBackOff') ? d : undefined;
-    }, 90_000, 500).catch(async (e: unknown) => {
-      throw new Error(`${(e as Error).message}\nopen: ${summary(await agent.incidents()).join('\n')}`, { cause: e });
-    });
-    const f = find(doc.incidents, 'StatefulSetUnavailable', 'kafka');
-    expect(f?.message).toBe('0 of 2 replicas ready');
-    expect(f?.severity).toBe('critical');
-    const root = doc.incidents.find((i) => i.id === f?.rootCauseId);
-    expect(root?.reason).toBe('CrashLoopBackOff');
-    expect(root?.object.name).toMatch(/^kafka-[01]$/);
+    const { incident: f, root } = await explained('StatefulSetUnavailable', 'kafka', 'CrashLoopBackOff');
+    expect(f.message).toBe('0 of 2 replicas ready');
+    expect(f.severity).toBe('critical');
+    expect(root.reason).toBe('CrashLoopBackOff');
+    expect(root.object.name).toMatch(/^kafka-[01]$/);
   });
 });
 
