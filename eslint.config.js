@@ -12,6 +12,8 @@ export default tseslint.config(
       '@typescript-eslint/consistent-type-imports': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
       'no-console': 'error',
+      // One import line per module (a type-only line beside it is the consistent-type-imports style).
+      'no-duplicate-imports': ['error', { allowSeparateTypeImports: true }],
     },
   },
   // The layout's rules that ESLint can say where the code is written (test/layout.test.ts adds
