@@ -1,6 +1,8 @@
 // A generated MCP Runtime-shaped cluster: MCPServers with their Deployment, ReplicaSet, pods,
-// Service, EndpointSlice, Ingress and policy ConfigMap, as the API serves them (managedFields
-// included, ~4-5 KB per pod), with a small share of failures.
+// Service, EndpointSlice, Ingress and policy ConfigMap, and the nodes they run on, as the API serves
+// them (managedFields included, ~4-5 KB per pod), with a small share of failures.
+
+import { node } from '../src/sim/workloads.ts';
 
 export type Raw = Record<string, unknown>;
 
@@ -27,7 +29,9 @@ function managedFields(n: number): Raw[] {
 
 export function generateCluster(pods: number, perServer = 10): Raw[] {
   const servers = Math.ceil(pods / perServer);
-  const items: Raw[] = [];
+  // About 100 pods a node, as a kubelet's default of 110 allows.
+  const nodes = Math.max(3, Math.ceil(pods / 100));
+  const items: Raw[] = Array.from({ length: nodes }, (_, n) => node(`node-${n}`));
   for (let s = 0; s < servers; s++) {
     const ns = `mcp-team-${s % 50}`;
     const name = `srv-${s}`;
@@ -108,7 +112,7 @@ export function generateCluster(pods: number, perServer = 10): Raw[] {
             imagePullPolicy: 'IfNotPresent',
           })),
           serviceAccountName: 'mcp-workload',
-          nodeName: `node-${p % 200}`,
+          nodeName: `node-${(s * perServer + p) % nodes}`,
           volumes: [{ name: 'gateway-policy', configMap: { name: `${name}-gateway-policy`, defaultMode: 420 } }],
           tolerations: [{ key: 'node.kubernetes.io/not-ready', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 }],
         },

@@ -237,13 +237,13 @@ describe('detection on the real control plane', () => {
 
 /** Waits for the incident and for its explanation by a finding of `cause`, which can come a pass
  *  later (the pod's own incident appears when KWOK plays its state); says what is open if neither does. */
-async function explained(reason: string, name: string, cause: string): Promise<{ incident: IncidentView; root: IncidentView }> {
+async function explained(reason: string, name: string, cause: string, timeoutMs = 90_000): Promise<{ incident: IncidentView; root: IncidentView }> {
   return waitFor(`${reason} on ${name}, explained by ${cause}`, async () => {
     const d = await agent.incidents();
     const incident = find(d.incidents, reason, name);
     const root = d.incidents.find((r) => r.id === incident?.rootCauseId && r.reason === cause);
     return incident && root ? { incident, root } : undefined;
-  }, 90_000, 500).catch(async (e: unknown) => {
+  }, timeoutMs, 500).catch(async (e: unknown) => {
     throw new Error(`${(e as Error).message}\nopen: ${summary(await agent.incidents()).join('\n')}`, { cause: e });
   });
 }
@@ -309,5 +309,27 @@ describe('a platform outage on the real control plane', () => {
       const d = await agent.incidents();
       return d.incidents.some((i) => i.object.namespace === 'registry') ? undefined : true;
     }, 90_000, 1000);
+  });
+});
+
+describe('a node down on the real control plane', () => {
+  it("a KWOK node whose kubelet stops posting: the real node lifecycle controller marks it Unknown and its pods not ready; NodeNotReady explains the Deployment", async () => {
+    const [name = ''] = await tb.addNodes(1, 2);
+    await ensureNamespace(tb.kube, 'edge');
+    const edge = deployment('edge', 'edge', { app: 'edge' }, [{ name: 'w', image: 'busybox:1.36' }], 2);
+    edge.spec.template.spec.nodeSelector = { 'kubernetes.io/hostname': name };
+    await tb.kube.apply(edge);
+    await waitFor('edge to be ready on its node', async () => ((await tb.kube.get<{ status?: { readyReplicas?: number } }>('/apis/apps/v1/namespaces/edge/deployments/edge')).status?.readyReplicas === 2 ? true : undefined), 90_000, 500);
+    // The kubelet stops: KWOK no longer manages the node, so nothing renews its lease or posts its
+    // status; after its grace the node lifecycle controller sets Ready Unknown and the pods not ready.
+    await tb.kube.call('PATCH', `/api/v1/nodes/${name}`, [{ op: 'remove', path: '/metadata/annotations/kwok.x-k8s.io~1node' }], 'application/json-patch+json');
+    const { incident, root } = await explained('DeploymentUnavailable', 'edge', 'NodeNotReady', 180_000);
+    expect(root.object).toMatchObject({ kind: 'Node', name });
+    expect(root.object.namespace).toBeUndefined();
+    expect(root.severity).toBe('critical');
+    expect(root.message).toMatch(/^node Ready is Unknown \(NodeStatusUnknown: Kubelet stopped posting node status\)/);
+    expect(incident.message).toContain('0 of 2');
+    // No pod finding of its own stands between them: the node explains the Deployment directly.
+    expect((await agent.incidents()).incidents.filter((i) => i.object.namespace === 'edge' && i.id !== incident.id && i.rootCauseId !== root.id)).toEqual([]);
   });
 });

@@ -15,6 +15,7 @@ import {
   healthyServer,
   ingress,
   mcpServer,
+  node,
   pod,
   replicaSet,
   running,
@@ -534,6 +535,76 @@ table('statefulset-availability and daemonset-availability', [
   { name: 'a DaemonSet no pod of which is ready is critical', objects: [daemonSet('cni', { desired: 3, ready: 0 })], expect: ['DaemonSetUnavailable DaemonSet mcp-servers/cni critical'] },
   { name: 'healthy: every node runs it, and a DaemonSet whose node selector matches no node', objects: [daemonSet('promtail', { desired: 3 }), daemonSet('gpu-plugin', { desired: 0, ready: 0 })], expect: [] },
 ]);
+
+table('node-health', [
+  { name: 'the kubelet reports it cannot run pods (Ready False)', objects: [node('worker-1', { ready: 'False' })], expect: ['NodeNotReady Node /worker-1 critical'] },
+  { name: 'the kubelet stopped posting status (Ready Unknown, set by the node lifecycle controller)', objects: [node('worker-2', { ready: 'Unknown' })], expect: ['NodeNotReady Node /worker-2 critical'] },
+  {
+    name: 'memory and disk pressure: one incident per condition',
+    objects: [node('worker-3', { pressure: [{ type: 'MemoryPressure' }, { type: 'DiskPressure', message: 'kubelet has disk pressure' }] })],
+    expect: ['NodePressure Node /worker-3 warning', 'NodePressure Node /worker-3 warning'],
+  },
+  { name: 'a node without a pod network', objects: [node('worker-4', { pressure: [{ type: 'NetworkUnavailable' }] })], expect: ['NodePressure Node /worker-4 warning'] },
+  { name: 'a node down says so once: its pressure conditions are Unknown with it', objects: [node('worker-5', { ready: 'Unknown', pressure: [{ type: 'MemoryPressure' }] })], expect: ['NodeNotReady Node /worker-5 critical'] },
+  { name: 'healthy look-alikes: a Ready node, a cordoned but Ready node', objects: [node('worker-6'), node('worker-7', { cordoned: true })], expect: [] },
+]);
+
+describe('nodes', () => {
+  it('a node still registering (no Ready condition yet) is not judged; one being deleted neither', () => {
+    const fresh = node('new');
+    ((fresh.status as Raw).conditions as Raw[]).splice(0);
+    const leaving = node('old', { ready: 'Unknown' });
+    (leaving.metadata as Raw).deletionTimestamp = at(-1);
+    expect(summary(run([fresh, leaving]).incidents)).toEqual([]);
+  });
+
+  it('says what the condition says, and that the node is cordoned', () => {
+    const [down] = run([node('worker-1', { ready: 'Unknown', cordoned: true })]).incidents;
+    expect(down?.message).toBe('node Ready is Unknown (NodeStatusUnknown: Kubelet stopped posting node status): its kubelet stopped posting status, so it is down or cut off; the node is cordoned');
+    expect(down?.object).toEqual({ apiVersion: 'v1', kind: 'Node', name: 'worker-1', uid: expect.any(String) });
+    expect(down?.remediation).toContain("kubectl describe node worker-1; kubectl get pods -A -o wide --field-selector spec.nodeName=worker-1");
+    const [pressed] = run([node('worker-2', { pressure: [{ type: 'PIDPressure', message: 'kubelet has insufficient PID available' }] })]).incidents;
+    expect(pressed?.message).toBe('PIDPressure is True (kubelet has insufficient PID available): the kubelet evicts pods to reclaim process ids');
+  });
+
+  it('within its grace a NotReady node is held back; after, it opens, counted from the transition', () => {
+    const objs = [node('worker-1', { ready: 'False', readySince: -1 })];
+    expect(summary(run(objs, { applyGrace: true }).incidents)).toEqual([]);
+    const later = run(objs, { applyGrace: true, now: T0 + 2 * MIN }).incidents;
+    expect(summary(later)).toEqual(['NodeNotReady Node /worker-1 critical']);
+    expect(later[0]?.since).toBe(at(-1));
+  });
+
+  it('a node down is the root cause of its pods and of what they serve; what runs elsewhere is not explained by it', () => {
+    // The node lifecycle controller marks the pods on a node gone Unknown not ready (their container
+    // statuses stay as the kubelet last posted them); the Deployment, Service and MCPServer follow.
+    const weather = healthyServer('weather').map((o) => {
+      if (o.kind === 'Pod') return pod(String((o.metadata as Raw).name), { labels: (o.metadata as Raw).labels as Record<string, string>, owner: { kind: 'ReplicaSet', name: 'weather-7d9f8b6c5d' }, node: 'worker-1', ready: false, readySince: -4, containers: [{ name: 'weather' }] });
+      if (o.kind === 'Deployment') return deployment('weather', { labels: (o.metadata as Raw).labels as Record<string, string>, selector: { app: 'weather', 'mcpruntime.org/rollout-track': 'stable' }, owner: { kind: 'MCPServer', name: 'weather' }, ready: 0, available: 0 });
+      if (o.kind === 'EndpointSlice') return endpointSlice('weather', { ready: 0, notReady: 1 });
+      if (o.kind === 'MCPServer') return mcpServer('weather', { phase: 'PartiallyReady', flags: { deploymentReady: false, serviceReady: true, ingressReady: true } });
+      return o;
+    });
+    const elsewhere = pod('crashy-0', { node: 'worker-2', ready: false, containers: [{ name: 'crashy', ready: false, restarts: 9, state: waiting('CrashLoopBackOff') }] });
+    const r = run([...healthyPlatform(), node('worker-1', { ready: 'Unknown' }), node('worker-2'), ...weather, elsewhere]);
+    const down = r.incidents.find((i) => i.reason === 'NodeNotReady');
+    expect(down).toBeDefined();
+    const explained = r.incidents.filter((i) => i.rootCauseId === down?.id).map((i) => `${i.reason} ${i.object.kind}/${i.object.name}`).sort();
+    expect(explained).toEqual(['DeploymentUnavailable Deployment/weather', 'MCPServerPartiallyReady MCPServer/weather', 'ServiceNoEndpoints Service/weather']);
+    expect(r.incidents.find((i) => i.reason === 'CrashLoopBackOff')?.rootCauseId).toBeUndefined();
+    expect(down?.rootCauseId).toBeUndefined();
+  });
+
+  it('a node under memory pressure explains the evictions on it, not the crash loops', () => {
+    const evicted = pod('batch-1', { node: 'worker-1', phase: 'Failed', containers: [{ name: 'w', ready: false, state: terminated('ContainerStatusUnknown', 137, -3) }] });
+    Object.assign(evicted.status as Raw, { reason: 'Evicted', message: 'The node was low on resource: memory. Threshold quantity: 100Mi, available: 50Mi.' });
+    const crashing = pod('crashy-0', { node: 'worker-1', ready: false, containers: [{ name: 'crashy', ready: false, restarts: 9, state: waiting('CrashLoopBackOff') }] });
+    const r = run([node('worker-1', { pressure: [{ type: 'MemoryPressure' }] }), evicted, crashing]);
+    const pressure = r.incidents.find((i) => i.reason === 'NodePressure');
+    expect(r.incidents.find((i) => i.reason === 'PodEvicted')?.rootCauseId).toBe(pressure?.id);
+    expect(r.incidents.find((i) => i.reason === 'CrashLoopBackOff')?.rootCauseId).toBeUndefined();
+  });
+});
 
 describe('StatefulSets and DaemonSets', () => {
   it('a spec the controller has not observed yet is not judged (status behind metadata.generation)', () => {

@@ -63,10 +63,10 @@ describe('doctor --from-file on whole-cluster dumps', () => {
     expect((await cli(['doctor', '--from-file', '-', '--fail-on', 'warning'], { stdin: warnOnly })).code).toBe(1);
   });
 
-  it('--namespace and --exclude-namespace narrow what is read', async () => {
+  it('--namespace and --exclude-namespace narrow what is read (nodes, cluster-scoped, are read in every scope)', async () => {
     const only = await cli(['doctor', '--from-file', F('cluster-unhealthy.yaml'), '--now', NOW, '-o', 'json', '--namespace', 'analytics']);
-    const ns = new Set((JSON.parse(only.stdout) as { incidents: { object: { namespace: string } }[] }).incidents.map((i) => i.object.namespace));
-    expect([...ns]).toEqual(['analytics']);
+    const incidents = (JSON.parse(only.stdout) as { incidents: { object: { kind: string; namespace?: string } }[] }).incidents;
+    expect([...new Set(incidents.map((i) => i.object.namespace ?? i.object.kind))].sort()).toEqual(['Node', 'analytics']);
     const excl = await cli(['doctor', '--from-file', F('cluster-unhealthy.yaml'), '--now', NOW, '-o', 'json', '--exclude-namespace', 'analytics', '--exclude-namespace', 'mcp-servers']);
     const ns2 = new Set((JSON.parse(excl.stdout) as { incidents: { object: { namespace: string } }[] }).incidents.map((i) => i.object.namespace));
     expect(ns2.has('analytics') || ns2.has('mcp-servers')).toBe(false);
@@ -131,7 +131,7 @@ describe('doctor input and usage errors (exit 2)', () => {
         { kind: 'Pod', metadata: {} },
         { kind: 'Pod', metadata: { name: 'fine', namespace: 'x' }, status: { phase: 'Running' } },
         null,
-        { kind: 'Node', metadata: { name: 'n1' } },
+        { kind: 'Namespace', metadata: { name: 'n1' } },
       ],
     });
     const r = await cli(['doctor', '--from-file', '-', '-o', 'json'], { stdin: input });
@@ -140,7 +140,7 @@ describe('doctor input and usage errors (exit 2)', () => {
     expect(r.stderr).toContain('root.items[0] (Pod x/weird): read around');
     expect(r.stderr).toContain('restartCount: expected a number');
     expect(r.stderr).toContain('root.items[1] (Pod ?): skipped: Pod without metadata.name');
-    expect(r.stderr).toContain('ignored kinds no check reads: Node (1)');
+    expect(r.stderr).toContain('ignored kinds no check reads: Namespace (1)');
   });
 });
 
@@ -173,7 +173,7 @@ describe('input that is not a dump of the cluster', () => {
     ['a JSON file that is not a dump', '{"name":"my-app","version":"1.0.0","dependencies":{}}', /an object with keys "name", "version"/],
     ['an empty array', '[]', /an empty list/],
     ['a list of numbers', '[1, 2]', /number 1/],
-    ['only kinds no check reads', JSON.stringify({ kind: 'List', apiVersion: 'v1', items: [{ apiVersion: 'v1', kind: 'Node', metadata: { name: 'n1' } }] }), /only kinds no check reads: Node \(1\)/],
+    ['only kinds no check reads', JSON.stringify({ kind: 'List', apiVersion: 'v1', items: [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'n1' } }] }), /only kinds no check reads: Namespace \(1\)/],
     ['YAML that is not a dump', 'just: a\nconfig: file\n', /no Kubernetes object/],
   ];
   for (const [name, stdin, want] of cases) {

@@ -48,6 +48,10 @@ class RecordingView implements ClusterView {
     this.seen.add(kind);
     return this.base.count(kind, namespace);
   }
+  podsOn(node: string): ReturnType<ClusterView['podsOn']> {
+    this.seen.add('Pod');
+    return this.base.podsOn(node);
+  }
   servicesSelecting(namespace: string, labels: Readonly<Record<string, string>>): readonly Service[] {
     this.seen.add('Service');
     return this.base.servicesSelecting(namespace, labels);

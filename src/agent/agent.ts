@@ -3,7 +3,7 @@
 // pass advances time-based findings; the tracker turns findings into transitions for the sinks.
 // Every part is isolated: a kind that cannot be read is reported, a sink that throws is counted.
 
-import type { KindName } from '../kube/kinds.ts';
+import { listTargets, type KindName } from '../kube/kinds.ts';
 import type { ObjectStore } from '../kube/store.ts';
 import type { AnyObj, SourceState } from '../kube/types.ts';
 import { CHECKS } from '../checks/registry.ts';
@@ -115,12 +115,11 @@ export class Agent {
   }
 
   start(): void {
-    const namespaces = this.config.namespaces.length > 0 ? this.config.namespaces : [undefined];
     // Two LISTs at a time: one parses while the other waits on the server, and the transient memory
     // of pages in flight stays bounded however many kinds are watched.
     const ropts: ReflectorOptions = { ...this.settings.reflector, sharing: this.store.sharing, inScope: this.inScope, listGate: new Gate(2) };
     for (const kind of this.kinds) {
-      for (const ns of namespaces) {
+      for (const ns of listTargets(kind, this.config.namespaces)) {
         const r = new Reflector(kind, ns, this.client, this.handler, ropts, (level, msg, fields) => this.log(level, msg, fields));
         this.reflectors.push(r);
         r.start();

@@ -24,6 +24,8 @@ export const REASON_IDS = [
   'DeploymentReplicaFailure',
   'StatefulSetUnavailable',
   'DaemonSetUnavailable',
+  'NodeNotReady',
+  'NodePressure',
   'ServiceNoEndpoints',
   'IngressNotAdmitted',
   'CertificateNotReady',

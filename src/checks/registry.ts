@@ -14,6 +14,7 @@ import { deploymentProgress } from './deployment-progress.ts';
 import { deploymentRollout } from './deployment-rollout.ts';
 import { statefulSetAvailability } from './statefulset-availability.ts';
 import { daemonSetAvailability } from './daemonset-availability.ts';
+import { nodeHealth } from './node-health.ts';
 import { deploymentReplicaFailure } from './deployment-replica-failure.ts';
 import { serviceEndpoints } from './service-endpoints.ts';
 import { ingressAdmission } from './ingress-admission.ts';
@@ -39,6 +40,7 @@ export const CHECKS: readonly Check[] = [
   deploymentRollout,
   statefulSetAvailability,
   daemonSetAvailability,
+  nodeHealth,
   deploymentReplicaFailure,
   serviceEndpoints,
   ingressAdmission,

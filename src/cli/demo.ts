@@ -23,6 +23,7 @@ import {
   waiting,
   type Raw,
 } from '../sim/objects.ts';
+import { node } from '../sim/workloads.ts';
 import { defaultAgentConfig } from '../config/config.ts';
 import { DEFAULT_WATCH_SETTINGS } from '../agent/agent.ts';
 import type { IncidentSink } from '../delivery/sink.ts';
@@ -225,6 +226,7 @@ export async function demo(flags: DemoFlags, io: IO): Promise<number> {
   // The simulated cluster: MCP Runtime's platform and four healthy MCPServers.
   const api = new FakeApiServer();
   api.apply(
+    node('kind-worker'),
     ...healthyPlatform(),
     ...healthyServer('weather', { ns: TEAM, team: 'acme' }),
     ...healthyServer('search', { gateway: true }),

@@ -19,7 +19,7 @@ export const PAGE_SIZE = 500;
 export function listPath(kind: KindName, namespace?: string): string {
   const k = KINDS[kind];
   const root = k.group === '' ? `/api/${k.version}` : `/apis/${k.group}/${k.version}`;
-  return namespace ? `${root}/namespaces/${encodeURIComponent(namespace)}/${k.plural}` : `${root}/${k.plural}`;
+  return namespace && k.namespaced ? `${root}/namespaces/${encodeURIComponent(namespace)}/${k.plural}` : `${root}/${k.plural}`;
 }
 
 /** The message of a Kubernetes Status body, else the HTTP status. */

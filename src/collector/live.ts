@@ -3,7 +3,7 @@
 // as it arrives. A kind that is forbidden or not installed is recorded as such (its checks are
 // skipped and reported); an unreachable API server is a ClusterUnreachableError (exit 3).
 
-import type { KindName } from '../kube/kinds.ts';
+import { listTargets, type KindName } from '../kube/kinds.ts';
 import type { ObjectStore } from '../kube/store.ts';
 import type { AnyObj, SourceState } from '../kube/types.ts';
 import { ClusterUnreachableError, type KubeClient, type KubeResponse } from './kube-client.ts';
@@ -33,7 +33,7 @@ export async function probe(client: KubeClient): Promise<void> {
 
 /** Lists one kind page by page into the store; returns the kind's source state. */
 export async function listKind(client: KubeClient, store: ObjectStore, kind: KindName, namespaces: readonly string[], inScope: (ns: string) => boolean, notes: string[], sleep = defaultSleep): Promise<SourceState> {
-  const targets = namespaces.length > 0 ? namespaces : [undefined];
+  const targets = listTargets(kind, namespaces);
   const items: AnyObj[] = [];
   const onNotes = (o: AnyObj, n: readonly string[]): void => {
     if (notes.length < 50) notes.push(`${kind} ${o.meta.namespace}/${o.meta.name}: read around ${n.join('; ')}`);
@@ -59,7 +59,7 @@ export async function listKind(client: KubeClient, store: ObjectStore, kind: Kin
     throw err;
   }
   for (const o of items) store.upsert(o);
-  return { status: 'synced', coverage: namespaces.length > 0 ? 'partial' : 'cluster' };
+  return { status: 'synced', coverage: targets[0] === undefined ? 'cluster' : 'partial' };
 }
 
 const defaultSleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));

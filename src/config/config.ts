@@ -340,6 +340,8 @@ export function loadConfig(inputs: ConfigInputs): AgentConfig {
 export function scopeFilter(cfg: AgentConfig): (ns: string) => boolean {
   const inc = new Set(cfg.namespaces);
   const exc = new Set(cfg.excludeNamespaces);
-  return (ns) => (inc.size === 0 || inc.has(ns)) && !exc.has(ns);
+  // A cluster-scoped object (a Node, held under '') is in every scope: what runs in the namespaces
+  // read runs on it.
+  return (ns) => ns === '' || ((inc.size === 0 || inc.has(ns)) && !exc.has(ns));
 }
 

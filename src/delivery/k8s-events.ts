@@ -58,9 +58,12 @@ export class KubernetesEventsSink implements IncidentSink {
   transitions(ts: readonly Transition[]): void {
     for (const t of ts) {
       const o = t.incident.object;
-      if (o.kind === 'Agent' || !o.namespace) continue;
+      if (o.kind === 'Agent') continue;
+      // A cluster-scoped object's Events go to 'default', as the kubelet's for its Node do (kubectl
+      // describe node finds them there).
+      const ns = o.namespace ?? 'default';
       const name = eventName(t);
-      const key = `${o.namespace}/${name}`;
+      const key = `${ns}/${name}`;
       const count = (this.counts.get(key) ?? 0) + 1;
       this.counts.set(key, count);
       if (this.counts.size > 50_000) this.counts.delete(this.counts.keys().next().value as string);
@@ -69,8 +72,8 @@ export class KubernetesEventsSink implements IncidentSink {
       const body: Record<string, unknown> = {
         apiVersion: 'v1',
         kind: 'Event',
-        metadata: { name, namespace: o.namespace, labels: { 'app.kubernetes.io/managed-by': 'sentinel-agent' }, annotations: { 'sentinel-agent/incident-id': t.incident.id } },
-        involvedObject: { apiVersion: o.apiVersion, kind: o.kind, namespace: o.namespace, name: o.name, ...(o.uid ? { uid: o.uid } : {}) },
+        metadata: { name, namespace: ns, labels: { 'app.kubernetes.io/managed-by': 'sentinel-agent' }, annotations: { 'sentinel-agent/incident-id': t.incident.id } },
+        involvedObject: { apiVersion: o.apiVersion, kind: o.kind, ...(o.namespace ? { namespace: o.namespace } : {}), name: o.name, ...(o.uid ? { uid: o.uid } : {}) },
         reason: resolved ? `${t.incident.reason}Resolved` : t.incident.reason,
         message: clean(resolved ? `resolved${t.durationS !== undefined ? ` after ${t.durationS}s` : ''}: ${t.incident.message}` : `${t.incident.message} — ${t.incident.remediation}`, 1024),
         type: resolved ? 'Normal' : 'Warning',
@@ -81,7 +84,7 @@ export class KubernetesEventsSink implements IncidentSink {
         lastTimestamp: now,
         count,
       };
-      this.queue.push({ namespace: o.namespace, name, body, count });
+      this.queue.push({ namespace: ns, name, body, count });
     }
   }
 

@@ -53,6 +53,9 @@ class ScopedView implements ClusterView {
   count(kind: KindName, namespace?: string): number {
     return this.base.count(kind, namespace);
   }
+  podsOn(node: string): ReturnType<ClusterView['podsOn']> {
+    return this.base.podsOn(node);
+  }
   servicesSelecting(namespace: string, labels: Readonly<Record<string, string>>): ReturnType<ClusterView['servicesSelecting']> {
     return this.base.servicesSelecting(namespace, labels);
   }

@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { isKindName } from '../kube/kinds.ts';
 import type { ClusterView } from '../kube/store.ts';
 import type { AnyObj, MCPServer, ObjectRef } from '../kube/types.ts';
-import { keyOf, objKey } from '../kube/types.ts';
+import { keyOf, objKey, refOf } from '../kube/types.ts';
 import { CATALOG, reasonSpec, renderTemplate, standardFacts } from '../checks/catalog.ts';
 import type { AttrValue, ExplainsAcross, ReasonId } from '../checks/reasons.ts';
 import type { CheckConfig } from '../checks/config.ts';
@@ -72,12 +72,22 @@ export function rfc3339(ms: number): string {
 }
 
 function storeObject(view: ClusterView, ref: ObjectRef): AnyObj | undefined {
-  if (!isKindName(ref.kind) || ref.namespace === undefined) return undefined;
-  return view.get(ref.kind, ref.namespace, ref.name);
+  if (!isKindName(ref.kind)) return undefined;
+  // A reference without a namespace is to a cluster-scoped object, held under ''.
+  return view.get(ref.kind, ref.namespace ?? '', ref.name);
 }
 
-/** The objects a finding's object rolls up to, for root-cause grouping. */
-function scopeOf(view: ClusterView, ref: ObjectRef, o: AnyObj | undefined): string[] {
+/** The objects a finding's object rolls up to, for root-cause grouping. A node's are what runs on
+ *  it: a node down explains its pods and what they serve; a node under pressure, its evictions. */
+function scopeOf(view: ClusterView, ref: ObjectRef, o: AnyObj | undefined, reason: ReasonId): string[] {
+  if (o?.kind === 'Node') {
+    const out = [objKey(o)];
+    for (const p of view.podsOn(o.meta.name)) {
+      if (reason === 'NodeNotReady') out.push(...scopeOf(view, refOf(p), p, reason));
+      else if (reason === 'NodePressure' && p.phase === 'Failed') out.push(objKey(p));
+    }
+    return [...new Set(out)];
+  }
   const out = [keyOf(ref.kind, ref.namespace, ref.name)];
   if (!o) return out;
   const ns = o.meta.namespace;
@@ -111,7 +121,7 @@ export function toCandidates(findings: readonly Finding[], view: ClusterView, op
     if (hit) {
       if (cached && !cached.cache.current(f, cached.generation)) {
         const o = storeObject(view, f.object);
-        hit.scope = scopeOf(view, f.object, o);
+        hit.scope = scopeOf(view, f.object, o, f.reason);
         setServer(hit.incident, o ? serverOf(view, o) : undefined);
         cached.cache.set(f, cached.generation, hit);
       }
@@ -147,7 +157,7 @@ export function toCandidates(findings: readonly Finding[], view: ClusterView, op
       graceMs: (override?.graceSeconds ?? spec.graceSeconds) * 1000,
       urgent: f.urgent === true,
       layer: spec.layer,
-      scope: scopeOf(view, f.object, o),
+      scope: scopeOf(view, f.object, o, f.reason),
       key: keyOf(f.object.kind, f.object.namespace, f.object.name),
     };
     if (f.since !== undefined) c.sinceMs = f.since;

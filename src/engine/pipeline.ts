@@ -201,6 +201,8 @@ function structural(prev: AnyObj, next: AnyObj): boolean {
   if (prev.kind === 'Deployment' && next.kind === 'Deployment') return !sameRecord(prev.selector, next.selector);
   if (prev.kind === 'EndpointSlice' && next.kind === 'EndpointSlice') return prev.serviceName !== next.serviceName;
   if (prev.kind === 'Ingress' && next.kind === 'Ingress') return prev.className !== next.className;
+  // Where a pod runs relates it to its node (a node incident explains it).
+  if (prev.kind === 'Pod' && next.kind === 'Pod') return prev.node !== next.node;
   return false;
 }
 

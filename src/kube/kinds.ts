@@ -15,6 +15,7 @@ export const KIND_NAMES = [
   'MCPServer',
   'StatefulSet',
   'DaemonSet',
+  'Node',
 ] as const;
 
 export type KindName = (typeof KIND_NAMES)[number];
@@ -31,7 +32,9 @@ export interface KindInfo {
   /** The version the agent lists and watches. */
   version: string;
   plural: string;
-  namespaced: true;
+  /** False for a cluster-scoped kind (Node): listed and watched once, whatever namespaces are read,
+   *  and held under the namespace ''. */
+  namespaced: boolean;
   /** Every apiVersion a saved object of this kind may carry (dumps of older clusters). */
   acceptedApiVersions: readonly string[];
   /** Whether the kind comes from a CRD that may simply not be installed. */
@@ -89,6 +92,8 @@ export const KINDS: Readonly<Record<KindName, KindInfo>> = {
   // The platform's stateful parts (Sentinel's Kafka, ClickHouse) and node agents (log collectors).
   StatefulSet: info('StatefulSet', 'apps', 'v1', 'statefulsets', ['apps/v1', 'apps/v1beta2', 'apps/v1beta1']),
   DaemonSet: info('DaemonSet', 'apps', 'v1', 'daemonsets', ['apps/v1', 'apps/v1beta2', 'extensions/v1beta1']),
+  // Where pods run: a node down or under pressure is the root cause of what runs on it.
+  Node: { ...info('Node', '', 'v1', 'nodes', ['v1']), namespaced: false },
 };
 
 function info(
@@ -119,6 +124,12 @@ export function matchesKindSelector(kind: KindName, labels: unknown): boolean {
     const [k, v] = term.split('=');
     return k !== undefined && l[k] === v;
   });
+}
+
+/** The namespaces to list or watch a kind in: each of those read, or the whole cluster (undefined)
+ *  when all are read or the kind is cluster-scoped. */
+export function listTargets(kind: KindName, namespaces: readonly string[]): readonly (string | undefined)[] {
+  return namespaces.length > 0 && KINDS[kind].namespaced ? namespaces : [undefined];
 }
 
 export function apiVersionOf(k: KindInfo): string {

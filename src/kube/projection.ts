@@ -11,6 +11,7 @@ export const KEPT_CONDITIONS = {
   Deployment: ['Available', 'Progressing', 'ReplicaFailure'],
   Certificate: ['Ready', 'Issuing'],
   CertificateRequest: ['Ready', 'Denied', 'InvalidRequest'],
+  Node: ['Ready', 'MemoryPressure', 'DiskPressure', 'PIDPressure', 'NetworkUnavailable'],
 } as const satisfies Partial<Record<KindName, readonly string[]>>;
 
 type Filtered = keyof typeof KEPT_CONDITIONS;
@@ -24,6 +25,7 @@ export type KeptCondition<K extends KindName> = K extends Filtered ? (typeof KEP
 export const TRUE_SHARED: { readonly [K in Filtered]?: readonly KeptCondition<K>[] } = {
   Pod: ['Ready', 'PodScheduled'],
   Deployment: ['Available', 'Progressing'],
+  Node: ['Ready'],
 };
 
 /** True conditions whose reason is kept even so: a Deployment's Progressing reason tells a rollout

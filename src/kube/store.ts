@@ -4,7 +4,7 @@
 
 import { KIND_NAMES, type KindName } from './kinds.ts';
 import { Sharing } from './read/sharing.ts';
-import type { AnyObj, EndpointSlice, Obj, Service, SourceState } from './types.ts';
+import type { AnyObj, EndpointSlice, Obj, Pod, Service, SourceState } from './types.ts';
 
 export interface ClusterView {
   /** The objects of a kind that checks judge in this pass: all of them, or (in an incremental pass)
@@ -21,6 +21,8 @@ export interface ClusterView {
   count(kind: KindName, namespace?: string): number;
   /** The Services of a namespace whose selector matches the labels (a pod's). */
   servicesSelecting(namespace: string, labels: Readonly<Record<string, string>>): readonly Service[];
+  /** The pods bound to a node (spec.nodeName), in every namespace read. */
+  podsOn(node: string): readonly Pod[];
 }
 
 /** An equality-based selector (a Service's) matches the labels; an empty selector matches nothing. */
@@ -68,6 +70,9 @@ export class ObjectStore implements ClusterView {
   // namespace → service → slices (nested: the service name is the slice's interned string, so an
   // entry adds no key of its own)
   private readonly slices = new Map<string, Map<string, Members<EndpointSlice>>>();
+  // node name → its pods: a Set, as a node holds many pods (hundreds on KWOK) and each pod update
+  // takes one out and puts one in.
+  private readonly onNode = new Map<string, Set<Pod>>();
   private readonly sources = new Map<KindName, SourceState>();
   private readonly counts = new Map<KindName, number>();
   /** Per namespace: label map → the Services selecting it. Pods of one family share one label map
@@ -180,6 +185,11 @@ export class ObjectStore implements ClusterView {
     return found;
   }
 
+  podsOn(node: string): readonly Pod[] {
+    const s = this.onNode.get(node);
+    return s ? [...s] : [];
+  }
+
   slicesFor(namespace: string, service: string): readonly EndpointSlice[] {
     const m = this.slices.get(namespace);
     return m ? members(m, service) : [];
@@ -199,6 +209,11 @@ export class ObjectStore implements ClusterView {
 
   private index(o: AnyObj): void {
     if (o.kind === 'Service') this.selecting.delete(o.meta.namespace);
+    if (o.kind === 'Pod' && o.node !== undefined) {
+      let s = this.onNode.get(o.node);
+      if (!s) this.onNode.set(o.node, (s = new Set()));
+      s.add(o);
+    }
     for (const ref of o.meta.owners) {
       addMember(this.owners, this.ownerKey(o, ref), o);
       if (ref.uid === undefined) this.uidless++;
@@ -212,6 +227,11 @@ export class ObjectStore implements ClusterView {
 
   private unindex(o: AnyObj): void {
     if (o.kind === 'Service') this.selecting.delete(o.meta.namespace);
+    if (o.kind === 'Pod' && o.node !== undefined) {
+      const s = this.onNode.get(o.node);
+      s?.delete(o);
+      if (s?.size === 0) this.onNode.delete(o.node);
+    }
     for (const ref of o.meta.owners) {
       removeMember(this.owners, this.ownerKey(o, ref), o);
       if (ref.uid === undefined) this.uidless--;

@@ -238,6 +238,16 @@ export interface DaemonSet {
   stale: boolean;
 }
 
+/** A node (cluster-scoped: meta.namespace is ''). Only its health: the conditions below and whether
+ *  it is cordoned; no labels, capacity, images or addresses. */
+export interface Node {
+  kind: 'Node';
+  meta: Meta;
+  /** spec.unschedulable: cordoned (kubectl cordon, a drain). Not a fault in itself. */
+  unschedulable: boolean;
+  conditions: readonly Condition<KeptCondition<'Node'>>[];
+}
+
 export interface KindMap {
   Pod: Pod;
   ReplicaSet: ReplicaSet;
@@ -252,13 +262,16 @@ export interface KindMap {
   MCPServer: MCPServer;
   StatefulSet: StatefulSet;
   DaemonSet: DaemonSet;
+  Node: Node;
 }
 
 export type Obj<K extends KindName = KindName> = KindMap[K];
 export type AnyObj = KindMap[KindName];
 
 export function refOf(o: AnyObj): ObjectRef {
-  const r: ObjectRef = { apiVersion: o.meta.apiVersion, kind: o.kind, namespace: o.meta.namespace, name: o.meta.name };
+  const r: ObjectRef = { apiVersion: o.meta.apiVersion, kind: o.kind, name: o.meta.name };
+  // A cluster-scoped object (held under '') has no namespace.
+  if (o.meta.namespace !== '') r.namespace = o.meta.namespace;
   if (o.meta.uid) r.uid = o.meta.uid;
   return r;
 }

@@ -50,15 +50,17 @@ export class FakeApiServer {
       const info = KINDS[kind];
       if (!info) throw new Error(`fake API server: kind ${String(o.kind)} is not served`);
       const md = (o.metadata ??= {});
-      md.namespace ??= 'default';
+      // A cluster-scoped object (a Node) has no namespace; it is kept under ''.
+      if (info.namespaced) md.namespace ??= 'default';
+      else delete md.namespace;
       md.resourceVersion = String(++this.rv);
       let m = this.objects.get(kind);
       if (!m) this.objects.set(kind, (m = new Map()));
-      const key = `${md.namespace}/${md.name ?? ''}`;
+      const key = `${md.namespace ?? ''}/${md.name ?? ''}`;
       const type = m.has(key) ? 'MODIFIED' : 'ADDED';
       const copy = structuredClone(o);
       m.set(key, copy);
-      this.publish({ rv: this.rv, kind, namespace: md.namespace, type, object: copy });
+      this.publish({ rv: this.rv, kind, namespace: md.namespace ?? '', type, object: copy });
     }
   }
 

@@ -31,6 +31,6 @@ export function discovery(path: string, missingGroups: ReadonlySet<string>): { c
   return ok({
     kind: 'APIResourceList',
     groupVersion: group ? `${group}/${version}` : version,
-    resources: kinds.map((k) => ({ name: k.plural, namespaced: true, kind: k.kind, verbs: ['get', 'list', 'watch'] })),
+    resources: kinds.map((k) => ({ name: k.plural, namespaced: k.namespaced, kind: k.kind, verbs: ['get', 'list', 'watch'] })),
   });
 }

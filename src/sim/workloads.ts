@@ -1,7 +1,7 @@
 // StatefulSets and DaemonSets as their controllers leave them (the platform's stateful parts and
 // node agents), for tests, fixtures and the simulated cluster.
 
-import { meta, type MetaOpts, type Raw } from './objects.ts';
+import { at, meta, uid, type MetaOpts, type Raw } from './objects.ts';
 
 export function statefulSet(name: string, o: MetaOpts & { replicas?: number; ready?: number } = {}): Raw {
   const replicas = o.replicas ?? 1;
@@ -32,6 +32,69 @@ export function daemonSet(name: string, o: MetaOpts & { desired?: number; ready?
       ...(desired - ready > 0 ? { numberUnavailable: desired - ready } : {}),
       numberMisscheduled: o.misscheduled ?? 0,
       updatedNumberScheduled: o.updated ?? desired,
+    },
+  };
+}
+
+export interface NodeOpts {
+  /** The Ready condition's status (True when omitted), since when (minutes), and the kubelet's words. */
+  ready?: 'True' | 'False' | 'Unknown';
+  readySince?: number;
+  reason?: string;
+  message?: string;
+  /** Conditions True besides Ready (MemoryPressure, DiskPressure, PIDPressure, NetworkUnavailable). */
+  pressure?: { type: string; since?: number; message?: string }[];
+  cordoned?: boolean;
+}
+
+const NODE_CONDITIONS: readonly [string, string, string][] = [
+  ['MemoryPressure', 'KubeletHasSufficientMemory', 'kubelet has sufficient memory available'],
+  ['DiskPressure', 'KubeletHasNoDiskPressure', 'kubelet has no disk pressure'],
+  ['PIDPressure', 'KubeletHasSufficientPID', 'kubelet has sufficient PID available'],
+];
+
+/** A node as its kubelet and the node lifecycle controller leave it (cluster-scoped: no namespace),
+ *  with the images list and node info that make up most of a real one. */
+export function node(name: string, o: NodeOpts = {}): Raw {
+  const ready = o.ready ?? 'True';
+  const readyReason = o.reason ?? (ready === 'True' ? 'KubeletReady' : ready === 'Unknown' ? 'NodeStatusUnknown' : 'KubeletNotReady');
+  const readyMessage = o.message ?? (ready === 'True' ? 'kubelet is posting ready status' : ready === 'Unknown' ? 'Kubelet stopped posting node status.' : 'container runtime network not ready: NetworkReady=false reason:NetworkPluginNotReady message:Network plugin returns error: cni plugin not initialized');
+  const pressed = new Map((o.pressure ?? []).map((p) => [p.type, p]));
+  const conditions: Raw[] = NODE_CONDITIONS.map(([type, reason, message]) => {
+    const p = pressed.get(type);
+    if (ready === 'Unknown') return { type, status: 'Unknown', reason: 'NodeStatusUnknown', message: 'Kubelet stopped posting node status.', lastHeartbeatTime: at(-10), lastTransitionTime: at(o.readySince ?? -5) };
+    return p
+      ? { type, status: 'True', reason: reason.replace('HasSufficient', 'HasInsufficient').replace('HasNo', 'Has'), message: p.message ?? `kubelet has ${type.replace('Pressure', '').toLowerCase()} pressure`, lastHeartbeatTime: at(0), lastTransitionTime: at(p.since ?? -10) }
+      : { type, status: 'False', reason, message, lastHeartbeatTime: at(0), lastTransitionTime: at(-600) };
+  });
+  const net = pressed.get('NetworkUnavailable');
+  conditions.push(net ? { type: 'NetworkUnavailable', status: 'True', reason: 'NoRouteCreated', message: net.message ?? 'Node created without a route', lastHeartbeatTime: at(0), lastTransitionTime: at(net.since ?? -10) } : { type: 'NetworkUnavailable', status: 'False', reason: 'CalicoIsUp', message: 'Calico is running on this node', lastTransitionTime: at(-600), lastHeartbeatTime: at(-600) });
+  conditions.push({ type: 'Ready', status: ready, reason: readyReason, message: readyMessage, lastHeartbeatTime: at(ready === 'Unknown' ? -10 : 0), lastTransitionTime: at(o.readySince ?? (ready === 'True' ? -600 : -5)) });
+  return {
+    apiVersion: 'v1',
+    kind: 'Node',
+    metadata: {
+      name,
+      uid: uid('Node', '', name),
+      resourceVersion: String(2000 + (name.length * 7919) % 9000),
+      creationTimestamp: at(-1440),
+      labels: { 'kubernetes.io/hostname': name, 'kubernetes.io/os': 'linux', 'kubernetes.io/arch': 'amd64', 'node.kubernetes.io/instance-type': 'm6i.xlarge' },
+      annotations: { 'node.alpha.kubernetes.io/ttl': '0', 'volumes.kubernetes.io/controller-managed-attach-detach': 'true' },
+      managedFields: [{ manager: 'kubelet', operation: 'Update', apiVersion: 'v1', time: at(0), fieldsType: 'FieldsV1', fieldsV1: { 'f:status': {} } }],
+    },
+    spec: {
+      podCIDR: '10.244.1.0/24',
+      ...(o.cordoned ? { unschedulable: true, taints: [{ key: 'node.kubernetes.io/unschedulable', effect: 'NoSchedule', timeAdded: at(-30) }] } : {}),
+      ...(ready !== 'True' ? { taints: [{ key: ready === 'Unknown' ? 'node.kubernetes.io/unreachable' : 'node.kubernetes.io/not-ready', effect: 'NoExecute', timeAdded: at(-4) }] } : {}),
+    },
+    status: {
+      conditions,
+      addresses: [{ type: 'InternalIP', address: '172.18.0.3' }, { type: 'Hostname', address: name }],
+      allocatable: { cpu: '4', memory: '15896704Ki', pods: '110', 'ephemeral-storage': '95551679124' },
+      capacity: { cpu: '4', memory: '16099456Ki', pods: '110', 'ephemeral-storage': '103677100Ki' },
+      daemonEndpoints: { kubeletEndpoint: { Port: 10250 } },
+      nodeInfo: { architecture: 'amd64', containerRuntimeVersion: 'containerd://1.7.24', kernelVersion: '6.8.0-1019-aws', kubeProxyVersion: 'v1.34.2', kubeletVersion: 'v1.34.2', operatingSystem: 'linux', osImage: 'Ubuntu 24.04.1 LTS', machineID: 'ec2a', systemUUID: 'ec2a', bootID: 'b00t' },
+      images: Array.from({ length: 12 }, (_, i) => ({ names: [`registry.example.com/team/app-${i}@sha256:${'b'.repeat(64)}`, `registry.example.com/team/app-${i}:1.${i}`], sizeBytes: 50_000_000 + i })),
     },
   };
 }

@@ -51,6 +51,8 @@ export function normalize(raw: unknown, share: Sharing, fallback?: { kind?: stri
 /** Kinds the operator names after their MCPServer, and kinds that own other watched objects (their
  *  names and uids are in their children's owner references, which are interned). */
 const NAMED_AFTER_SERVER: ReadonlySet<KindName> = new Set(['MCPServer', 'Deployment', 'Service', 'Ingress', 'Certificate']);
+/** Kinds whose names other objects carry as a field (a pod's spec.nodeName, interned). */
+const NAMED_BY_FIELD: ReadonlySet<KindName> = new Set(['Node']);
 const OWNERS: ReadonlySet<KindName> = new Set(['MCPServer', 'Deployment', 'ReplicaSet', 'Certificate', 'StatefulSet', 'DaemonSet']);
 
 export function readMeta(r: Reader, o: Rec, apiVersion: string, kind: KindName): Meta | undefined {
@@ -66,8 +68,9 @@ export function readMeta(r: Reader, o: Rec, apiVersion: string, kind: KindName):
   const uid = r.str(m.uid, 'metadata.uid') || undefined;
   const meta: Meta = {
     apiVersion,
-    namespace: r.share.intern(r.str(m.namespace, 'metadata.namespace') || 'default'),
-    name: NAMED_AFTER_SERVER.has(kind) || OWNERS.has(kind) ? r.share.intern(name) : name,
+    // A cluster-scoped object is held under '' whatever a dump says of its namespace.
+    namespace: KINDS[kind].namespaced ? r.share.intern(r.str(m.namespace, 'metadata.namespace') || 'default') : '',
+    name: NAMED_AFTER_SERVER.has(kind) || OWNERS.has(kind) || NAMED_BY_FIELD.has(kind) ? r.share.intern(name) : name,
     uid: uid !== undefined && OWNERS.has(kind) ? r.share.intern(uid) : uid,
     creationTimestamp: r.time(m.creationTimestamp, 'metadata.creationTimestamp'),
     deletionTimestamp: r.time(m.deletionTimestamp, 'metadata.deletionTimestamp'),

@@ -1,7 +1,7 @@
 // One projector per kind: from a raw object (read by the Reader) to the compact projection of
 // types.ts, keeping what the checks read and sharing what objects repeat.
 
-import type { AnyObj, Certificate, CertificateRequest, ConfigMap, ContainerState, ContainerStatus, DaemonSet, Deployment, EndpointSlice, Endpoints, Ingress, MCPServer, Meta, Pod, ReadinessFlag, ReplicaSet, Service, StatefulSet } from '../types.ts';
+import type { AnyObj, Certificate, CertificateRequest, ConfigMap, ContainerState, ContainerStatus, DaemonSet, Deployment, EndpointSlice, Endpoints, Ingress, MCPServer, Meta, Pod, ReadinessFlag, ReplicaSet, Service, StatefulSet, Node } from '../types.ts';
 import { READINESS_FLAGS } from '../types.ts';
 import type { KindName } from '../kinds.ts';
 import { RUNNING, UNKNOWN_STATE, bounded, exact } from './sharing.ts';
@@ -39,6 +39,8 @@ export function project(r: Reader, kind: KindName, meta: Meta, spec: Rec, status
       return statefulSet(r, meta, spec, status, o);
     case 'DaemonSet':
       return daemonSet(r, meta, status, o);
+    case 'Node':
+      return node(r, meta, spec, status);
   }
 }
 
@@ -366,5 +368,14 @@ function daemonSet(r: Reader, meta: Meta, status: Rec, o: Rec): DaemonSet {
     misscheduled: r.num(status.numberMisscheduled, 'status.numberMisscheduled') ?? 0,
     updated: r.num(status.updatedNumberScheduled, 'status.updatedNumberScheduled') ?? 0,
     stale: behind(r, o, status),
+  };
+}
+
+function node(r: Reader, meta: Meta, spec: Rec, status: Rec): Node {
+  return {
+    kind: 'Node',
+    meta,
+    unschedulable: r.bool(spec.unschedulable, 'spec.unschedulable') ?? false,
+    conditions: r.conditions(status.conditions, 'status.conditions', 'Node'),
   };
 }

@@ -32,10 +32,13 @@ function podSpec(keepResources: boolean): PathNode {
 const METADATA: PathNode = { members: { managedFields: 'strip', annotations: strip(['kubectl.kubernetes.io/last-applied-configuration']) } };
 const TEMPLATE: PathNode = { members: { metadata: METADATA, spec: podSpec(false) } };
 
-/** One Kubernetes object. `spec` is a pod's spec or a workload's (its `template`): the two never clash. */
+/** One Kubernetes object. `spec` is a pod's spec or a workload's (its `template`): the two never
+ *  clash; `status` is a node's, whose members stripped no other kind has. */
 const OBJECT: PathNode = {
   members: {
     metadata: METADATA,
+    // A node's status: the images it holds (often most of the object), its volumes and versions.
+    status: strip(['images', 'volumesInUse', 'volumesAttached', 'nodeInfo', 'daemonEndpoints']),
     spec: { members: { ...podSpec(true).members, template: TEMPLATE } },
   },
 };
