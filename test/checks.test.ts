@@ -23,6 +23,7 @@ import {
   statefulSet,
   terminated,
   waiting,
+  warningEvent,
   type Raw,
 } from './support/objects.ts';
 import { run, seenReasons, summary } from './support/run.ts';
@@ -603,6 +604,93 @@ describe('nodes', () => {
     const pressure = r.incidents.find((i) => i.reason === 'NodePressure');
     expect(r.incidents.find((i) => i.reason === 'PodEvicted')?.rootCauseId).toBe(pressure?.id);
     expect(r.incidents.find((i) => i.reason === 'CrashLoopBackOff')?.rootCauseId).toBeUndefined();
+  });
+});
+
+const creating = (name: string): Raw => pod(name, { phase: 'Pending', ready: false, containers: [{ name: 'app', ready: false, state: waiting('ContainerCreating') }] });
+
+table('pod-stuck-creating', [
+  {
+    name: 'a ConfigMap volume whose ConfigMap does not exist',
+    objects: [creating('web-0'), warningEvent(creating('web-0'), 'FailedMount', 'MountVolume.SetUp failed for volume "config" : configmap "web-config" not found', { count: 7 })],
+    expect: ['PodVolumeNotMounted Pod mcp-servers/web-0 critical'],
+  },
+  {
+    name: 'a volume still attached to another node (Multi-Attach)',
+    objects: [creating('db-0'), warningEvent(creating('db-0'), 'FailedAttachVolume', 'Multi-Attach error for volume "pvc-3f1c" Volume is already exclusively attached to one node and can\'t be attached to another', { component: 'attachdetach-controller' })],
+    expect: ['PodVolumeNotMounted Pod mcp-servers/db-0 critical'],
+  },
+  {
+    name: "the node's network plugin cannot set up the sandbox",
+    objects: [creating('api-0'), warningEvent(creating('api-0'), 'FailedCreatePodSandBox', 'Failed to create pod sandbox: rpc error: code = Unknown desc = failed to setup network for sandbox "4f1e": plugin type="calico" failed (add): stat /var/lib/calico/nodename: no such file or directory')],
+    expect: ['PodSandboxFailed Pod mcp-servers/api-0 critical'],
+  },
+  {
+    name: 'healthy look-alikes: creating with no Warning, running with an old mount failure, a failure over an hour old',
+    objects: [creating('fresh-0'), pod('up-0', { containers: [{ name: 'app' }] }), warningEvent(pod('up-0', { containers: [{ name: 'app' }] }), 'FailedMount', 'MountVolume.SetUp failed for volume "config" : configmap "c" not found', { last: -20 }), creating('slow-0'), warningEvent(creating('slow-0'), 'FailedMount', 'MountVolume.SetUp failed for volume "config" : configmap "c" not found', { last: -61 })],
+    expect: [],
+  },
+]);
+
+describe('Events as evidence', () => {
+  const pulling = (): Raw => pod('web-1', { ready: false, containers: [{ name: 'web', image: 'ghcr.io/acme/web:2.0', ready: false, state: waiting('ImagePullBackOff', 'Back-off pulling image "ghcr.io/acme/web:2.0"') }] });
+  const failedPull = (o = {}): Raw => warningEvent(pulling(), 'Failed', 'Failed to pull image "ghcr.io/acme/web:2.0": rpc error: code = Unknown desc = failed to pull and unpack image "ghcr.io/acme/web:2.0": failed to resolve reference "ghcr.io/acme/web:2.0": unexpected status from HEAD request to https://ghcr.io/v2/acme/web/manifests/2.0: 401 Unauthorized', { container: 'web', last: -2, ...o });
+
+  it("a pull whose status says only 'Back-off pulling image' is classified from the kubelet's Failed Event, before or after the pod, in either Events API", () => {
+    for (const objs of [[pulling(), failedPull()], [failedPull(), pulling()], [pulling(), failedPull({ eventsV1: true })]]) {
+      const [f] = run(objs).incidents;
+      expect(f?.attributes['registry.failure']).toBe('auth');
+      expect(f?.message).toContain('401 Unauthorized');
+    }
+    // Without the Event, the status says too little to classify.
+    expect(run([pulling()]).incidents[0]?.attributes['registry.failure']).toBe('unknown');
+  });
+
+  it("the kubelet's later 'Error: ErrImagePull' (also reason Failed) does not displace the registry's answer", () => {
+    const later = warningEvent(pulling(), 'Failed', 'Error: ErrImagePull', { container: 'web', last: -1 });
+    const [f] = run([pulling(), failedPull(), later]).incidents;
+    expect(f?.attributes['registry.failure']).toBe('auth');
+  });
+
+  it('an Event about an earlier pod of the same name, or written by the agent itself, is not evidence', () => {
+    const stale = failedPull();
+    ((stale.involvedObject as Raw).uid as string) = 'a-pod-that-was-deleted';
+    const own = failedPull({ component: 'sentinel-agent' });
+    for (const e of [stale, own]) expect(run([pulling(), e]).incidents[0]?.attributes['registry.failure']).toBe('unknown');
+  });
+
+  it('PodNotReady names the failing readiness probe from the Unhealthy Event (not the liveness one)', () => {
+    const p = pod('api-1', { ready: false, readySince: -20, containers: [{ name: 'api', ready: false, state: running(-30) }] });
+    const objs = [p, warningEvent(p, 'Unhealthy', 'Liveness probe failed: Get "http://10.244.1.17:8080/live": context deadline exceeded', { container: 'api', last: -1 }), warningEvent(p, 'Unhealthy', 'Readiness probe failed: HTTP probe failed with statuscode: 503', { container: 'api', count: 40, last: -2 })];
+    const [f] = run(objs).incidents;
+    expect(f?.message).toBe('container api runs but is not ready: Readiness probe failed: HTTP probe failed with statuscode: 503, so the pod takes no traffic');
+    expect(f?.attributes.probe).toBe('readiness');
+  });
+
+  it("a ReplicaSet's FailedCreate explains a Deployment that has no ReplicaFailure condition yet", () => {
+    const rs = replicaSet('web-5d8f7c6b9', 'web', { replicas: 2, ready: 0 });
+    // No pod could be created: the controller counts none.
+    const d = deployment('web', { replicas: 2, ready: 0, available: 0 });
+    Object.assign(d.status as Raw, { replicas: 0, unavailableReplicas: 2 });
+    const objs = [d, rs, warningEvent(rs, 'FailedCreate', 'Error creating: pods "web-5d8f7c6b9-" is forbidden: error looking up service account mcp-servers/web-sa: serviceaccount "web-sa" not found', { count: 12 })];
+    const f = run(objs).incidents.find((i) => i.reason === 'DeploymentReplicaFailure');
+    expect(f?.message).toContain('serviceaccount "web-sa" not found');
+    expect(f?.attributes.failure_class).toBe('service_account');
+  });
+
+  it("the operator's own Warning on an MCPServer is shown with its finding", () => {
+    const s = mcpServer('maps', { phase: 'Pending', since: -20 });
+    const [f] = run([s, warningEvent(s, 'ReconcileError', 'failed to create Ingress mcp-servers/maps: admission webhook "validate.nginx.ingress.kubernetes.io" denied the request: host "maps.example.com" is already defined', { component: 'mcpserver-controller' })]).incidents;
+    expect(f?.message).toMatch(/the operator warns: ReconcileError: failed to create Ingress mcp-servers\/maps: admission webhook/);
+    expect(f?.attributes.operator_event).toBe('ReconcileError');
+  });
+
+  it('Normal Events in a dump are not read (the live watch asks for type=Warning)', () => {
+    const p = pulling();
+    const normal = { ...failedPull(), type: 'Normal' };
+    const r = run([p, normal]);
+    expect(r.store.size('Event')).toBe(0);
+    expect(r.incidents[0]?.attributes['registry.failure']).toBe('unknown');
   });
 });
 

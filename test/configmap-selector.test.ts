@@ -26,9 +26,9 @@ describe('ConfigMaps are read through the operator label selector', () => {
     expect(KINDS.ConfigMap.labelSelector).toBe(SELECTOR);
     expect(kindQuery('ConfigMap', { limit: '500' }).get('labelSelector')).toBe(SELECTOR);
     expect(kindQuery('Pod', { limit: '500' }).has('labelSelector')).toBe(false);
-    expect(matchesKindSelector('ConfigMap', { 'app.kubernetes.io/managed-by': 'mcp-runtime', app: 'x' })).toBe(true);
+    expect(matchesKindSelector('ConfigMap', { metadata: { labels: { 'app.kubernetes.io/managed-by': 'mcp-runtime', app: 'x' } } })).toBe(true);
     for (const labels of [undefined, null, {}, { 'app.kubernetes.io/managed-by': 'helm' }, { 'app.kubernetes.io/managed-by': ['mcp-runtime'] }, 'mcp-runtime'])
-      expect(matchesKindSelector('ConfigMap', labels), JSON.stringify(labels)).toBe(false);
+      expect(matchesKindSelector('ConfigMap', { metadata: { labels } }), JSON.stringify(labels)).toBe(false);
     expect(matchesKindSelector('Pod', undefined)).toBe(true);
   });
 

@@ -16,7 +16,7 @@ import type { Finding } from '../src/checks/types.ts';
 import { Pipeline } from '../src/engine/pipeline.ts';
 import { IncidentTracker, type Transition } from '../src/engine/tracker.ts';
 import { toCandidates } from '../src/engine/incidents.ts';
-import { T0, configMap, deployment, endpointSlice, healthyPlatform, healthyServer, ingress, mcpServer, pod, running, service, terminated, waiting, type Raw } from './support/objects.ts';
+import { T0, configMap, deployment, endpointSlice, healthyPlatform, healthyServer, ingress, mcpServer, pod, replicaSet, running, service, terminated, waiting, warningEvent, type Raw } from './support/objects.ts';
 
 /** One table for this file's objects, as a store has (kube/read/sharing.ts). */
 const share = new Sharing();
@@ -51,12 +51,23 @@ function scenario(seed: number, steps = 60, statusOnly = false): { base: Raw[]; 
   const rand = rng(seed);
   const base = [...healthyPlatform(), ...healthyServer('a', { gateway: true }), ...healthyServer('b'), ...healthyServer('c', { gateway: true, team: 't' })];
   const podsOf = (s: string): Raw[] => [
-    pod(`${s}-7d9f8b6c5d-x2x9q`, { labels: { app: s, 'app.kubernetes.io/managed-by': 'mcp-runtime', 'mcpruntime.org/rollout-track': 'stable', 'pod-template-hash': '7d9f8b6c5d' }, owner: { kind: 'ReplicaSet', name: `${s}-7d9f8b6c5d` }, ready: false, containers: [{ name: s, ready: false, state: waiting('CrashLoopBackOff'), lastState: terminated('OOMKilled', 137, -1) }, { name: 'mcp-gateway', ready: false, state: waiting('ImagePullBackOff', 'x') }] }),
+    pod(`${s}-7d9f8b6c5d-x2x9q`, { labels: { app: s, 'app.kubernetes.io/managed-by': 'mcp-runtime', 'mcpruntime.org/rollout-track': 'stable', 'pod-template-hash': '7d9f8b6c5d' }, owner: { kind: 'ReplicaSet', name: `${s}-7d9f8b6c5d` }, ready: false, containers: [{ name: s, ready: false, state: waiting('CrashLoopBackOff'), lastState: terminated('OOMKilled', 137, -1) }, { name: 'mcp-gateway', ready: false, state: waiting('ImagePullBackOff', 'Back-off pulling image "gw:1"') }] }),
     pod(`${s}-7d9f8b6c5d-x2x9q`, { labels: { app: s, 'app.kubernetes.io/managed-by': 'mcp-runtime', 'mcpruntime.org/rollout-track': 'stable', 'pod-template-hash': '7d9f8b6c5d' }, owner: { kind: 'ReplicaSet', name: `${s}-7d9f8b6c5d` }, containers: [{ name: s, state: running(-1) }, { name: 'mcp-gateway' }] }),
+  ];
+  const notReady = (s: string): Raw =>
+    pod(`${s}-7d9f8b6c5d-x2x9q`, { labels: { app: s, 'app.kubernetes.io/managed-by': 'mcp-runtime', 'mcpruntime.org/rollout-track': 'stable', 'pod-template-hash': '7d9f8b6c5d' }, owner: { kind: 'ReplicaSet', name: `${s}-7d9f8b6c5d` }, ready: false, readySince: -30, containers: [{ name: s, ready: false, state: running(-40) }, { name: 'mcp-gateway' }] });
+  // Warning Events about the pod, its ReplicaSet and its server, before or after what they explain.
+  const events = (s: string): (() => Change)[] => [
+    () => warningEvent(podsOf(s)[0] as Raw, 'Failed', 'Failed to pull image "gw:1": 401 Unauthorized', { container: 'mcp-gateway', last: -1, name: `${s}-pull` }),
+    () => warningEvent(notReady(s), 'Unhealthy', `Readiness probe failed: HTTP probe failed with statuscode: ${rand() < 0.5 ? 503 : 500}`, { container: s, last: -1, name: `${s}-probe` }),
+    () => warningEvent(replicaSet(`${s}-7d9f8b6c5d`, s), 'FailedCreate', 'Error creating: pods is forbidden: exceeded quota: q', { last: -1, name: `${s}-create` }),
+    () => warningEvent(mcpServer(s), 'ReconcileError', 'failed to update Ingress', { component: 'mcpserver-controller', last: -1, name: `${s}-op` }),
+    () => ['Event', 'mcp-servers', `${s}-${['pull', 'probe', 'create', 'op'][Math.floor(rand() * 4)] ?? 'pull'}`],
   ];
   const changes = (s: string): (() => Change)[] => [
     () => podsOf(s)[0] as Raw,
     () => podsOf(s)[1] as Raw,
+    () => notReady(s),
     () => deployment(s, { owner: { kind: 'MCPServer', name: s }, selector: { app: s, 'mcpruntime.org/rollout-track': 'stable' }, containers: [s, 'mcp-gateway'], ready: Math.floor(rand() * 2) }),
     () => endpointSlice(s, { ready: Math.floor(rand() * 2), notReady: 1 }),
     () => ingress(s, { owner: { kind: 'MCPServer', name: s }, ...(rand() < 0.5 ? { lb: ['10.0.0.1'] } : {}) }),
@@ -66,6 +77,13 @@ function scenario(seed: number, steps = 60, statusOnly = false): { base: Raw[]; 
     () => ['Pod', 'mcp-servers', `${s}-7d9f8b6c5d-x2x9q`],
     () => service(s, { owner: { kind: 'MCPServer', name: s }, selector: rand() < 0.5 ? { app: s } : { app: `${s}-typo` } }),
     () => deployment('registry', { ns: 'registry', ready: Math.floor(rand() * 2) }),
+    () => {
+      // No pod could be created: only the ReplicaSet's FailedCreate Event says why.
+      const d = deployment(s, { owner: { kind: 'MCPServer', name: s }, selector: { app: s, 'mcpruntime.org/rollout-track': 'stable' }, containers: [s, 'mcp-gateway'], ready: 0, available: 0 });
+      Object.assign(d.status as Raw, { replicas: 0 });
+      return d;
+    },
+    ...events(s),
   ];
   const out: { advanceMs: number; changes: Change[] }[] = [];
   for (let step = 0; step < steps; step++) {

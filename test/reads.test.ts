@@ -48,6 +48,10 @@ class RecordingView implements ClusterView {
     this.seen.add(kind);
     return this.base.count(kind, namespace);
   }
+  eventsAbout(o: AnyObj): ReturnType<ClusterView['eventsAbout']> {
+    this.seen.add('Event');
+    return this.base.eventsAbout(o);
+  }
   podsOn(node: string): ReturnType<ClusterView['podsOn']> {
     this.seen.add('Pod');
     return this.base.podsOn(node);

@@ -1,5 +1,7 @@
 import type { Check, Finding } from './types.ts';
-import { condition, ref } from './helpers.ts';
+import { condition, latestEvent, ref } from './helpers.ts';
+import type { ClusterView } from '../kube/store.ts';
+import type { Deployment, ReplicaSet } from '../kube/types.ts';
 import { quote } from '../util/redact.ts';
 import { selectorVars } from './deployment-availability.ts';
 import { K8S_DEPLOY_STATUS, type ReasonDecl } from './reasons.ts';
@@ -48,18 +50,31 @@ const reasons: readonly ReasonDecl[] = [
   },
 ];
 
+/** Where the Deployment has no ReplicaFailure condition (yet), its newest ReplicaSet's FailedCreate
+ *  Warning Event, while the Deployment is short of pods: the same failure, from the controller's
+ *  own report. Since when: the ReplicaSet's creation (the Event's time moves at every retry). */
+function failedCreate(view: ClusterView, d: Deployment, now: number): { reason: string; message: string; lastTransitionTime?: number } | undefined {
+  if (d.statusReplicas >= d.replicas) return undefined;
+  let newest: ReplicaSet | undefined;
+  for (const rs of view.ownedBy('ReplicaSet', d)) if (!newest || (rs.revision ?? 0) > (newest.revision ?? 0)) newest = rs;
+  const e = newest ? latestEvent(view, newest, 'FailedCreate', now) : undefined;
+  return e && newest ? { reason: 'FailedCreate', message: e.message, lastTransitionTime: newest.meta.creationTimestamp } : undefined;
+}
+
 export const deploymentReplicaFailure: Check = {
   id: 'deployment-replica-failure',
   roots: 'Deployment',
-  reads: [],
+  reads: ['ReplicaSet', 'Event'],
   description: 'Deployments whose pods are rejected at creation (ReplicaFailure: quota, LimitRange, admission).',
   needs: ['Deployment'],
+  evidence: ['Event'],
   reasons,
-  *run(view) {
+  *run(view, ctx) {
     for (const d of view.roots('Deployment')) {
       if (d.meta.deletionTimestamp !== undefined) continue;
-      const failure = condition(d, 'ReplicaFailure');
-      if (failure?.status !== 'True') continue;
+      const cond = condition(d, 'ReplicaFailure');
+      const failure = cond?.status === 'True' ? cond : failedCreate(view, d, ctx.now);
+      if (!failure) continue;
       const f: Finding = {
         reason: 'DeploymentReplicaFailure',
         object: ref(d),

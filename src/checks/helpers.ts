@@ -2,7 +2,8 @@
 // False; an omitted replicas count is 1 (done in normalize); image references follow the
 // distribution reference grammar (docker.io is the implicit host).
 
-import type { AnyObj, Condition, ContainerStatus, ObjectRef, Pod } from '../kube/types.ts';
+import type { AnyObj, Condition, ContainerStatus, Event, ObjectRef, Pod } from '../kube/types.ts';
+import type { ClusterView } from '../kube/store.ts';
 import { refOf } from '../kube/types.ts';
 
 /** The condition of that type. The type must be one the kind's projection keeps (kube/projection.ts):
@@ -58,4 +59,23 @@ export function latestTransition(conds: readonly (Condition | undefined)[]): num
 
 export function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+/** How old an Event may be and still explain the present (the API server's own Event TTL). */
+export const EVIDENCE_MAX_AGE_MS = 60 * 60_000;
+
+/**
+ * The latest Warning Event about the object with that reason (any, when undefined) whose message
+ * passes `test` (and, for a container, names it in its fieldPath when it has one), no older than
+ * EVIDENCE_MAX_AGE_MS.
+ */
+export function latestEvent(view: ClusterView, o: AnyObj, reason: string | undefined, now: number, test: (message: string) => boolean = () => true, container?: string): Event | undefined {
+  let best: Event | undefined;
+  for (const e of view.eventsAbout(o)) {
+    if ((reason !== undefined && e.reason !== reason) || !test(e.message)) continue;
+    if (e.last !== undefined && now - e.last > EVIDENCE_MAX_AGE_MS) continue;
+    if (container !== undefined && e.about.fieldPath && !e.about.fieldPath.includes(`{${container}}`)) continue;
+    if (!best || (e.last ?? 0) > (best.last ?? 0)) best = e;
+  }
+  return best;
 }

@@ -1,9 +1,9 @@
-import type { Check, Finding } from './types.ts';
+import type { Check, CheckContext, Finding } from './types.ts';
 import { quote, shellWord } from '../util/redact.ts';
 import type { ClusterView } from '../kube/store.ts';
 import type { MCPServer, ReadinessFlag } from '../kube/types.ts';
 import { READINESS_FLAGS } from '../kube/types.ts';
-import { condition, latestTransition, ref } from './helpers.ts';
+import { condition, latestEvent, latestTransition, ref } from './helpers.ts';
 import { lacksLoadBalancer, silentClasses } from './ingress-admission.ts';
 import type { CheckConfig } from './config.ts';
 import { OPERATOR_LOGS, type ReasonDecl } from './reasons.ts';
@@ -130,63 +130,81 @@ const reasons: readonly ReasonDecl[] = [
   },
 ];
 
+/** The operator's latest Warning Event on the server, when it adds to what the status says. */
+function operatorWarning(view: ClusterView, s: MCPServer, now: number): { text: string; reason: string } | undefined {
+  const e = latestEvent(view, s, undefined, now, (m) => m !== '' && m !== s.status.message);
+  return e ? { text: `; the operator warns: ${quote(e.reason, 80)}: ${quote(e.message, 300)}`, reason: e.reason } : undefined;
+}
+
 export const mcpserverPhase: Check = {
   id: 'mcpserver-phase',
   roots: 'MCPServer',
-  reads: ['Ingress'],
+  reads: ['Ingress', 'Event'],
   description: 'MCPServers in phase Error, stuck Pending, or PartiallyReady with a required flag false.',
   needs: ['MCPServer'],
+  evidence: ['Event'],
   reasons,
   *run(view, ctx) {
     for (const s of view.roots('MCPServer')) {
       if (s.meta.deletionTimestamp !== undefined) continue;
-      const phase = s.status.phase ?? '';
-      const allConds = READINESS_FLAGS.map((f) => condition(s.status, conditionType(f)));
-      const created = s.meta.creationTimestamp;
-      const attributes: Finding['attributes'] = { phase: phase || 'none' };
-      if (s.spec.teamID) attributes.team_id = s.spec.teamID;
-      if (phase === 'Error') {
-        const msg = s.status.message ?? '';
-        const c = classifyError(msg, s, ctx.config);
-        const f: Finding = {
-          reason: 'MCPServerError',
-          object: ref(s),
-          message: `MCPServer is in phase Error${msg ? `: ${quote(msg, 400)}` : ''}${servedAt(s)}`,
-          attributes: { ...attributes, 'error.class': c.cls, ...(c.resource ? { 'error.resource': c.resource } : {}) },
-          vars: { hint: c.hint },
-        };
-        const since = latestTransition(allConds) ?? created;
-        if (since !== undefined) f.since = since;
-        yield f;
-      } else if (phase === '' || phase === 'Pending') {
-        const f: Finding = {
-          reason: 'MCPServerPending',
-          object: ref(s),
-          message: phase === '' ? 'MCPServer has no status: the operator has not reconciled it' : `MCPServer is Pending: none of its parts is ready${servedAt(s)}`,
-          attributes,
-        };
-        const since = (phase === '' ? undefined : latestTransition(allConds)) ?? created;
-        if (since !== undefined) f.since = since;
-        yield f;
-      } else if (phase === 'PartiallyReady') {
-        // PartiallyReady on flags the spec does not require is not a fault (reference §1.3); a
-        // canary that is not ready is CanaryNotReady's (canary-readiness.ts), one incident for it.
-        const notReady = requiredFlags(s, ctx.config.operator.gatewayEnabledByDefault).filter((f) => f !== 'canaryReady' && s.status.flags[f] !== true);
-        if (notReady.length === 0) continue;
-        const structural =
-          notReady.length === 1 && notReady[0] === 'ingressReady' && ingressStructurallyUnready(view, s, ctx.config.ingressReadinessMode === 'permissive');
-        const f: Finding = {
-          reason: 'MCPServerPartiallyReady',
-          object: ref(s),
-          message: `MCPServer is PartiallyReady: ${notReady.join(', ')} ${notReady.length === 1 ? 'is' : 'are'} false${structural ? ' (the ingress controller publishes no load-balancer status here, so this is expected)' : ''}${servedAt(s)}`,
-          attributes: { ...attributes, not_ready: notReady.join(',') },
-          vars: { hint: notReady.map((fl) => flagHint(fl, s)).join(' ') },
-        };
-        if (structural) f.severity = 'info';
-        const since = latestTransition(notReady.map((fl) => condition(s.status, conditionType(fl)))) ?? created;
-        if (since !== undefined) f.since = since;
+      for (const f of judge(view, s, ctx)) {
+        const warned = operatorWarning(view, s, ctx.now);
+        if (warned) {
+          f.message += warned.text;
+          f.attributes = { ...f.attributes, operator_event: warned.reason };
+        }
         yield f;
       }
     }
   },
 };
+
+function* judge(view: ClusterView, s: MCPServer, ctx: CheckContext): Generator<Finding> {
+  const phase = s.status.phase ?? '';
+  const allConds = READINESS_FLAGS.map((f) => condition(s.status, conditionType(f)));
+  const created = s.meta.creationTimestamp;
+  const attributes: Finding['attributes'] = { phase: phase || 'none' };
+  if (s.spec.teamID) attributes.team_id = s.spec.teamID;
+  if (phase === 'Error') {
+    const msg = s.status.message ?? '';
+    const c = classifyError(msg, s, ctx.config);
+    const f: Finding = {
+      reason: 'MCPServerError',
+      object: ref(s),
+      message: `MCPServer is in phase Error${msg ? `: ${quote(msg, 400)}` : ''}${servedAt(s)}`,
+      attributes: { ...attributes, 'error.class': c.cls, ...(c.resource ? { 'error.resource': c.resource } : {}) },
+      vars: { hint: c.hint },
+    };
+    const since = latestTransition(allConds) ?? created;
+    if (since !== undefined) f.since = since;
+    yield f;
+  } else if (phase === '' || phase === 'Pending') {
+    const f: Finding = {
+      reason: 'MCPServerPending',
+      object: ref(s),
+      message: phase === '' ? 'MCPServer has no status: the operator has not reconciled it' : `MCPServer is Pending: none of its parts is ready${servedAt(s)}`,
+      attributes,
+    };
+    const since = (phase === '' ? undefined : latestTransition(allConds)) ?? created;
+    if (since !== undefined) f.since = since;
+    yield f;
+  } else if (phase === 'PartiallyReady') {
+    // PartiallyReady on flags the spec does not require is not a fault (reference §1.3); a
+    // canary that is not ready is CanaryNotReady's (canary-readiness.ts), one incident for it.
+    const notReady = requiredFlags(s, ctx.config.operator.gatewayEnabledByDefault).filter((f) => f !== 'canaryReady' && s.status.flags[f] !== true);
+    if (notReady.length === 0) return;
+    const structural =
+      notReady.length === 1 && notReady[0] === 'ingressReady' && ingressStructurallyUnready(view, s, ctx.config.ingressReadinessMode === 'permissive');
+    const f: Finding = {
+      reason: 'MCPServerPartiallyReady',
+      object: ref(s),
+      message: `MCPServer is PartiallyReady: ${notReady.join(', ')} ${notReady.length === 1 ? 'is' : 'are'} false${structural ? ' (the ingress controller publishes no load-balancer status here, so this is expected)' : ''}${servedAt(s)}`,
+      attributes: { ...attributes, not_ready: notReady.join(',') },
+      vars: { hint: notReady.map((fl) => flagHint(fl, s)).join(' ') },
+    };
+    if (structural) f.severity = 'info';
+    const since = latestTransition(notReady.map((fl) => condition(s.status, conditionType(fl)))) ?? created;
+    if (since !== undefined) f.since = since;
+    yield f;
+  }
+}

@@ -1,7 +1,7 @@
 import type { Check, Finding } from './types.ts';
 import type { ClusterView } from '../kube/store.ts';
 import type { CheckConfig } from './config.ts';
-import { containerImage, imageHost, podSince, ref } from './helpers.ts';
+import { containerImage, imageHost, latestEvent, podSince, ref } from './helpers.ts';
 import { quote } from '../util/redact.ts';
 import { classifyPullFailure, pullFailureHint } from './pull-classifier.ts';
 import { containerLabel } from './pod-crash-loop.ts';
@@ -86,9 +86,10 @@ const reasons: readonly ReasonDecl[] = [
 export const podImagePull: Check = {
   id: 'pod-image-pull',
   roots: 'Pod',
-  reads: ['Service', 'Ingress'],
+  reads: ['Service', 'Ingress', 'Event'],
   description: 'Containers whose image cannot be pulled; pulls from the platform registry are classified.',
   needs: ['Pod'],
+  evidence: ['Event'],
   reasons,
   *run(view, ctx) {
     let registry: RegistryMatcher | undefined;
@@ -100,9 +101,14 @@ export const podImagePull: Check = {
       registry ??= registryMatcher(view, ctx.config);
       const image = containerImage(p, c);
       const host = imageHost(image);
-      const failure = classifyPullFailure(c.current.message);
+      // The status often says only "Back-off pulling image"; the kubelet's Failed Event has the
+      // registry's answer.
+      const said = c.current.message;
+      const answer = !said || /^back-off pulling image/i.test(said) ? latestEvent(view, p, 'Failed', ctx.now, (m) => m.startsWith('Failed to pull image'), c.name)?.message : undefined;
+      const text = answer ?? said;
+      const failure = classifyPullFailure(text);
       const fromRegistry = registry.matches(host);
-      const detail = c.current.message ? `: ${quote(c.current.message, 600)}` : '';
+      const detail = text ? `: ${quote(text, 600)}` : '';
       const others = failing.length > 1 ? `; ${failing.length - 1} more container(s) cannot pull either` : '';
       const f: Finding = {
         reason: fromRegistry ? 'RegistryPullFailed' : 'ImagePullBackOff',

@@ -1,6 +1,6 @@
 import type { Check, Finding } from './types.ts';
 import type { ContainerStatus, Pod } from '../kube/types.ts';
-import { condition, ref } from './helpers.ts';
+import { condition, latestEvent, ref } from './helpers.ts';
 import { quote } from '../util/redact.ts';
 import { K8S_DEBUG_PODS, type ReasonDecl } from './reasons.ts';
 
@@ -43,9 +43,10 @@ function runningNotReady(p: Pod, now: number): ContainerStatus | undefined {
 export const podNotReady: Check = {
   id: 'pod-not-ready',
   roots: 'Pod',
-  reads: [],
+  reads: ['Event'],
   description: 'Running pods whose containers run but are not ready (a failing readiness probe).',
   needs: ['Pod'],
+  evidence: ['Event'],
   reasons,
   *run(view, ctx) {
     for (const p of view.roots('Pod')) {
@@ -54,11 +55,16 @@ export const podNotReady: Check = {
       if (!ready || ready.status === 'True') continue;
       const c = runningNotReady(p, ctx.now);
       if (!c) continue;
+      // The kubelet's Unhealthy Event says which probe fails and how (not how often: a count in the
+      // message would update the incident at every probe).
+      const probe = latestEvent(view, p, 'Unhealthy', ctx.now, (m) => m.startsWith('Readiness probe failed'), c.name);
       const f: Finding = {
         reason: 'PodNotReady',
         object: ref(p),
-        message: `container ${quote(c.name)} runs but is not ready${ready.reason ? ` (${quote(ready.reason, 120)})` : ''}: its readiness probe fails, so the pod takes no traffic`,
-        attributes: { container: c.name, restart_count: c.restartCount },
+        message: probe
+          ? `container ${quote(c.name)} runs but is not ready: ${quote(probe.message, 400)}, so the pod takes no traffic`
+          : `container ${quote(c.name)} runs but is not ready${ready.reason ? ` (${quote(ready.reason, 120)})` : ''}: its readiness probe fails, so the pod takes no traffic`,
+        attributes: { container: c.name, restart_count: c.restartCount, ...(probe ? { probe: 'readiness' } : {}) },
         vars: { container: c.name },
       };
       const since = ready.lastTransitionTime ?? p.startTime ?? p.meta.creationTimestamp;

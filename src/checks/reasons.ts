@@ -18,6 +18,8 @@ export const REASON_IDS = [
   'PodEvicted',
   'PodUnschedulable',
   'PodNotReady',
+  'PodVolumeNotMounted',
+  'PodSandboxFailed',
   'DeploymentUnavailable',
   'DeploymentProgressDeadlineExceeded',
   'DeploymentRolloutFailing',

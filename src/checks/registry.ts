@@ -9,6 +9,7 @@ import { podContainerConfig } from './pod-container-config.ts';
 import { podFailed } from './pod-failed.ts';
 import { podUnschedulable } from './pod-unschedulable.ts';
 import { podNotReady } from './pod-not-ready.ts';
+import { podStuckCreating } from './pod-stuck-creating.ts';
 import { deploymentAvailability } from './deployment-availability.ts';
 import { deploymentProgress } from './deployment-progress.ts';
 import { deploymentRollout } from './deployment-rollout.ts';
@@ -35,6 +36,7 @@ export const CHECKS: readonly Check[] = [
   podFailed,
   podUnschedulable,
   podNotReady,
+  podStuckCreating,
   deploymentAvailability,
   deploymentProgress,
   deploymentRollout,

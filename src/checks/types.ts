@@ -55,6 +55,9 @@ export interface Check {
    */
   reads?: readonly KindName[];
   needs: readonly Need[];
+  /** Kinds it uses when they can be read, to say why (Warning Events): watched, listed and granted
+   *  like its needs, but it runs without them; one that cannot be read is reported, as information. */
+  evidence?: readonly KindName[];
   /** Every reason it gives, with its severity, grace, title, remediation and runbook. */
   reasons: readonly ReasonDecl[];
   run(view: ClusterView, ctx: CheckContext): Iterable<Finding>;

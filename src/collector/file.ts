@@ -363,8 +363,8 @@ export function loadDocuments(docs: unknown[], name: string, store: ObjectStore,
       continue;
     }
     listed.add(r.obj.kind);
-    // As live: only the objects a kind's label selector admits (the operator's ConfigMaps).
-    if (!matchesKindSelector(r.obj.kind, (it.raw as { metadata?: { labels?: unknown } }).metadata?.labels)) {
+    // As live: only the objects a kind's selectors admit (the operator's ConfigMaps, Warning Events).
+    if (!matchesKindSelector(r.obj.kind, it.raw)) {
       unselected.set(r.obj.kind, (unselected.get(r.obj.kind) ?? 0) + 1);
       continue;
     }
@@ -374,7 +374,7 @@ export function loadDocuments(docs: unknown[], name: string, store: ObjectStore,
     store.upsert(r.obj);
     objects++;
   }
-  for (const [k, n] of unselected) notes.push(`${name}: ${n} ${k} object(s) without ${KINDS[k].labelSelector ?? ''} not read (no check needs them)`);
+  for (const [k, n] of unselected) notes.push(`${name}: ${n} ${k} object(s) without ${[KINDS[k].labelSelector, KINDS[k].fieldSelector].filter(Boolean).join(', ')} not read (no check needs them)`);
   if (ignoredKinds.size > 0) {
     const list = [...ignoredKinds.entries()].sort().map(([k, n]) => `${k} (${n})`);
     notes.push(`${name}: ignored kinds no check reads: ${list.join(', ')}`);

@@ -53,6 +53,9 @@ class ScopedView implements ClusterView {
   count(kind: KindName, namespace?: string): number {
     return this.base.count(kind, namespace);
   }
+  eventsAbout(o: AnyObj): ReturnType<ClusterView['eventsAbout']> {
+    return this.base.eventsAbout(o);
+  }
   podsOn(node: string): ReturnType<ClusterView['podsOn']> {
     return this.base.podsOn(node);
   }

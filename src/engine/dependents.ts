@@ -45,6 +45,19 @@ export function affectedKeys(view: ClusterView, o: AnyObj, marks: DirtyMarks): v
   const server = serverOf(view, o);
   if (server) addObj(server);
   switch (o.kind) {
+    case 'Event': {
+      // What it is about, and what that rolls up to (a ReplicaSet's FailedCreate explains its
+      // Deployment), are re-judged by the checks that read Events.
+      if (!isKindName(o.about.kind)) break;
+      const { kind, namespace, name } = o.about;
+      add(kind, namespace, name);
+      const about = view.get(kind, namespace, name);
+      if (!about) break;
+      for (const ref of about.meta.owners) if (isKindName(ref.kind)) add(ref.kind, namespace, ref.name);
+      const owner = serverOf(view, about);
+      if (owner) addObj(owner);
+      break;
+    }
     case 'Pod': {
       const d = deploymentOfPod(view, o);
       if (d) addObj(d);

@@ -60,7 +60,10 @@ function needKinds(n: Need): readonly KindName[] {
 /** Every kind the given checks read (the first of each any-of group is the one to watch). */
 export function neededKinds(checks: readonly Check[], all = false): KindName[] {
   const out = new Set<KindName>();
-  for (const c of checks) for (const n of c.needs) for (const k of all ? needKinds(n) : needKinds(n).slice(0, 1)) out.add(k);
+  for (const c of checks) {
+    for (const n of c.needs) for (const k of all ? needKinds(n) : needKinds(n).slice(0, 1)) out.add(k);
+    for (const k of c.evidence ?? []) out.add(k);
+  }
   // Checks refine their findings with these when present (ownership chains, pods of a Service).
   for (const k of ['Pod', 'ReplicaSet', 'Deployment'] as const) if (out.size > 0) out.add(k);
   return [...out];
@@ -137,8 +140,16 @@ export function checkSkip(view: ClusterView, check: Check): { skipped: Skipped; 
   };
 }
 
-/** SourceUnavailable findings: one per unreadable kind that some check needs. */
-export function sourceFindings(unreadable: ReadonlyMap<KindName, { status: string; detail?: string; checks: string[] }>): Finding[] {
+/** A kind that cannot be read, and the checks that needed it (or, `evidence`, that run without it). */
+interface Unreadable {
+  status: string;
+  detail?: string;
+  checks: string[];
+  evidence?: boolean;
+}
+
+/** SourceUnavailable findings: one per unreadable kind that some check needs or uses as evidence. */
+export function sourceFindings(unreadable: ReadonlyMap<KindName, Unreadable>): Finding[] {
   const out: Finding[] = [];
   for (const [kind, u] of unreadable) {
     const info = KINDS[kind];
@@ -152,10 +163,13 @@ export function sourceFindings(unreadable: ReadonlyMap<KindName, { status: strin
       sub: resource,
       // An optional CRD that is simply not installed is information; the MCPServer CRD missing on an
       // MCP Runtime cluster, RBAC or API failures are warnings.
-      severity: absent && info.optional && kind !== 'MCPServer' ? 'info' : 'warning',
-      message: stale
-        ? `cannot read ${resource}: ${why} (${u.detail ?? 'stale'}); its last known state is judged, so incidents may be out of date: ${u.checks.join(', ')}`
-        : `cannot read ${resource}: ${why}${u.detail ? ` (${u.detail})` : ''}; skipped: ${u.checks.join(', ')}`,
+      // Evidence missing makes findings less precise, not absent.
+      severity: u.evidence || (absent && info.optional && kind !== 'MCPServer') ? 'info' : 'warning',
+      message: u.evidence
+        ? `cannot read ${resource}: ${why}${u.detail ? ` (${u.detail})` : ''}; findings are not explained with them: ${u.checks.join(', ')}`
+        : stale
+          ? `cannot read ${resource}: ${why} (${u.detail ?? 'stale'}); its last known state is judged, so incidents may be out of date: ${u.checks.join(', ')}`
+          : `cannot read ${resource}: ${why}${u.detail ? ` (${u.detail})` : ''}; skipped: ${u.checks.join(', ')}`,
       attributes: { resource, source_state: u.status, skipped_checks: u.checks.join(',') },
       vars: { resource },
     };
@@ -180,7 +194,7 @@ export function evaluate(view: ClusterView, opts: EvaluateOptions): Evaluation {
   const skipped: Skipped[] = [];
   const { run, disabled } = selectChecks(opts.checks, opts.config);
   for (const c of disabled) skipped.push({ check: c.id, reason: 'Disabled', detail: 'disabled by configuration' });
-  const unreadable = new Map<KindName, { status: string; detail?: string; checks: string[] }>();
+  const unreadable = new Map<KindName, Unreadable>();
   for (const check of run) {
     const skip = checkSkip(view, check);
     if (skip) {
@@ -207,6 +221,14 @@ export function evaluate(view: ClusterView, opts: EvaluateOptions): Evaluation {
         e.checks.push(check.id);
         unreadable.set(k, e);
       }
+    }
+    for (const k of check.evidence ?? []) {
+      const s = view.source(k);
+      if (s.status === 'synced' || s.status === 'not-loaded' || (unreadable.has(k) && !unreadable.get(k)?.evidence)) continue;
+      const e = unreadable.get(k) ?? { status: s.status, checks: [], evidence: true };
+      if (s.detail) e.detail = s.detail;
+      e.checks.push(check.id);
+      unreadable.set(k, e);
     }
   }
   findings.push(...sourceFindings(unreadable));

@@ -78,6 +78,12 @@ export class Pipeline {
     const prev = this.store.get(obj.kind, obj.meta.namespace, obj.meta.name);
     if (prev && sameProjection(prev, obj)) return false;
     if (prev) this.mark(prev);
+    if (obj.kind === 'Event') {
+      // Evidence about another object (marked with it): it relates nothing to anything.
+      this.store.upsert(obj);
+      if (!prev) this.mark(obj);
+      return true;
+    }
     const changed = !prev || structural(prev, obj);
     if (changed) this.relations++;
     this.store.upsert(obj);
@@ -113,7 +119,7 @@ export class Pipeline {
     this.store.delete(obj.kind, obj.meta.namespace, obj.meta.name);
     markDirty(this.dirty, prev.kind, prev.meta.namespace, prev.meta.name, kindBit(prev.kind));
     // Also: a held incident whose object is now gone resolves at once, even if no finding changed.
-    this.relations++;
+    if (prev.kind !== 'Event') this.relations++;
   }
 
   /** A relist: the kind's objects (in one namespace, or everywhere) are replaced wholesale. */
@@ -139,6 +145,8 @@ export class Pipeline {
 
   pass(now: number): PassResult {
     const eopts = { checks: this.opts.checks, now, config: this.opts.config, inScope: this.opts.inScope };
+    // A full pass judges everything anew: Events past their TTL go first.
+    if (this.needFull) this.store.expireEvents(now);
     const stats = this.needFull ? this.evaluator.full(this.store, eopts) : this.evaluator.incremental(this.store, this.dirty, eopts);
     this.needFull = false;
     this.dirty.clear();

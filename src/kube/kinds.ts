@@ -16,6 +16,7 @@ export const KIND_NAMES = [
   'StatefulSet',
   'DaemonSet',
   'Node',
+  'Event',
 ] as const;
 
 export type KindName = (typeof KIND_NAMES)[number];
@@ -42,6 +43,8 @@ export interface KindInfo {
   /** Read only the objects with these labels (LIST, WATCH and dumps alike): what the checks need
    * and no more (ConfigMaps: only the operator's, never every application's configuration). */
   labelSelector?: string;
+  /** And only those whose fields match (Events: Warning only), as `field=value` terms. */
+  fieldSelector?: string;
 }
 
 const CERT_MANAGER_VERSIONS = [
@@ -94,6 +97,9 @@ export const KINDS: Readonly<Record<KindName, KindInfo>> = {
   DaemonSet: info('DaemonSet', 'apps', 'v1', 'daemonsets', ['apps/v1', 'apps/v1beta2', 'extensions/v1beta1']),
   // Where pods run: a node down or under pressure is the root cause of what runs on it.
   Node: { ...info('Node', '', 'v1', 'nodes', ['v1']), namespaced: false },
+  // Evidence, never incidents of their own: the kubelet's and controllers' Warnings say why (a
+  // registry's answer, a failing probe, a volume that will not mount). A dump may hold either API's.
+  Event: { ...info('Event', '', 'v1', 'events', ['v1', 'events.k8s.io/v1']), fieldSelector: 'type=Warning' },
 };
 
 function info(
@@ -112,18 +118,33 @@ export function kindQuery(kind: KindName, params: Record<string, string>): URLSe
   const q = new URLSearchParams(params);
   const sel = KINDS[kind].labelSelector;
   if (sel) q.set('labelSelector', sel);
+  const fields = KINDS[kind].fieldSelector;
+  if (fields) q.set('fieldSelector', fields);
   return q;
 }
 
-/** Whether an object's labels match its kind's label selector (equality terms, comma-separated). */
-export function matchesKindSelector(kind: KindName, labels: unknown): boolean {
-  const sel = KINDS[kind].labelSelector;
-  if (!sel) return true;
-  const l = labels && typeof labels === 'object' ? (labels as Record<string, unknown>) : {};
-  return sel.split(',').every((term) => {
-    const [k, v] = term.split('=');
-    return k !== undefined && l[k] === v;
+/** Whether a raw object is one its kind's selectors admit (what a LIST or WATCH with them would
+ *  give): its labels match the label selector, its fields the field selector (equality terms,
+ *  comma-separated; a field is a dotted path from the object's root). */
+export function matchesKindSelector(kind: KindName, raw: unknown): boolean {
+  const o = raw && typeof raw === 'object' ? (raw as Record<string, unknown>) : {};
+  const md = o.metadata && typeof o.metadata === 'object' ? (o.metadata as Record<string, unknown>) : {};
+  const labels = md.labels && typeof md.labels === 'object' ? (md.labels as Record<string, unknown>) : {};
+  const { labelSelector, fieldSelector } = KINDS[kind];
+  return (!labelSelector || terms(labelSelector).every(([k, v]) => labels[k] === v)) && (!fieldSelector || terms(fieldSelector).every(([k, v]) => field(o, k) === v));
+}
+
+function terms(selector: string): [string, string][] {
+  return selector.split(',').map((t) => {
+    const [k = '', v = ''] = t.split('=');
+    return [k, v];
   });
+}
+
+function field(o: Record<string, unknown>, path: string): unknown {
+  let cur: unknown = o;
+  for (const part of path.split('.')) cur = cur && typeof cur === 'object' ? (cur as Record<string, unknown>)[part] : undefined;
+  return cur;
 }
 
 /** The namespaces to list or watch a kind in: each of those read, or the whole cluster (undefined)

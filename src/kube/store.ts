@@ -4,7 +4,8 @@
 
 import { KIND_NAMES, type KindName } from './kinds.ts';
 import { Sharing } from './read/sharing.ts';
-import type { AnyObj, EndpointSlice, Obj, Pod, Service, SourceState } from './types.ts';
+import type { AnyObj, EndpointSlice, Event, Obj, Pod, Service, SourceState } from './types.ts';
+import { EventIndex, type EventLimits } from './events.ts';
 
 export interface ClusterView {
   /** The objects of a kind that checks judge in this pass: all of them, or (in an incremental pass)
@@ -23,6 +24,8 @@ export interface ClusterView {
   servicesSelecting(namespace: string, labels: Readonly<Record<string, string>>): readonly Service[];
   /** The pods bound to a node (spec.nodeName), in every namespace read. */
   podsOn(node: string): readonly Pod[];
+  /** The Warning Events held about the object (the latest of each reason; kube/events.ts). */
+  eventsAbout(o: AnyObj): readonly Event[];
 }
 
 /** An equality-based selector (a Service's) matches the labels; an empty selector matches nothing. */
@@ -82,19 +85,34 @@ export class ObjectStore implements ClusterView {
   /** Owner references held without a uid (some dumps): only then are owners looked up by name. */
   private uidless = 0;
 
-  constructor() {
+  /** The Warning Events held, bounded (kube/events.ts). */
+  readonly events: EventIndex;
+
+  constructor(eventLimits?: EventLimits) {
     for (const k of KIND_NAMES) this.byKind.set(k, new Map());
+    this.events = new EventIndex(eventLimits);
   }
 
-  /** Inserts or replaces an object; returns the object it replaced. */
+  /** Inserts or replaces an object; returns the object it replaced. An Event the index does not
+   *  keep (kube/events.ts) is not stored; one it keeps may displace older ones. */
   upsert(o: AnyObj): AnyObj | undefined {
     const nsMap = this.nsMap(o.kind);
     let bucket = nsMap.get(o.meta.namespace);
+    const prev = bucket?.get(o.meta.name);
+    if (o.kind === 'Event') {
+      const gone = this.events.admissible(o) ? this.events.displaced(o, prev?.kind === 'Event' ? prev : undefined) : undefined;
+      if (!gone) {
+        // Not kept; what it updates is out of date either way.
+        if (prev) this.delete('Event', prev.meta.namespace, prev.meta.name);
+        return prev;
+      }
+      for (const e of gone) this.delete('Event', e.meta.namespace, e.meta.name);
+      bucket = nsMap.get(o.meta.namespace);
+    }
     if (!bucket) {
       bucket = new Map();
       nsMap.set(o.meta.namespace, bucket);
     }
-    const prev = bucket.get(o.meta.name);
     if (prev) this.unindex(prev);
     else this.counts.set(o.kind, (this.counts.get(o.kind) ?? 0) + 1);
     bucket.set(o.meta.name, o);
@@ -185,6 +203,17 @@ export class ObjectStore implements ClusterView {
     return found;
   }
 
+  /** Drops the Events past their TTL at `now` (the periodic full pass sweeps them). */
+  expireEvents(now: number): void {
+    for (const e of this.events.expired(now)) this.delete('Event', e.meta.namespace, e.meta.name);
+  }
+
+  eventsAbout(o: AnyObj): readonly Event[] {
+    const all = this.events.about(o.kind, o.meta.namespace, o.meta.name);
+    // An event about an earlier object of the same name (a pod recreated) is not about this one.
+    return o.meta.uid === undefined ? all : all.filter((e) => e.about.uid === undefined || e.about.uid === o.meta.uid);
+  }
+
   podsOn(node: string): readonly Pod[] {
     const s = this.onNode.get(node);
     return s ? [...s] : [];
@@ -209,6 +238,7 @@ export class ObjectStore implements ClusterView {
 
   private index(o: AnyObj): void {
     if (o.kind === 'Service') this.selecting.delete(o.meta.namespace);
+    if (o.kind === 'Event') this.events.add(o);
     if (o.kind === 'Pod' && o.node !== undefined) {
       let s = this.onNode.get(o.node);
       if (!s) this.onNode.set(o.node, (s = new Set()));
@@ -227,6 +257,7 @@ export class ObjectStore implements ClusterView {
 
   private unindex(o: AnyObj): void {
     if (o.kind === 'Service') this.selecting.delete(o.meta.namespace);
+    if (o.kind === 'Event') this.events.remove(o);
     if (o.kind === 'Pod' && o.node !== undefined) {
       const s = this.onNode.get(o.node);
       s?.delete(o);

@@ -248,6 +248,26 @@ export interface Node {
   conditions: readonly Condition<KeptCondition<'Node'>>[];
 }
 
+/** A Warning Event (core v1 or events.k8s.io/v1): evidence of why an object is as it is. */
+export interface Event {
+  kind: 'Event';
+  meta: Meta;
+  /** involvedObject (core v1) or regarding (events.k8s.io/v1); namespace '' for a cluster-scoped one. */
+  about: { kind: string; namespace: string; name: string; uid?: string; fieldPath?: string };
+  reason: string;
+  /** message (core v1) or note (events.k8s.io/v1), bounded. */
+  message: string;
+  /** How many times it happened (count, series.count or deprecatedCount; 1 when none). */
+  count: number;
+  /** When it last happened: series.lastObservedTime, lastTimestamp, eventTime, or creation. */
+  last?: number;
+  /** The component that reported it (reportingComponent/Controller, or source.component). */
+  from?: string;
+  /** type Warning (the watch asks only for those; a server that ignores the field selector, or a
+   *  dump, may give others, which are not kept). */
+  warning: boolean;
+}
+
 export interface KindMap {
   Pod: Pod;
   ReplicaSet: ReplicaSet;
@@ -263,6 +283,7 @@ export interface KindMap {
   StatefulSet: StatefulSet;
   DaemonSet: DaemonSet;
   Node: Node;
+  Event: Event;
 }
 
 export type Obj<K extends KindName = KindName> = KindMap[K];

@@ -98,3 +98,33 @@ export function node(name: string, o: NodeOpts = {}): Raw {
     },
   };
 }
+
+export interface EventOpts {
+  /** Minutes relative to the base time of the last occurrence (default 0), and how many there were. */
+  last?: number;
+  count?: number;
+  /** The container it is about (`spec.containers{name}`). */
+  container?: string;
+  component?: string;
+  /** events.k8s.io/v1 instead of core v1. */
+  eventsV1?: boolean;
+  /** Its own name (a core v1 Event is named <object>.<hex>). */
+  name?: string;
+}
+
+/** A Warning Event about an object, as the kubelet or a controller records it. */
+export function warningEvent(about: Raw, reason: string, message: string, o: EventOpts = {}): Raw {
+  const md = about.metadata as Raw;
+  const ns = (md.namespace as string | undefined) ?? 'default';
+  const regarding: Raw = { apiVersion: about.apiVersion, kind: about.kind, name: md.name, uid: md.uid, resourceVersion: md.resourceVersion };
+  if (md.namespace !== undefined) regarding.namespace = md.namespace;
+  if (o.container) regarding.fieldPath = `spec.containers{${o.container}}`;
+  const name = o.name ?? `${String(md.name)}.${uid(reason, message).replace(/-/g, '').slice(0, 16)}`;
+  const when = at(o.last ?? 0);
+  const component = o.component ?? (about.kind === 'Pod' ? 'kubelet' : `${String(about.kind).toLowerCase()}-controller`);
+  const metadata = { name, namespace: ns, uid: uid('Event', ns, name), resourceVersion: '4242', creationTimestamp: at((o.last ?? 0) - 10) };
+  if (o.eventsV1) {
+    return { apiVersion: 'events.k8s.io/v1', kind: 'Event', metadata, regarding, reason, note: message, type: 'Warning', eventTime: null, reportingController: component, reportingInstance: 'kind-worker', deprecatedCount: o.count ?? 1, deprecatedFirstTimestamp: at((o.last ?? 0) - 10), deprecatedLastTimestamp: when, deprecatedSource: { component } };
+  }
+  return { apiVersion: 'v1', kind: 'Event', metadata, involvedObject: regarding, reason, message, source: { component, host: 'kind-worker' }, firstTimestamp: at((o.last ?? 0) - 10), lastTimestamp: when, count: o.count ?? 1, type: 'Warning', eventTime: null, reportingComponent: component, reportingInstance: 'kind-worker' };
+}

@@ -1,12 +1,13 @@
 // One projector per kind: from a raw object (read by the Reader) to the compact projection of
 // types.ts, keeping what the checks read and sharing what objects repeat.
 
-import type { AnyObj, Certificate, CertificateRequest, ConfigMap, ContainerState, ContainerStatus, DaemonSet, Deployment, EndpointSlice, Endpoints, Ingress, MCPServer, Meta, Pod, ReadinessFlag, ReplicaSet, Service, StatefulSet, Node } from '../types.ts';
+import type { AnyObj, Certificate, CertificateRequest, ConfigMap, ContainerState, ContainerStatus, DaemonSet, Deployment, EndpointSlice, Endpoints, Ingress, MCPServer, Meta, Pod, ReadinessFlag, ReplicaSet, Service, StatefulSet } from '../types.ts';
 import { READINESS_FLAGS } from '../types.ts';
 import type { KindName } from '../kinds.ts';
 import { RUNNING, UNKNOWN_STATE, bounded, exact } from './sharing.ts';
 import type { Reader } from './reader.ts';
 import { asRec } from './reader.ts';
+import { event, node } from './projectors-infra.ts';
 
 type Rec = Record<string, unknown>;
 
@@ -41,6 +42,8 @@ export function project(r: Reader, kind: KindName, meta: Meta, spec: Rec, status
       return daemonSet(r, meta, status, o);
     case 'Node':
       return node(r, meta, spec, status);
+    case 'Event':
+      return event(r, meta, o);
   }
 }
 
@@ -371,11 +374,3 @@ function daemonSet(r: Reader, meta: Meta, status: Rec, o: Rec): DaemonSet {
   };
 }
 
-function node(r: Reader, meta: Meta, spec: Rec, status: Rec): Node {
-  return {
-    kind: 'Node',
-    meta,
-    unschedulable: r.bool(spec.unschedulable, 'spec.unschedulable') ?? false,
-    conditions: r.conditions(status.conditions, 'status.conditions', 'Node'),
-  };
-}

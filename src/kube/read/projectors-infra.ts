@@ -1,0 +1,45 @@
+// Projectors of what the workloads run on and what is said of them: Nodes (their health only) and
+// Warning Events (evidence for the checks, kube/events.ts).
+
+import type { Event, Meta, Node } from '../types.ts';
+import type { Reader } from './reader.ts';
+
+type Rec = Record<string, unknown>;
+
+export function node(r: Reader, meta: Meta, spec: Rec, status: Rec): Node {
+  return {
+    kind: 'Node',
+    meta,
+    unschedulable: r.bool(spec.unschedulable, 'spec.unschedulable') ?? false,
+    conditions: r.conditions(status.conditions, 'status.conditions', 'Node'),
+  };
+}
+
+/** Longest Event message kept (the API allows 1 KB for a note; core v1 messages run longer). */
+export const MAX_EVENT_MESSAGE = 1024;
+
+export function event(r: Reader, meta: Meta, o: Rec): Event {
+  const about = r.rec(o.involvedObject, 'involvedObject') ?? r.rec(o.regarding, 'regarding') ?? {};
+  const series = r.rec(o.series, 'series');
+  const source = r.rec(o.source, 'source');
+  const message = r.str(o.message, 'message') ?? r.str(o.note, 'note') ?? '';
+  const last = r.time(series?.lastObservedTime, 'series.lastObservedTime') ?? r.time(o.lastTimestamp, 'lastTimestamp') ?? r.time(o.deprecatedLastTimestamp, 'deprecatedLastTimestamp') ?? r.time(o.eventTime, 'eventTime') ?? meta.creationTimestamp;
+  const fieldPath = r.str(about.fieldPath, 'involvedObject.fieldPath');
+  return {
+    kind: 'Event',
+    meta,
+    about: {
+      kind: r.share.intern(r.str(about.kind, 'involvedObject.kind') ?? ''),
+      namespace: r.share.intern(r.str(about.namespace, 'involvedObject.namespace') ?? ''),
+      name: r.share.intern(r.str(about.name, 'involvedObject.name') ?? ''),
+      uid: r.str(about.uid, 'involvedObject.uid') || undefined,
+      fieldPath: fieldPath || undefined,
+    },
+    reason: r.share.intern(r.str(o.reason, 'reason') ?? ''),
+    message: message.length > MAX_EVENT_MESSAGE ? `${message.slice(0, MAX_EVENT_MESSAGE - 1)}…` : message,
+    count: r.num(series?.count, 'series.count') ?? r.num(o.count, 'count') ?? r.num(o.deprecatedCount, 'deprecatedCount') ?? 1,
+    last,
+    warning: r.str(o.type, 'type') === 'Warning',
+    from: r.share.internOpt(r.str(o.reportingComponent, 'reportingComponent') || r.str(o.reportingController, 'reportingController') || r.str(source?.component, 'source.component') || undefined),
+  };
+}
