@@ -237,7 +237,7 @@ describe('detection on the real control plane', () => {
 
 /** Waits for the incident and for its explanation by a finding of `cause`, which can come a pass
  *  later (the pod's own incident appears when KWOK plays its state); says what is open if neither does. */
-async function explained(reason: string, name: string, cause: string, timeoutMs = 90_000): Promise<{ incident: IncidentView; root: IncidentView }> {
+async function explained(reason: string, name: string | RegExp, cause: string, timeoutMs = 90_000): Promise<{ incident: IncidentView; root: IncidentView }> {
   return waitFor(`${reason} on ${name}, explained by ${cause}`, async () => {
     const d = await agent.incidents();
     const incident = find(d.incidents, reason, name);
@@ -309,6 +309,65 @@ describe('a platform outage on the real control plane', () => {
       const d = await agent.incidents();
       return d.incidents.some((i) => i.object.namespace === 'registry') ? undefined : true;
     }, 90_000, 1000);
+  });
+});
+
+describe('storage on the real control plane', () => {
+  it("a claim naming a StorageClass that does not exist: the real PV controller's ProvisioningFailed, PersistentVolumeClaimPending the root cause of the pod waiting for it", async () => {
+    await ensureNamespace(tb.kube, 'storage');
+    await tb.kube.apply({ apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: 'data-ch-0', namespace: 'storage' }, spec: { accessModes: ['ReadWriteOnce'], storageClassName: 'premium-rwo', resources: { requests: { storage: '1Gi' } } } });
+    const ch = deployment('ch', 'storage', { app: 'ch' }, [{ name: 'ch', image: 'clickhouse/clickhouse-server:24.8' }], 1);
+    ch.spec.template.spec.volumes = [{ name: 'data', persistentVolumeClaim: { claimName: 'data-ch-0' } }];
+    await tb.kube.apply(ch);
+    const { incident, root } = await explained('DeploymentUnavailable', 'ch', 'PersistentVolumeClaimPending', 120_000);
+    expect(root.object).toMatchObject({ kind: 'PersistentVolumeClaim', namespace: 'storage', name: 'data-ch-0' });
+    // The PV controller's own words, from its Warning Event.
+    await waitFor("the PV controller's ProvisioningFailed in the message", async () => {
+      const r = find((await agent.incidents()).incidents, 'PersistentVolumeClaimPending', 'data-ch-0');
+      return r?.message.includes('storageclass.storage.k8s.io "premium-rwo" not found') ? r : undefined;
+    }, 60_000, 500);
+    // Within its progress deadline the Deployment's own finding is information; its cause is not.
+    expect(incident.object).toMatchObject({ kind: 'Deployment', name: 'ch' });
+  });
+});
+
+describe('Kubernetes Events as evidence on the real control plane', () => {
+  it("a pull whose status says only 'Back-off pulling image' is classified from the kubelet's Failed Event; a Normal one and the agent's own are not read", async () => {
+    // KWOK stands in for the kubelet's status; the test writes the Events a kubelet would.
+    await createMcpServer(tb.kube, { name: 'backoff', image: 'ghcr.io/acme/backoff:v2', behaviour: 'pull-error', message: 'Back-off pulling image "ghcr.io/acme/backoff:v2"' });
+    const p = await waitFor('the backoff pod', async () => (await tb.kube.list<Obj & { metadata: { name: string; uid: string } }>(`/api/v1/namespaces/${NS}/pods?labelSelector=app%3Dbackoff`)).items[0], 60_000, 500);
+    const at = (s: number): string => new Date(Date.now() + s * 1000).toISOString().replace(/\.\d+Z$/, 'Z');
+    const event = (name: string, type: string, message: string, component: string, when: string): Obj => ({
+      apiVersion: 'v1',
+      kind: 'Event',
+      metadata: { name: `${p.metadata.name}.${name}`, namespace: NS },
+      involvedObject: { apiVersion: 'v1', kind: 'Pod', namespace: NS, name: p.metadata.name, uid: p.metadata.uid, fieldPath: 'spec.containers{backoff}' },
+      reason: 'Failed',
+      message,
+      type,
+      source: { component },
+      reportingComponent: component,
+      firstTimestamp: when,
+      lastTimestamp: when,
+      count: 3,
+    });
+    const pullOf = (answer: string): string => `Failed to pull image "ghcr.io/acme/backoff:v2": failed to resolve reference "ghcr.io/acme/backoff:v2": ${answer}`;
+    const classified = async (): Promise<(IncidentView & { attributes?: Record<string, unknown> }) | undefined> => find((await agent.incidents()).incidents, 'ImagePullBackOff', /^backoff-/) as (IncidentView & { attributes?: Record<string, unknown> }) | undefined;
+    await tb.kube.call('POST', `/api/v1/namespaces/${NS}/events`, event('kubelet', 'Warning', pullOf('unexpected status from HEAD request to https://ghcr.io/v2/acme/backoff/manifests/v2: 401 Unauthorized'), 'kubelet', at(0)));
+    const f = await waitFor('the pull classified from the Event', async () => {
+      const i = await classified();
+      return i?.attributes?.['registry.failure'] === 'auth' ? i : undefined;
+    }, 90_000, 500).catch(async (e: unknown) => {
+      throw new Error(`${(e as Error).message}\nopen: ${summary(await agent.incidents()).join('\n')}`, { cause: e });
+    });
+    expect(f.message).toContain('401 Unauthorized');
+    // Later Events of the same kind would displace it, were they kept: a Normal one (the watch asks
+    // for Warnings only) and one the agent itself reported. Both reach the API server; after well
+    // over a watch round trip the registry's answer still stands.
+    await tb.kube.call('POST', `/api/v1/namespaces/${NS}/events`, event('normal', 'Normal', pullOf('x509: certificate signed by unknown authority'), 'kubelet', at(5)));
+    await tb.kube.call('POST', `/api/v1/namespaces/${NS}/events`, event('own', 'Warning', pullOf('dial tcp: lookup ghcr.io: no such host'), 'sentinel-agent', at(5)));
+    await new Promise((r) => setTimeout(r, 5000));
+    expect((await classified())?.attributes?.['registry.failure']).toBe('auth');
   });
 });
 

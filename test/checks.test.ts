@@ -16,6 +16,8 @@ import {
   ingress,
   mcpServer,
   node,
+  persistentVolumeClaim,
+  storageClass,
   pod,
   replicaSet,
   running,
@@ -343,8 +345,20 @@ table('certificates', [
   },
 ]);
 
-table('platform: operator and registry', [
+table('platform: operator, registry, Sentinel, ingress controller, cert-manager', [
   { name: 'healthy platform', objects: healthyPlatform(), expect: [] },
+  {
+    name: "Sentinel's ingest with 1 of 3 ready: SentinelUnavailable, not a second DeploymentUnavailable",
+    objects: [deployment('mcp-sentinel-ingest', { ns: 'mcp-sentinel', replicas: 3, ready: 1, available: 1 }), deployment('mcp-sentinel-ui', { ns: 'mcp-sentinel' })],
+    expect: ['SentinelUnavailable Deployment mcp-sentinel/mcp-sentinel-ingest critical'],
+  },
+  { name: "k3s' bundled Traefik down (the first alternative that exists)", objects: [deployment('traefik', { ns: 'kube-system', ready: 0, available: 0 })], expect: ['IngressControllerUnavailable Deployment kube-system/traefik critical'] },
+  { name: "cert-manager's webhook down", objects: [deployment('cert-manager', { ns: 'cert-manager' }), deployment('cert-manager-webhook', { ns: 'cert-manager', ready: 0, available: 0 })], expect: ['CertManagerUnavailable Deployment cert-manager/cert-manager-webhook critical'] },
+  {
+    name: 'healthy look-alikes: components not installed, all ready, scaled to zero',
+    objects: [deployment('mcp-sentinel-processor', { ns: 'mcp-sentinel', replicas: 3 }), deployment('traefik', { ns: 'traefik', replicas: 0, ready: 0, available: 0 }), deployment('traefik', { ns: 'kube-system', ready: 0, available: 0 })],
+    expect: [],
+  },
   {
     name: 'operator with 0 of 2 ready',
     objects: [deployment('mcp-runtime-operator-controller-manager', { ns: 'mcp-runtime', replicas: 2, ready: 0 })],
@@ -366,6 +380,28 @@ table('platform: operator and registry', [
     expect: ['RegistryUnavailable Service registry/registry critical'],
   },
 ]);
+
+describe('platform outages as root causes', () => {
+  it('an ingress controller with none ready explains the Ingresses of its class not admitted; one still serving does not', () => {
+    const objs = (ready: number): Raw[] => [deployment('traefik', { ns: 'traefik', replicas: 2, ready, available: ready }), ingress('a', { className: 'traefik', lb: ['10.0.0.9'] }), ingress('orphan', { className: 'traefik' })];
+    const down = run(objs(0)).incidents;
+    const controller = down.find((i) => i.reason === 'IngressControllerUnavailable');
+    expect(down.find((i) => i.reason === 'IngressNotAdmitted')?.rootCauseId).toBe(controller?.id);
+    const half = run(objs(1)).incidents;
+    expect(half.find((i) => i.reason === 'IngressNotAdmitted')?.rootCauseId).toBeUndefined();
+  });
+
+  it('cert-manager with none ready explains Certificates not ready', () => {
+    const r = run([deployment('cert-manager', { ns: 'cert-manager', ready: 0, available: 0 }), certificate('gw-mtls', { ready: 'False', reason: 'Issuing', message: 'Issuing certificate as Secret does not exist' })]);
+    expect(r.incidents.find((i) => i.reason === 'CertificateNotReady')?.rootCauseId).toBe(r.incidents.find((i) => i.reason === 'CertManagerUnavailable')?.id);
+  });
+
+  it('the components are configurable (namespace/deployment), and a wrong reference is a config error naming it', () => {
+    const objs = [deployment('ingest', { ns: 'mcp-observability', ready: 0, available: 0 })];
+    expect(summary(run(objs).incidents)).toEqual(['DeploymentUnavailable Deployment mcp-observability/ingest critical']);
+    expect(summary(run(objs, { config: (c) => { c.checks.platform = { ...c.checks.platform, sentinel: ['mcp-observability/ingest'] }; } }).incidents)).toEqual(['SentinelUnavailable Deployment mcp-observability/ingest critical']);
+  });
+});
 
 const flagsReady = { deploymentReady: true, serviceReady: true, ingressReady: true };
 
@@ -631,6 +667,46 @@ table('pod-stuck-creating', [
     expect: [],
   },
 ]);
+
+const claim = (name: string, o: Parameters<typeof persistentVolumeClaim>[1] = {}): Raw => persistentVolumeClaim(name, { ns: 'mcp-sentinel', ...o });
+
+table('pvc-binding', [
+  {
+    name: 'a StorageClass that does not exist (the PV controller says so)',
+    objects: [storageClass('standard', { isDefault: true }), claim('data-kafka-0', { phase: 'Pending', storageClass: 'fast-ssd' }), warningEvent(claim('data-kafka-0', { phase: 'Pending', storageClass: 'fast-ssd' }), 'ProvisioningFailed', 'storageclass.storage.k8s.io "fast-ssd" not found', { component: 'persistentvolume-controller', count: 14 })],
+    expect: ['PersistentVolumeClaimPending PersistentVolumeClaim mcp-sentinel/data-kafka-0 warning'],
+  },
+  { name: 'no class and no default class', objects: [storageClass('manual', { bindingMode: 'Immediate' }), claim('data-0', { phase: 'Pending', storageClass: null })], expect: ['PersistentVolumeClaimPending PersistentVolumeClaim mcp-sentinel/data-0 warning'] },
+  { name: 'storageClassName "" with no volume to bind', objects: [claim('static-0', { phase: 'Pending', storageClass: '' })], expect: ['PersistentVolumeClaimPending PersistentVolumeClaim mcp-sentinel/static-0 warning'] },
+  {
+    name: 'an Immediate class whose provisioner fails',
+    objects: [storageClass('ebs', { provisioner: 'ebs.csi.aws.com', bindingMode: 'Immediate' }), claim('ch-0', { phase: 'Pending', storageClass: 'ebs' }), warningEvent(claim('ch-0', { phase: 'Pending', storageClass: 'ebs' }), 'ProvisioningFailed', 'failed to provision volume with StorageClass "ebs": rpc error: code = Internal desc = Could not create volume: UnauthorizedOperation', { component: 'ebs.csi.aws.com_ebs-csi-controller' })],
+    expect: ['PersistentVolumeClaimPending PersistentVolumeClaim mcp-sentinel/ch-0 warning'],
+  },
+  { name: 'a claim whose volume is gone', objects: [claim('data-kafka-1', { phase: 'Lost', volumeName: 'pvc-9d1c' })], expect: ['PersistentVolumeClaimLost PersistentVolumeClaim mcp-sentinel/data-kafka-1 critical'] },
+  {
+    name: 'healthy look-alikes: bound, and a WaitForFirstConsumer claim no pod has been scheduled with',
+    objects: [storageClass('standard', { isDefault: true }), claim('bound-0'), claim('later-0', { phase: 'Pending', storageClass: null }), claim('later-1', { phase: 'Pending' })],
+    expect: [],
+  },
+]);
+
+describe('claims', () => {
+  it('a claim that cannot bind is the root cause of the pod waiting for it and of its StatefulSet', () => {
+    const pending = claim('data-kafka-0', { phase: 'Pending', storageClass: 'fast-ssd' });
+    const broker = pod('kafka-0', { ns: 'mcp-sentinel', labels: { app: 'kafka' }, owner: { kind: 'StatefulSet', name: 'kafka' }, claims: ['data-kafka-0'], containers: [{ name: 'kafka' }], scheduled: { status: 'False', reason: 'Unschedulable', message: '0/3 nodes are available: pod has unbound immediate PersistentVolumeClaims. preemption: 0/3 nodes are available: 3 Preemption is not helpful for scheduling.', since: -10 } });
+    const r = run([storageClass('standard', { isDefault: true }), pending, broker, statefulSet('kafka', { ns: 'mcp-sentinel', replicas: 1, ready: 0 })]);
+    const root = r.incidents.find((i) => i.reason === 'PersistentVolumeClaimPending');
+    expect(root?.message).toBe('claim names StorageClass fast-ssd, which does not exist');
+    expect(r.incidents.filter((i) => i.rootCauseId === root?.id).map((i) => i.reason).sort()).toEqual(['PodUnschedulable', 'StatefulSetUnavailable']);
+  });
+
+  it('within its grace a Pending claim is provisioning, not failing', () => {
+    const objs = [storageClass('ebs', { bindingMode: 'Immediate' }), claim('new-0', { phase: 'Pending', storageClass: 'ebs', created: -1 })];
+    expect(summary(run(objs, { applyGrace: true }).incidents)).toEqual([]);
+    expect(summary(run(objs, { applyGrace: true, now: T0 + 2 * MIN }).incidents)).toEqual(['PersistentVolumeClaimPending PersistentVolumeClaim mcp-sentinel/new-0 warning']);
+  });
+});
 
 describe('Events as evidence', () => {
   const pulling = (): Raw => pod('web-1', { ready: false, containers: [{ name: 'web', image: 'ghcr.io/acme/web:2.0', ready: false, state: waiting('ImagePullBackOff', 'Back-off pulling image "ghcr.io/acme/web:2.0"') }] });

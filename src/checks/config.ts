@@ -21,6 +21,16 @@ export interface CheckConfig {
      *  the registry Ingress hosts found in the cluster are added at run time. */
     hosts: readonly string[];
   };
+  /** The platform's other components, each a list of `namespace/deployment` (reference §3): those
+   *  that exist are judged; a component none of whose Deployments exists is not installed. */
+  platform: {
+    sentinel: readonly string[];
+    /** Alternatives: the first that exists is the controller (repo-managed, or k3s' bundled). */
+    ingressController: readonly string[];
+    /** The IngressClass the controller serves (its Ingresses are explained by its outage). */
+    ingressClass: string;
+    certManager: readonly string[];
+  };
   /** The operator's MCP_INGRESS_READINESS_MODE. */
   ingressReadinessMode: IngressReadinessMode;
   /** How recent an OOM kill must be to count (seconds). */
@@ -36,6 +46,15 @@ export interface CheckConfig {
   runbookBaseUrl?: string;
 }
 
+/** Whether a Deployment is one of the platform's (operator, registry, Sentinel, ingress controller,
+ *  cert-manager): those have reasons of their own, not DeploymentUnavailable. */
+export function isPlatformDeployment(c: CheckConfig, namespace: string, name: string): boolean {
+  if (namespace === c.operator.namespace && name === c.operator.deployment) return true;
+  if (namespace === c.registry.namespace && name === c.registry.deployment) return true;
+  const ref = `${namespace}/${name}`;
+  return c.platform.sentinel.includes(ref) || c.platform.ingressController.includes(ref) || c.platform.certManager.includes(ref);
+}
+
 export const GATEWAY_CONTAINER = 'mcp-gateway';
 export const POLICY_KEY = 'policy.json';
 
@@ -47,6 +66,12 @@ export function defaultCheckConfig(): CheckConfig {
       deployment: 'registry',
       service: 'registry',
       hosts: ['registry.registry.svc.cluster.local:5000', 'registry.registry.svc.cluster.local', 'registry.local'],
+    },
+    platform: {
+      sentinel: ['mcp-sentinel-ingest', 'mcp-sentinel-processor', 'mcp-platform-api', 'mcp-runtime-api', 'mcp-analytics-api', 'mcp-sentinel-ui', 'mcp-sentinel-gateway', 'otel-collector'].map((d) => `mcp-sentinel/${d}`),
+      ingressController: ['traefik/traefik', 'kube-system/traefik'],
+      ingressClass: 'traefik',
+      certManager: ['cert-manager/cert-manager', 'cert-manager/cert-manager-webhook', 'cert-manager/cert-manager-cainjector'],
     },
     ingressReadinessMode: 'strict',
     oomWindowSeconds: 3600,

@@ -5,6 +5,7 @@ import { condition, isPodReady, podSince, ref, selectorString } from './helpers.
 import { quote } from '../util/redact.ts';
 import { podsOfDeployment } from '../kube/relations.ts';
 import { K8S_DEPLOY_STATUS, type ReasonDecl } from './reasons.ts';
+import { isPlatformDeployment } from './config.ts';
 
 /** When a Deployment's unavailability started: its Available=False transition, else the oldest
  *  not-ready pod's transition (the nearest related timestamp). */
@@ -65,14 +66,10 @@ export const deploymentAvailability: Check = {
   needs: ['Deployment'],
   reasons,
   *run(view, ctx) {
-    const { operator, registry } = ctx.config;
     for (const d of view.roots('Deployment')) {
       if (d.meta.deletionTimestamp !== undefined) continue;
-      // The operator's and the registry's Deployments have reasons of their own.
-      const platform =
-        (d.meta.namespace === operator.namespace && d.meta.name === operator.deployment) ||
-        (d.meta.namespace === registry.namespace && d.meta.name === registry.deployment);
-      if (platform || !isUnavailable(d)) continue;
+      // The platform's Deployments have reasons of their own.
+      if (isPlatformDeployment(ctx.config, d.meta.namespace, d.meta.name) || !isUnavailable(d)) continue;
       const avail = condition(d, 'Available');
       const none = d.availableReplicas === 0;
       const rolling = rolloutInProgress(d);

@@ -28,6 +28,8 @@ export const REASON_IDS = [
   'DaemonSetUnavailable',
   'NodeNotReady',
   'NodePressure',
+  'PersistentVolumeClaimPending',
+  'PersistentVolumeClaimLost',
   'ServiceNoEndpoints',
   'IngressNotAdmitted',
   'CertificateNotReady',
@@ -39,6 +41,9 @@ export const REASON_IDS = [
   'GatewayNotReady',
   'PolicyNotMaterialized',
   'OperatorUnavailable',
+  'SentinelUnavailable',
+  'IngressControllerUnavailable',
+  'CertManagerUnavailable',
   'SourceUnavailable',
   'CheckFailed',
 ] as const;

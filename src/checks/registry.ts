@@ -16,6 +16,7 @@ import { deploymentRollout } from './deployment-rollout.ts';
 import { statefulSetAvailability } from './statefulset-availability.ts';
 import { daemonSetAvailability } from './daemonset-availability.ts';
 import { nodeHealth } from './node-health.ts';
+import { pvcBinding } from './pvc-binding.ts';
 import { deploymentReplicaFailure } from './deployment-replica-failure.ts';
 import { serviceEndpoints } from './service-endpoints.ts';
 import { ingressAdmission } from './ingress-admission.ts';
@@ -25,6 +26,7 @@ import { registryAvailability } from './registry-availability.ts';
 import { gatewayReadiness } from './gateway-readiness.ts';
 import { gatewayPolicy } from './gateway-policy.ts';
 import { operatorAvailability } from './operator-availability.ts';
+import { platformAvailability } from './platform-availability.ts';
 
 export const CHECKS: readonly Check[] = [
   mcpserverPhase,
@@ -43,6 +45,7 @@ export const CHECKS: readonly Check[] = [
   statefulSetAvailability,
   daemonSetAvailability,
   nodeHealth,
+  pvcBinding,
   deploymentReplicaFailure,
   serviceEndpoints,
   ingressAdmission,
@@ -52,4 +55,5 @@ export const CHECKS: readonly Check[] = [
   gatewayReadiness,
   gatewayPolicy,
   operatorAvailability,
+  platformAvailability,
 ];

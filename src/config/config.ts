@@ -91,6 +91,15 @@ function strList(v: unknown, where: string): string[] {
   throw new ConfigError(`${where}: expected a list of strings, got ${JSON.stringify(v)}`);
 }
 
+/** A list of `namespace/deployment`, each checked. */
+function deploymentRefs(v: unknown, where: string): string[] {
+  const list = strList(v, where);
+  list.forEach((ref, i) => {
+    if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?\/[a-z0-9]([-.a-z0-9]*[a-z0-9])?$/.test(ref)) throw new ConfigError(`${where}[${i}]: expected namespace/deployment, got ${JSON.stringify(ref)}`);
+  });
+  return list;
+}
+
 function only(r: Rec, keys: readonly string[], where: string): void {
   for (const k of Object.keys(r)) {
     if (!keys.includes(k)) throw new ConfigError(`${where}: unknown key "${k}" (known: ${keys.join(', ')})`);
@@ -113,6 +122,7 @@ const TOP_KEYS = [
   'excludeNamespaces',
   'operator',
   'registry',
+  'platform',
   'ingressReadinessMode',
   'oomWindow',
   'certificateExpiryWarning',
@@ -161,6 +171,13 @@ export function applyConfigDocument(doc: unknown, base: AgentConfig, file: strin
       service: r.service !== undefined ? str(r.service, w('registry.service')) : c.registry.service,
       hosts: r.hosts !== undefined ? strList(r.hosts, w('registry.hosts')) : c.registry.hosts,
     };
+  }
+  if (doc.platform !== undefined) {
+    const p = doc.platform;
+    if (!isRecord(p)) throw new ConfigError(`${w('platform')}: expected a mapping`);
+    only(p, ['sentinel', 'ingressController', 'ingressClass', 'certManager'], w('platform'));
+    const refs = (k: 'sentinel' | 'ingressController' | 'certManager'): readonly string[] => (p[k] !== undefined ? deploymentRefs(p[k], w(`platform.${k}`)) : c.platform[k]);
+    c.platform = { sentinel: refs('sentinel'), ingressController: refs('ingressController'), ingressClass: p.ingressClass !== undefined ? str(p.ingressClass, w('platform.ingressClass')) : c.platform.ingressClass, certManager: refs('certManager') };
   }
   if (doc.ingressReadinessMode !== undefined) c.ingressReadinessMode = mode(doc.ingressReadinessMode, w('ingressReadinessMode'));
   if (doc.oomWindow !== undefined) c.oomWindowSeconds = parseDuration(doc.oomWindow, w('oomWindow'));

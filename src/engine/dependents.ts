@@ -45,6 +45,10 @@ export function affectedKeys(view: ClusterView, o: AnyObj, marks: DirtyMarks): v
   const server = serverOf(view, o);
   if (server) addObj(server);
   switch (o.kind) {
+    case 'StorageClass':
+      // Whether a claim can bind depends on its class (or on the default one).
+      for (const c of view.list('PersistentVolumeClaim')) if (c.storageClass === undefined || c.storageClass === o.meta.name) addObj(c);
+      break;
     case 'Event': {
       // What it is about, and what that rolls up to (a ReplicaSet's FailedCreate explains its
       // Deployment), are re-judged by the checks that read Events.

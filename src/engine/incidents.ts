@@ -78,8 +78,14 @@ function storeObject(view: ClusterView, ref: ObjectRef): AnyObj | undefined {
 }
 
 /** The objects a finding's object rolls up to, for root-cause grouping. A node's are what runs on
- *  it: a node down explains its pods and what they serve; a node under pressure, its evictions. */
+ *  it: a node down explains its pods and what they serve; a node under pressure, its evictions. A
+ *  claim's are the pods that mount it and what they serve. */
 function scopeOf(view: ClusterView, ref: ObjectRef, o: AnyObj | undefined, reason: ReasonId): string[] {
+  if (o?.kind === 'PersistentVolumeClaim') {
+    const out = [objKey(o)];
+    for (const p of view.list('Pod', o.meta.namespace)) if (p.claims.includes(o.meta.name)) out.push(...scopeOf(view, refOf(p), p, reason));
+    return [...new Set(out)];
+  }
   if (o?.kind === 'Node') {
     const out = [objKey(o)];
     for (const p of view.podsOn(o.meta.name)) {

@@ -17,6 +17,8 @@ export const KIND_NAMES = [
   'DaemonSet',
   'Node',
   'Event',
+  'PersistentVolumeClaim',
+  'StorageClass',
 ] as const;
 
 export type KindName = (typeof KIND_NAMES)[number];
@@ -100,6 +102,9 @@ export const KINDS: Readonly<Record<KindName, KindInfo>> = {
   // Evidence, never incidents of their own: the kubelet's and controllers' Warnings say why (a
   // registry's answer, a failing probe, a volume that will not mount). A dump may hold either API's.
   Event: { ...info('Event', '', 'v1', 'events', ['v1', 'events.k8s.io/v1']), fieldSelector: 'type=Warning' },
+  // Storage: a claim that does not bind keeps its pods from starting.
+  PersistentVolumeClaim: info('PersistentVolumeClaim', '', 'v1', 'persistentvolumeclaims', ['v1']),
+  StorageClass: { ...info('StorageClass', 'storage.k8s.io', 'v1', 'storageclasses', ['storage.k8s.io/v1', 'storage.k8s.io/v1beta1']), namespaced: false },
 };
 
 function info(

@@ -78,6 +78,8 @@ export interface Pod {
   images: Readonly<Record<string, string>>;
   /** Memory limits by container name, as written (`256Mi`), for the OOM remediation. */
   memoryLimits: Readonly<Record<string, string>>;
+  /** The PersistentVolumeClaims its volumes name (spec.volumes[*].persistentVolumeClaim.claimName). */
+  claims: readonly string[];
   containers: readonly ContainerStatus[];
 }
 
@@ -268,6 +270,30 @@ export interface Event {
   warning: boolean;
 }
 
+export interface PersistentVolumeClaim {
+  kind: 'PersistentVolumeClaim';
+  meta: Meta;
+  /** status.phase: Pending, Bound or Lost. */
+  phase?: string;
+  /** spec.storageClassName: undefined when omitted (the default class), '' for "no class". */
+  storageClass?: string;
+  /** spec.volumeName: the PersistentVolume it asks for or is bound to. */
+  volumeName?: string;
+  /** The volume.kubernetes.io/selected-node annotation: the scheduler chose a node for its first
+   *  consumer (WaitForFirstConsumer), so provisioning should be under way. */
+  selectedNode?: string;
+}
+
+export interface StorageClass {
+  kind: 'StorageClass';
+  meta: Meta;
+  provisioner: string;
+  /** volumeBindingMode: Immediate (the API default) or WaitForFirstConsumer. */
+  bindingMode: string;
+  /** storageclass.kubernetes.io/is-default-class is "true". */
+  isDefault: boolean;
+}
+
 export interface KindMap {
   Pod: Pod;
   ReplicaSet: ReplicaSet;
@@ -284,6 +310,8 @@ export interface KindMap {
   DaemonSet: DaemonSet;
   Node: Node;
   Event: Event;
+  PersistentVolumeClaim: PersistentVolumeClaim;
+  StorageClass: StorageClass;
 }
 
 export type Obj<K extends KindName = KindName> = KindMap[K];

@@ -93,6 +93,8 @@ export interface PodOpts extends MetaOpts {
   readySince?: number;
   scheduled?: { status: 'True' | 'False'; reason?: string; message?: string; since?: number };
   node?: string;
+  /** PersistentVolumeClaims it mounts (one volume each). */
+  claims?: string[];
 }
 
 export function pod(name: string, o: PodOpts): Raw {
@@ -132,6 +134,10 @@ export function pod(name: string, o: PodOpts): Raw {
         env: [{ name: 'API_TOKEN', valueFrom: { secretKeyRef: { name: 'creds', key: 'token' } } }],
         resources: { limits: { memory: '256Mi', cpu: '500m' }, requests: { memory: '64Mi', cpu: '50m' } },
       })),
+      volumes: [
+        ...(o.claims ?? []).map((claimName, i) => ({ name: `data-${i}`, persistentVolumeClaim: { claimName } })),
+        { name: 'kube-api-access-x2x9q', projected: { defaultMode: 420, sources: [{ serviceAccountToken: { expirationSeconds: 3607, path: 'token' } }, { configMap: { name: 'kube-root-ca.crt', items: [{ key: 'ca.crt', path: 'ca.crt' }] } }] } },
+      ],
       nodeName: unscheduled ? undefined : (o.node ?? 'kind-worker'),
       restartPolicy: 'Always',
       serviceAccountName: 'mcp-workload',

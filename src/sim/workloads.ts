@@ -128,3 +128,48 @@ export function warningEvent(about: Raw, reason: string, message: string, o: Eve
   }
   return { apiVersion: 'v1', kind: 'Event', metadata, involvedObject: regarding, reason, message, source: { component, host: 'kind-worker' }, firstTimestamp: at((o.last ?? 0) - 10), lastTimestamp: when, count: o.count ?? 1, type: 'Warning', eventTime: null, reportingComponent: component, reportingInstance: 'kind-worker' };
 }
+
+export interface ClaimOpts extends MetaOpts {
+  phase?: 'Pending' | 'Bound' | 'Lost';
+  /** spec.storageClassName; null omits it (the default class). */
+  storageClass?: string | null;
+  volumeName?: string;
+  /** The scheduler's volume.kubernetes.io/selected-node (a WaitForFirstConsumer claim's consumer). */
+  selectedNode?: string;
+}
+
+/** A PersistentVolumeClaim as the PV controller leaves it. */
+export function persistentVolumeClaim(name: string, o: ClaimOpts = {}): Raw {
+  const phase = o.phase ?? 'Bound';
+  const m = meta('PersistentVolumeClaim', name, o);
+  const annotations: Record<string, string> = { ...(o.annotations ?? {}) };
+  if (o.selectedNode) annotations['volume.kubernetes.io/selected-node'] = o.selectedNode;
+  if (phase === 'Bound') Object.assign(annotations, { 'pv.kubernetes.io/bind-completed': 'yes', 'pv.kubernetes.io/bound-by-controller': 'yes' });
+  if (Object.keys(annotations).length > 0) m.annotations = annotations;
+  const volumeName = o.volumeName ?? (phase === 'Pending' ? undefined : `pvc-${uid('PersistentVolumeClaim', String(m.namespace), name)}`);
+  return {
+    apiVersion: 'v1',
+    kind: 'PersistentVolumeClaim',
+    metadata: m,
+    spec: {
+      accessModes: ['ReadWriteOnce'],
+      resources: { requests: { storage: '10Gi' } },
+      ...(o.storageClass === null ? {} : { storageClassName: o.storageClass ?? 'standard' }),
+      volumeMode: 'Filesystem',
+      ...(volumeName ? { volumeName } : {}),
+    },
+    status: phase === 'Pending' ? { phase } : { phase, accessModes: ['ReadWriteOnce'], capacity: { storage: '10Gi' } },
+  };
+}
+
+/** A StorageClass (cluster-scoped). */
+export function storageClass(name: string, o: { provisioner?: string; bindingMode?: 'Immediate' | 'WaitForFirstConsumer'; isDefault?: boolean } = {}): Raw {
+  return {
+    apiVersion: 'storage.k8s.io/v1',
+    kind: 'StorageClass',
+    metadata: { name, uid: uid('StorageClass', '', name), resourceVersion: '311', creationTimestamp: at(-1440), ...(o.isDefault ? { annotations: { 'storageclass.kubernetes.io/is-default-class': 'true' } } : {}) },
+    provisioner: o.provisioner ?? 'rancher.io/local-path',
+    reclaimPolicy: 'Delete',
+    volumeBindingMode: o.bindingMode ?? 'WaitForFirstConsumer',
+  };
+}

@@ -1,7 +1,7 @@
-// Projectors of what the workloads run on and what is said of them: Nodes (their health only) and
-// Warning Events (evidence for the checks, kube/events.ts).
+// Projectors of what the workloads run on and what is said of them: Nodes (their health only),
+// storage (claims and classes) and Warning Events (evidence for the checks, kube/events.ts).
 
-import type { Event, Meta, Node } from '../types.ts';
+import type { Event, Meta, Node, PersistentVolumeClaim, StorageClass } from '../types.ts';
 import type { Reader } from './reader.ts';
 
 type Rec = Record<string, unknown>;
@@ -41,5 +41,29 @@ export function event(r: Reader, meta: Meta, o: Rec): Event {
     last,
     warning: r.str(o.type, 'type') === 'Warning',
     from: r.share.internOpt(r.str(o.reportingComponent, 'reportingComponent') || r.str(o.reportingController, 'reportingController') || r.str(source?.component, 'source.component') || undefined),
+  };
+}
+
+export function persistentVolumeClaim(r: Reader, meta: Meta, spec: Rec, status: Rec, o: Rec): PersistentVolumeClaim {
+  const ann = r.rec(r.rec(o.metadata, 'metadata')?.annotations, 'metadata.annotations');
+  const phase = r.str(status.phase, 'status.phase');
+  return {
+    kind: 'PersistentVolumeClaim',
+    meta,
+    phase: phase ? r.share.intern(phase) : undefined,
+    storageClass: r.share.internOpt(r.str(spec.storageClassName, 'spec.storageClassName')),
+    volumeName: r.str(spec.volumeName, 'spec.volumeName') || undefined,
+    selectedNode: r.share.internOpt(r.str(ann?.['volume.kubernetes.io/selected-node'], 'metadata.annotations') || undefined),
+  };
+}
+
+export function storageClass(r: Reader, meta: Meta, o: Rec): StorageClass {
+  const ann = r.rec(r.rec(o.metadata, 'metadata')?.annotations, 'metadata.annotations');
+  return {
+    kind: 'StorageClass',
+    meta,
+    provisioner: r.share.intern(r.str(o.provisioner, 'provisioner') ?? ''),
+    bindingMode: r.share.intern(r.str(o.volumeBindingMode, 'volumeBindingMode') ?? 'Immediate'),
+    isDefault: ann?.['storageclass.kubernetes.io/is-default-class'] === 'true' || ann?.['storageclass.beta.kubernetes.io/is-default-class'] === 'true',
   };
 }

@@ -7,7 +7,7 @@ import type { KindName } from '../kinds.ts';
 import { RUNNING, UNKNOWN_STATE, bounded, exact } from './sharing.ts';
 import type { Reader } from './reader.ts';
 import { asRec } from './reader.ts';
-import { event, node } from './projectors-infra.ts';
+import { event, node, persistentVolumeClaim, storageClass } from './projectors-infra.ts';
 
 type Rec = Record<string, unknown>;
 
@@ -44,6 +44,10 @@ export function project(r: Reader, kind: KindName, meta: Meta, spec: Rec, status
       return node(r, meta, spec, status);
     case 'Event':
       return event(r, meta, o);
+    case 'PersistentVolumeClaim':
+      return persistentVolumeClaim(r, meta, spec, status, o);
+    case 'StorageClass':
+      return storageClass(r, meta, o);
   }
 }
 
@@ -71,6 +75,8 @@ function containerState(r: Reader, v: unknown, path: string): ContainerState | u
   return undefined;
 }
 
+const NO_CLAIMS: readonly string[] = [];
+
 export function pod(r: Reader, meta: Meta, spec: Rec, status: Rec): Pod {
   const images: Record<string, string> = {};
   const limits: Record<string, string> = {};
@@ -84,6 +90,11 @@ export function pod(r: Reader, meta: Meta, spec: Rec, status: Rec): Pod {
       if (name && mem) limits[name] = mem;
     });
   }
+  const claims: string[] = [];
+  r.recs(spec.volumes, 'spec.volumes').forEach((v, i) => {
+    const claim = r.str(r.rec(v.persistentVolumeClaim, `spec.volumes[${i}].persistentVolumeClaim`)?.claimName, `spec.volumes[${i}].persistentVolumeClaim.claimName`);
+    if (claim) claims.push(r.share.intern(claim));
+  });
   const containers: ContainerStatus[] = [];
   for (const [field, init] of [
     ['initContainerStatuses', true],
@@ -116,6 +127,7 @@ export function pod(r: Reader, meta: Meta, spec: Rec, status: Rec): Pod {
     conditions: r.conditions(status.conditions, 'status.conditions', 'Pod'),
     images: r.share.shareRecord(images),
     memoryLimits: r.share.shareRecord(limits),
+    claims: claims.length === 0 ? NO_CLAIMS : exact(claims),
     containers: r.share.shareList(containers),
   };
 }

@@ -14,11 +14,15 @@
 type PathNode = { readonly members?: Readonly<Record<string, PathNode | 'strip'>>; readonly each?: PathNode };
 
 const CONTAINER_INTERNALS = ['env', 'envFrom', 'volumeMounts', 'volumeDevices', 'readinessProbe', 'livenessProbe', 'startupProbe', 'securityContext', 'command', 'args', 'lifecycle', 'ports'] as const;
-const POD_SPEC_INTERNALS = ['volumes', 'tolerations', 'affinity', 'securityContext', 'topologySpreadConstraints', 'imagePullSecrets', 'dnsConfig', 'hostAliases', 'readinessGates', 'overhead'] as const;
+const POD_SPEC_INTERNALS = ['tolerations', 'affinity', 'securityContext', 'topologySpreadConstraints', 'imagePullSecrets', 'dnsConfig', 'hostAliases', 'readinessGates', 'overhead'] as const;
 
 function strip(keys: readonly string[], more: Record<string, PathNode | 'strip'> = {}): PathNode {
   return { members: { ...Object.fromEntries(keys.map((k) => [k, 'strip' as const])), ...more } };
 }
+
+/** A pod's volumes keep only what names a claim: the sources that never do are removed (the
+ *  service-account token's projected volume is in every pod). */
+const VOLUME = strip(['projected', 'configMap', 'secret', 'emptyDir', 'downwardAPI', 'hostPath', 'csi', 'ephemeral', 'nfs', 'image']);
 
 /** A pod's containers keep `resources.limits` (the OOM check names the memory limit); a template's
  *  keep no resources. */
@@ -26,7 +30,7 @@ function podSpec(keepResources: boolean): PathNode {
   const container = keepResources
     ? strip(CONTAINER_INTERNALS, { resources: strip(['requests', 'claims']) })
     : strip([...CONTAINER_INTERNALS, 'resources']);
-  return strip(POD_SPEC_INTERNALS, { containers: { each: container }, initContainers: { each: container }, ephemeralContainers: { each: container } });
+  return strip(POD_SPEC_INTERNALS, { volumes: keepResources ? { each: VOLUME } : 'strip', containers: { each: container }, initContainers: { each: container }, ephemeralContainers: { each: container } });
 }
 
 const METADATA: PathNode = { members: { managedFields: 'strip', annotations: strip(['kubectl.kubernetes.io/last-applied-configuration']) } };
