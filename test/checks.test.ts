@@ -14,6 +14,7 @@ import {
   healthyPlatform,
   healthyServer,
   ingress,
+  issuer,
   mcpServer,
   node,
   persistentVolumeClaim,
@@ -1005,3 +1006,57 @@ table('certificate-request: pending', [
     expect: [],
   },
 ]);
+
+table('issuer-readiness', [
+  {
+    name: "a ClusterIssuer whose CA Secret is missing, with cert-manager's reason",
+    objects: [issuer('ClusterIssuer', 'mcp-runtime-ca', { ready: 'False' })],
+    expect: ['IssuerNotReady ClusterIssuer /mcp-runtime-ca warning'],
+  },
+  {
+    name: 'a namespaced ACME Issuer that cannot register its account',
+    objects: [issuer('Issuer', 'letsencrypt', { ns: 'mcp-servers', acme: true, ready: 'False', reason: 'ErrRegisterACMEAccount', message: 'Failed to register ACME account: Get "https://acme-v02.api.letsencrypt.org/directory": dial tcp: lookup acme-v02.api.letsencrypt.org: no such host' })],
+    expect: ['IssuerNotReady Issuer mcp-servers/letsencrypt warning'],
+  },
+  {
+    name: 'healthy look-alikes: Ready issuers of both kinds, and one with no condition yet',
+    objects: [issuer('ClusterIssuer', 'mcp-runtime-ca'), issuer('Issuer', 'letsencrypt', { ns: 'mcp-servers', acme: true }), { ...issuer('Issuer', 'new', { ns: 'mcp-servers' }), status: {} }],
+    expect: [],
+  },
+]);
+
+describe('issuers', () => {
+  it("an issuer not ready is the root cause of the Certificates and requests it signs, and only those", () => {
+    const objs = [
+      issuer('ClusterIssuer', 'mcp-runtime-ca', { ready: 'False' }),
+      certificate('api-gateway-mtls', { ready: 'False', reason: 'Issuing', issuer: 'ClusterIssuer/mcp-runtime-ca' }),
+      certificateRequest('api-gateway-mtls-1', { reason: 'Pending', message: 'Waiting on certificate issuance from order', certificate: 'api-gateway-mtls', issuer: 'ClusterIssuer/mcp-runtime-ca' }),
+      // A namespaced Issuer of the same name is another issuer: what it signs is not explained.
+      certificate('web', { ready: 'False', reason: 'Issuing', issuer: 'Issuer/mcp-runtime-ca' }),
+    ];
+    const r = run(objs);
+    const root = r.incidents.find((i) => i.reason === 'IssuerNotReady');
+    expect(root?.message).toBe('ClusterIssuer (ca) is not ready: ErrGetKeyPair: Error getting keypair for CA issuer: secrets "mcp-runtime-ca-key-pair" not found: Certificates it signs are not issued or renewed');
+    expect(root?.remediation).toContain('kubectl describe clusterissuer mcp-runtime-ca');
+    const explained = r.incidents.filter((i) => i.rootCauseId === root?.id).map((i) => `${i.reason} ${i.object.name}`).sort();
+    expect(explained).toEqual(['CertificateNotReady api-gateway-mtls', 'CertificateRequestPending api-gateway-mtls-1']);
+    expect(r.incidents.find((i) => i.object.name === 'web')?.rootCauseId).toBeUndefined();
+  });
+
+  it('an Issuer explains only what is signed in its own namespace', () => {
+    const objs = [
+      issuer('Issuer', 'ca', { ns: 'team-a', ready: 'False' }),
+      certificate('a', { ns: 'team-a', ready: 'False', reason: 'Issuing', issuer: 'Issuer/ca' }),
+      certificate('b', { ns: 'team-b', ready: 'False', reason: 'Issuing', issuer: 'Issuer/ca' }),
+    ];
+    const r = run(objs);
+    const root = r.incidents.find((i) => i.reason === 'IssuerNotReady');
+    expect(r.incidents.filter((i) => i.rootCauseId === root?.id).map((i) => `${i.object.namespace}/${i.object.name}`)).toEqual(['team-a/a']);
+  });
+
+  it('within its grace a not-ready issuer is not yet reported', () => {
+    const objs = [issuer('ClusterIssuer', 'ca', { ready: 'False', since: 0 })];
+    expect(summary(run(objs, { applyGrace: true }).incidents)).toEqual([]);
+    expect(summary(run(objs, { applyGrace: true, now: T0 + 2 * MIN }).incidents)).toEqual(['IssuerNotReady ClusterIssuer /ca warning']);
+  });
+});

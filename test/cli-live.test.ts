@@ -100,7 +100,7 @@ describe('doctor on a live cluster', () => {
     expect(r.code).toBe(1);
     const doc = JSON.parse(r.stdout) as { incidents: { reason: string; severity: string; message: string }[]; skipped: { check: string; reason: string; detail: string }[] };
     const src = doc.incidents.filter((i) => i.reason === 'SourceUnavailable');
-    expect(src.map((i) => i.severity).sort()).toEqual(['info', 'info', 'warning']);
+    expect(src.map((i) => i.severity).sort()).toEqual(['info', 'info', 'info', 'info', 'warning']);
     expect(src.find((i) => i.severity === 'warning')?.message).toContain('cannot read pods: forbidden by RBAC');
     const skipped = new Map(doc.skipped.map((s) => [s.check, s]));
     expect(skipped.get('pod-crash-loop')?.reason).toBe('SourceUnavailable');

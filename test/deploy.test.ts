@@ -67,7 +67,7 @@ describe('RBAC scope', () => {
       expect(r.resources).not.toContain('secrets');
       expect(r.resources).not.toContain('*');
     }
-    expect(rules.flatMap((r) => r.resources).sort()).toEqual(['certificaterequests', 'certificates', 'configmaps', 'daemonsets', 'deployments', 'endpoints', 'endpointslices', 'events', 'ingresses', 'mcpservers', 'nodes', 'persistentvolumeclaims', 'pods', 'replicasets', 'services', 'statefulsets', 'storageclasses']);
+    expect(rules.flatMap((r) => r.resources).sort()).toEqual(['certificaterequests', 'certificates', 'clusterissuers', 'configmaps', 'daemonsets', 'deployments', 'endpoints', 'endpointslices', 'events', 'ingresses', 'issuers', 'mcpservers', 'nodes', 'persistentvolumeclaims', 'pods', 'replicasets', 'services', 'statefulsets', 'storageclasses']);
   });
 
   it('events overlay adds only create/patch on events; ha only get/update on its Lease and create', () => {

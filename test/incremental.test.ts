@@ -16,7 +16,7 @@ import type { Finding } from '../src/checks/types.ts';
 import { Pipeline } from '../src/engine/pipeline.ts';
 import { IncidentTracker, type Transition } from '../src/engine/tracker.ts';
 import { toCandidates } from '../src/engine/incidents.ts';
-import { T0, configMap, deployment, endpointSlice, healthyPlatform, healthyServer, ingress, mcpServer, pod, replicaSet, running, service, terminated, waiting, warningEvent, type Raw } from './support/objects.ts';
+import { T0, certificate, configMap, deployment, endpointSlice, healthyPlatform, healthyServer, ingress, issuer, mcpServer, pod, replicaSet, running, service, terminated, waiting, warningEvent, type Raw } from './support/objects.ts';
 
 /** One table for this file's objects, as a store has (kube/read/sharing.ts). */
 const share = new Sharing();
@@ -84,6 +84,10 @@ function scenario(seed: number, steps = 60, statusOnly = false): { base: Raw[]; 
       return d;
     },
     ...events(s),
+    // An issuer not ready explains the certificates it signs; which one signs can change.
+    () => certificate(`${s}-gateway-mtls`, { ready: rand() < 0.7 ? 'False' : 'True', reason: 'Issuing', issuer: rand() < 0.7 ? 'ClusterIssuer/mcp-runtime-ca' : 'ClusterIssuer/other' }),
+    () => issuer('ClusterIssuer', 'mcp-runtime-ca', { ready: rand() < 0.6 ? 'False' : 'True', since: -10 }),
+    () => ['ClusterIssuer', '', 'mcp-runtime-ca'],
   ];
   const out: { advanceMs: number; changes: Change[] }[] = [];
   for (let step = 0; step < steps; step++) {

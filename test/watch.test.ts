@@ -204,7 +204,7 @@ describe('watch end to end', () => {
   it('a CRD installed later is picked up without a restart', async () => {
     const h = await harness(healthyPlatform(), { api: { missingGroups: ['cert-manager.io'] } });
     const src = await h.incidents();
-    expect(src.map((i) => i.reason)).toEqual(['SourceUnavailable', 'SourceUnavailable']);
+    expect(src.map((i) => i.reason)).toEqual(['SourceUnavailable', 'SourceUnavailable', 'SourceUnavailable', 'SourceUnavailable']);
     h.api.setGroupInstalled('cert-manager.io', true);
     h.api.apply(certificate('site', { ns: 'apps', ready: 'False', reason: 'Failed', failed: 1 }));
     const cert = await waitFor('certificate incident', async () => (await h.incidents()).find((i) => i.reason === 'CertificateNotReady'));

@@ -36,6 +36,7 @@ export const REASON_IDS = [
   'CertificateExpiringSoon',
   'CertificateRequestFailed',
   'CertificateRequestPending',
+  'IssuerNotReady',
   'RegistryPullFailed',
   'RegistryUnavailable',
   'GatewayNotReady',

@@ -22,6 +22,7 @@ import { serviceEndpoints } from './service-endpoints.ts';
 import { ingressAdmission } from './ingress-admission.ts';
 import { certificateReadiness } from './certificate-readiness.ts';
 import { certificateRequest } from './certificate-request.ts';
+import { issuerReadiness } from './issuer-readiness.ts';
 import { registryAvailability } from './registry-availability.ts';
 import { gatewayReadiness } from './gateway-readiness.ts';
 import { gatewayPolicy } from './gateway-policy.ts';
@@ -51,6 +52,7 @@ export const CHECKS: readonly Check[] = [
   ingressAdmission,
   certificateReadiness,
   certificateRequest,
+  issuerReadiness,
   registryAvailability,
   gatewayReadiness,
   gatewayPolicy,

@@ -199,8 +199,12 @@ export function evaluate(view: ClusterView, opts: EvaluateOptions): Evaluation {
     const skip = checkSkip(view, check);
     if (skip) {
       skipped.push(skip.skipped);
-      for (const u of skip.unmet) {
-        if (u.status === 'not-loaded') continue;
+      // Alternatives it reads all of when it can (evidence too: an issuer check reads Issuers and
+      // ClusterIssuers), unreadable as well, are named as what it was skipped for.
+      const needed = new Set(check.needs.flatMap(needKinds));
+      const also = (check.evidence ?? []).filter((k) => needed.has(k) && !skip.unmet.some((u) => u.kind === k)).map((k) => ({ kind: k, ...view.source(k) }));
+      for (const u of [...skip.unmet, ...also]) {
+        if (u.status === 'not-loaded' || u.status === 'synced') continue;
         const e = unreadable.get(u.kind) ?? { status: u.status, checks: [] };
         if (u.detail) e.detail = u.detail;
         e.checks.push(check.id);

@@ -9,7 +9,7 @@ import { keyOf, objKey, refOf } from '../kube/types.ts';
 import { CATALOG, reasonSpec, renderTemplate, standardFacts } from '../checks/catalog.ts';
 import type { AttrValue, ExplainsAcross, ReasonId } from '../checks/reasons.ts';
 import type { CheckConfig } from '../checks/config.ts';
-import { deploymentOfPod, serverOf } from '../kube/relations.ts';
+import { deploymentOfPod, serverOf, usersOf } from '../kube/relations.ts';
 import type { Finding } from '../checks/types.ts';
 import { severityRank, type Severity } from '../checks/severity.ts';
 import { clean, MAX_ATTRIBUTE } from '../util/redact.ts';
@@ -77,20 +77,17 @@ function storeObject(view: ClusterView, ref: ObjectRef): AnyObj | undefined {
   return view.get(ref.kind, ref.namespace ?? '', ref.name);
 }
 
-/** The objects a finding's object rolls up to, for root-cause grouping. A node's are what runs on
- *  it: a node down explains its pods and what they serve; a node under pressure, its evictions. A
- *  claim's are the pods that mount it and what they serve. */
+/** The objects a finding's object rolls up to, for root-cause grouping; for what others use (a
+ *  node, a claim, an issuer: kube/relations.ts usersOf), its users and what they roll up to. A
+ *  node under pressure explains only the evictions on it. */
 function scopeOf(view: ClusterView, ref: ObjectRef, o: AnyObj | undefined, reason: ReasonId): string[] {
-  if (o?.kind === 'PersistentVolumeClaim') {
+  const users = o ? usersOf(view, o) : [];
+  if (o && users.length > 0) {
     const out = [objKey(o)];
-    for (const p of view.list('Pod', o.meta.namespace)) if (p.claims.includes(o.meta.name)) out.push(...scopeOf(view, refOf(p), p, reason));
-    return [...new Set(out)];
-  }
-  if (o?.kind === 'Node') {
-    const out = [objKey(o)];
-    for (const p of view.podsOn(o.meta.name)) {
-      if (reason === 'NodeNotReady') out.push(...scopeOf(view, refOf(p), p, reason));
-      else if (reason === 'NodePressure' && p.phase === 'Failed') out.push(objKey(p));
+    for (const u of users) {
+      if (reason === 'NodePressure') {
+        if (u.kind === 'Pod' && u.phase === 'Failed') out.push(objKey(u));
+      } else out.push(...scopeOf(view, refOf(u), u, reason));
     }
     return [...new Set(out)];
   }

@@ -211,6 +211,8 @@ function structural(prev: AnyObj, next: AnyObj): boolean {
   if (prev.kind === 'Ingress' && next.kind === 'Ingress') return prev.className !== next.className;
   // Where a pod runs relates it to its node (a node incident explains it).
   if (prev.kind === 'Pod' && next.kind === 'Pod') return prev.node !== next.node;
+  // Who signs a certificate relates it to its issuer (an issuer not ready explains it).
+  if ((prev.kind === 'Certificate' && next.kind === 'Certificate') || (prev.kind === 'CertificateRequest' && next.kind === 'CertificateRequest')) return prev.issuer !== next.issuer;
   return false;
 }
 

@@ -19,6 +19,8 @@ export const KIND_NAMES = [
   'Event',
   'PersistentVolumeClaim',
   'StorageClass',
+  'Issuer',
+  'ClusterIssuer',
 ] as const;
 
 export type KindName = (typeof KIND_NAMES)[number];
@@ -104,6 +106,9 @@ export const KINDS: Readonly<Record<KindName, KindInfo>> = {
   Event: { ...info('Event', '', 'v1', 'events', ['v1', 'events.k8s.io/v1']), fieldSelector: 'type=Warning' },
   // Storage: a claim that does not bind keeps its pods from starting.
   PersistentVolumeClaim: info('PersistentVolumeClaim', '', 'v1', 'persistentvolumeclaims', ['v1']),
+  // cert-manager's issuers: one not ready is why its Certificates are not issued.
+  Issuer: info('Issuer', 'cert-manager.io', 'v1', 'issuers', CERT_MANAGER_VERSIONS, true),
+  ClusterIssuer: { ...info('ClusterIssuer', 'cert-manager.io', 'v1', 'clusterissuers', CERT_MANAGER_VERSIONS, true), namespaced: false },
   StorageClass: { ...info('StorageClass', 'storage.k8s.io', 'v1', 'storageclasses', ['storage.k8s.io/v1', 'storage.k8s.io/v1beta1']), namespaced: false },
 };
 

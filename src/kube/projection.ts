@@ -12,6 +12,8 @@ export const KEPT_CONDITIONS = {
   Certificate: ['Ready', 'Issuing'],
   CertificateRequest: ['Ready', 'Denied', 'InvalidRequest'],
   Node: ['Ready', 'MemoryPressure', 'DiskPressure', 'PIDPressure', 'NetworkUnavailable'],
+  Issuer: ['Ready'],
+  ClusterIssuer: ['Ready'],
 } as const satisfies Partial<Record<KindName, readonly string[]>>;
 
 type Filtered = keyof typeof KEPT_CONDITIONS;

@@ -1,5 +1,6 @@
 // How objects relate, for the checks, the incremental engine and root causes alike: ownership
-// (Pod → ReplicaSet → Deployment → MCPServer, CertificateRequest → Certificate), selection, and the
+// (Pod → ReplicaSet → Deployment → MCPServer, CertificateRequest → Certificate), selection, use (a
+// node's pods, a claim's pods, an issuer's Certificates), and the
 // operator's naming conventions (an MCPServer's Deployment, Service and Ingress are named after it;
 // its canary Deployment `<name>-canary`, its gateway policy ConfigMap `<name>-gateway-policy`, its
 // gateway certificate `<name>-gateway-mtls`).
@@ -123,4 +124,23 @@ export function podsOfServer(view: ClusterView, s: MCPServer): readonly Pod[] {
  *  version does then (off in reference §1's versions, on in newer ones; the config says which). */
 export function gatewayOn(s: MCPServer, enabledByDefault: boolean): boolean {
   return s.spec.gatewayEnabled ?? enabledByDefault;
+}
+
+/** What uses an object without being owned by it: the pods on a node or mounting a claim, the
+ *  Certificates and CertificateRequests of an issuer. Empty for other kinds. */
+export function usersOf(view: ClusterView, o: AnyObj): readonly AnyObj[] {
+  switch (o.kind) {
+    case 'Node':
+      return view.podsOn(o.meta.name);
+    case 'PersistentVolumeClaim':
+      return view.list('Pod', o.meta.namespace).filter((p) => p.claims.includes(o.meta.name));
+    case 'Issuer':
+    case 'ClusterIssuer': {
+      const ref = `${o.kind}/${o.meta.name}`;
+      const ns = o.kind === 'Issuer' ? o.meta.namespace : undefined;
+      return [...view.list('Certificate', ns), ...view.list('CertificateRequest', ns)].filter((c) => c.issuer === ref);
+    }
+    default:
+      return [];
+  }
 }

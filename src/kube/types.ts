@@ -294,6 +294,15 @@ export interface StorageClass {
   isDefault: boolean;
 }
 
+/** A cert-manager Issuer or ClusterIssuer (cluster-scoped): its Ready condition and its type. */
+export interface Issuer<K extends 'Issuer' | 'ClusterIssuer' = 'Issuer' | 'ClusterIssuer'> {
+  kind: K;
+  meta: Meta;
+  /** Which issuer it is: acme, ca, selfSigned, vault, venafi (the spec's key), or '' when none. */
+  type: string;
+  conditions: readonly Condition<KeptCondition<K>>[];
+}
+
 export interface KindMap {
   Pod: Pod;
   ReplicaSet: ReplicaSet;
@@ -312,6 +321,8 @@ export interface KindMap {
   Event: Event;
   PersistentVolumeClaim: PersistentVolumeClaim;
   StorageClass: StorageClass;
+  Issuer: Issuer<'Issuer'>;
+  ClusterIssuer: Issuer<'ClusterIssuer'>;
 }
 
 export type Obj<K extends KindName = KindName> = KindMap[K];

@@ -319,12 +319,20 @@ export function mcpServer(name: string, o: ServerOpts = {}): Raw {
   };
 }
 
-export function certificate(name: string, o: MetaOpts & { ready: 'True' | 'False'; reason?: string; message?: string; notAfter?: number; notBefore?: number; renewal?: number; since?: number; extra?: Raw[]; failed?: number } ): Raw {
+/** Who signs a Certificate or a request: `Kind/name` (ClusterIssuer or Issuer). */
+type IssuedBy = { issuer?: `${'Issuer' | 'ClusterIssuer'}/${string}` };
+
+function issuerRef(by: IssuedBy['issuer'], fallback: string): Raw {
+  const [kind, name] = (by ?? fallback).split('/');
+  return { kind, name, group: 'cert-manager.io' };
+}
+
+export function certificate(name: string, o: MetaOpts & IssuedBy & { ready: 'True' | 'False'; reason?: string; message?: string; notAfter?: number; notBefore?: number; renewal?: number; since?: number; extra?: Raw[]; failed?: number } ): Raw {
   return {
     apiVersion: 'cert-manager.io/v1',
     kind: 'Certificate',
     metadata: meta('Certificate', name, o),
-    spec: { secretName: name, dnsNames: [`${name}.example.com`], issuerRef: { kind: 'ClusterIssuer', name: 'mcp-runtime-ca' }, duration: '2160h0m0s', renewBefore: '360h0m0s' },
+    spec: { secretName: name, dnsNames: [`${name}.example.com`], issuerRef: issuerRef(o.issuer, 'ClusterIssuer/mcp-runtime-ca'), duration: '2160h0m0s', renewBefore: '360h0m0s' },
     status: {
       conditions: [
         { type: 'Ready', status: o.ready, reason: o.reason ?? (o.ready === 'True' ? 'Ready' : 'DoesNotExist'), message: o.message ?? (o.ready === 'True' ? 'Certificate is up to date and has not expired' : 'Issuing certificate as Secret does not exist'), observedGeneration: 1, lastTransitionTime: at(o.since ?? -30) },
@@ -338,12 +346,12 @@ export function certificate(name: string, o: MetaOpts & { ready: 'True' | 'False
   };
 }
 
-export function certificateRequest(name: string, o: MetaOpts & { reason: string; status?: 'True' | 'False'; message?: string; certificate?: string }): Raw {
+export function certificateRequest(name: string, o: MetaOpts & IssuedBy & { reason: string; status?: 'True' | 'False'; message?: string; certificate?: string }): Raw {
   return {
     apiVersion: 'cert-manager.io/v1',
     kind: 'CertificateRequest',
     metadata: meta('CertificateRequest', name, { ...o, ...(o.certificate ? { owner: { kind: 'Certificate', name: o.certificate } } : {}) }),
-    spec: { issuerRef: { kind: 'ClusterIssuer', name: 'letsencrypt-prod', group: 'cert-manager.io' }, request: 'LS0tLS1CRUdJTi...' },
+    spec: { issuerRef: issuerRef(o.issuer, 'ClusterIssuer/letsencrypt-prod'), request: 'LS0tLS1CRUdJTi...' },
     status: {
       conditions: [
         { type: 'Approved', status: 'True', reason: 'cert-manager.io', message: 'Certificate request has been approved by cert-manager.io', lastTransitionTime: at(-20) },

@@ -173,3 +173,22 @@ export function storageClass(name: string, o: { provisioner?: string; bindingMod
     volumeBindingMode: o.bindingMode ?? 'WaitForFirstConsumer',
   };
 }
+
+/** A cert-manager Issuer (namespaced) or ClusterIssuer as cert-manager's issuer controller leaves it:
+ *  a CA issuer by default, an ACME one with `acme`. */
+export function issuer(kind: 'Issuer' | 'ClusterIssuer', name: string, o: MetaOpts & { ready?: 'True' | 'False'; reason?: string; message?: string; acme?: boolean; since?: number } = {}): Raw {
+  const ready = o.ready ?? 'True';
+  const m = kind === 'Issuer' ? meta(kind, name, o) : { name, uid: uid(kind, '', name), resourceVersion: '512', generation: 1, creationTimestamp: at(-1440) };
+  const spec = o.acme ? { acme: { server: 'https://acme-v02.api.letsencrypt.org/directory', email: 'ops@example.com', privateKeySecretRef: { name: `${name}-account` }, solvers: [{ http01: { ingress: { ingressClassName: 'traefik' } } }] } } : { ca: { secretName: `${name}-key-pair` } };
+  const healthy = o.acme ? ['ACMEAccountRegistered', 'The ACME account was registered with the ACME server'] : ['KeyPairVerified', 'Signing CA verified'];
+  return {
+    apiVersion: 'cert-manager.io/v1',
+    kind,
+    metadata: m,
+    spec,
+    status: {
+      ...(o.acme ? { acme: { uri: 'https://acme-v02.api.letsencrypt.org/acme/acct/123', lastRegisteredEmail: 'ops@example.com' } } : {}),
+      conditions: [{ type: 'Ready', status: ready, reason: o.reason ?? (ready === 'True' ? healthy[0] : 'ErrGetKeyPair'), message: o.message ?? (ready === 'True' ? healthy[1] : `Error getting keypair for CA issuer: secrets "${name}-key-pair" not found`), observedGeneration: 1, lastTransitionTime: at(o.since ?? -30) }],
+    },
+  };
+}

@@ -52,8 +52,8 @@ export function normalize(raw: unknown, share: Sharing, fallback?: { kind?: stri
  *  names and uids are in their children's owner references, which are interned). */
 const NAMED_AFTER_SERVER: ReadonlySet<KindName> = new Set(['MCPServer', 'Deployment', 'Service', 'Ingress', 'Certificate']);
 /** Kinds whose names other objects carry as a field (a pod's spec.nodeName and claims, a claim's
- *  storageClassName: interned). */
-const NAMED_BY_FIELD: ReadonlySet<KindName> = new Set(['Node', 'PersistentVolumeClaim', 'StorageClass']);
+ *  storageClassName, a Certificate's issuerRef: interned). */
+const NAMED_BY_FIELD: ReadonlySet<KindName> = new Set(['Node', 'PersistentVolumeClaim', 'StorageClass', 'Issuer', 'ClusterIssuer']);
 const OWNERS: ReadonlySet<KindName> = new Set(['MCPServer', 'Deployment', 'ReplicaSet', 'Certificate', 'StatefulSet', 'DaemonSet']);
 
 export function readMeta(r: Reader, o: Rec, apiVersion: string, kind: KindName): Meta | undefined {

@@ -1,7 +1,8 @@
 // Projectors of what the workloads run on and what is said of them: Nodes (their health only),
-// storage (claims and classes) and Warning Events (evidence for the checks, kube/events.ts).
+// storage (claims and classes), cert-manager's issuers and Warning Events (evidence for the checks,
+// kube/events.ts).
 
-import type { Event, Meta, Node, PersistentVolumeClaim, StorageClass } from '../types.ts';
+import type { Event, Issuer, Meta, Node, PersistentVolumeClaim, StorageClass } from '../types.ts';
 import type { Reader } from './reader.ts';
 
 type Rec = Record<string, unknown>;
@@ -65,5 +66,16 @@ export function storageClass(r: Reader, meta: Meta, o: Rec): StorageClass {
     provisioner: r.share.intern(r.str(o.provisioner, 'provisioner') ?? ''),
     bindingMode: r.share.intern(r.str(o.volumeBindingMode, 'volumeBindingMode') ?? 'Immediate'),
     isDefault: ann?.['storageclass.kubernetes.io/is-default-class'] === 'true' || ann?.['storageclass.beta.kubernetes.io/is-default-class'] === 'true',
+  };
+}
+
+const ISSUER_TYPES = ['acme', 'ca', 'selfSigned', 'vault', 'venafi'] as const;
+
+export function issuer<K extends 'Issuer' | 'ClusterIssuer'>(r: Reader, kind: K, meta: Meta, spec: Rec, status: Rec): Issuer<K> {
+  return {
+    kind,
+    meta,
+    type: ISSUER_TYPES.find((t) => spec[t] !== undefined) ?? '',
+    conditions: r.conditions(status.conditions, 'status.conditions', kind),
   };
 }

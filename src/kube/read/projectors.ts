@@ -7,7 +7,7 @@ import type { KindName } from '../kinds.ts';
 import { RUNNING, UNKNOWN_STATE, bounded, exact } from './sharing.ts';
 import type { Reader } from './reader.ts';
 import { asRec } from './reader.ts';
-import { event, node, persistentVolumeClaim, storageClass } from './projectors-infra.ts';
+import { event, issuer, node, persistentVolumeClaim, storageClass } from './projectors-infra.ts';
 
 type Rec = Record<string, unknown>;
 
@@ -48,6 +48,9 @@ export function project(r: Reader, kind: KindName, meta: Meta, spec: Rec, status
       return persistentVolumeClaim(r, meta, spec, status, o);
     case 'StorageClass':
       return storageClass(r, meta, o);
+    case 'Issuer':
+    case 'ClusterIssuer':
+      return issuer(r, kind, meta, spec, status);
   }
 }
 

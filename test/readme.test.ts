@@ -1,0 +1,30 @@
+// What the README promises about the product's reach, read from the README itself: its reason
+// catalog names every reason the agent gives, and its `kubectl get … -o json` dump command asks for
+// every kind the checks read (a dump missing a kind gives a doctor that is silently blind to it).
+
+import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { KINDS, KIND_NAMES } from '../src/kube/kinds.ts';
+import { REASON_IDS } from '../src/checks/reasons.ts';
+
+const README = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+
+/** kubectl's short names for the kinds the command may abbreviate. */
+const SHORT: Readonly<Record<string, string>> = { deploy: 'deployments', rs: 'replicasets', sts: 'statefulsets', ds: 'daemonsets', svc: 'services', ingress: 'ingresses', cm: 'configmaps', pvc: 'persistentvolumeclaims', ep: 'endpoints', no: 'nodes', po: 'pods', ev: 'events' };
+
+describe('the README', () => {
+  it("catalog lists every reason (a reason named in a table row's first cell)", () => {
+    const rows = README.split('\n').filter((l) => l.startsWith('| `'));
+    const named = new Set(rows.flatMap((l) => [...(l.split('|')[1] ?? '').matchAll(/`([A-Z][A-Za-z]+)`/g)].map((m) => m[1])));
+    expect(REASON_IDS.filter((r) => !named.has(r))).toEqual([]);
+  });
+
+  it('dump command asks for every kind the checks read', () => {
+    const line = README.split('\n').find((l) => /^kubectl get \S+ -A -o json/.test(l));
+    expect(line, 'a `kubectl get <kinds> -A -o json` line').toBeDefined();
+    const asked = new Set((line ?? '').split(' ')[2]?.split(',').map((r) => SHORT[r] ?? r));
+    // Endpoints are read only where EndpointSlices are not served (a pre-1.21 cluster).
+    const needed = KIND_NAMES.filter((k) => k !== 'Endpoints').map((k) => KINDS[k].plural);
+    expect(needed.filter((p) => !asked.has(p))).toEqual([]);
+  });
+});
