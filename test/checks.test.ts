@@ -1060,3 +1060,84 @@ describe('issuers', () => {
     expect(summary(run(objs, { applyGrace: true, now: T0 + 2 * MIN }).incidents)).toEqual(['IssuerNotReady ClusterIssuer /ca warning']);
   });
 });
+
+// Custom resources from the config, judged by kstatus: Flux HelmReleases as the helm-controller
+// leaves them, and a cluster-scoped kind.
+const FLUX = { group: 'helm.toolkit.fluxcd.io', version: 'v2', kind: 'HelmRelease', plural: 'helmreleases', namespaced: true };
+const CLUSTER_KIND = { group: 'example.mcpruntime.org', version: 'v1', kind: 'ClusterGateway', plural: 'clustergateways', namespaced: false };
+const customConfig: Row['config'] = (c) => {
+  c.checks.customResources = [FLUX, CLUSTER_KIND];
+};
+
+function helmRelease(name: string, o: { conditions: Raw[]; generation?: number; observed?: number }): Raw {
+  return {
+    apiVersion: 'helm.toolkit.fluxcd.io/v2',
+    kind: 'HelmRelease',
+    metadata: { name, namespace: 'flux-system', uid: `hr-${name}`, generation: o.generation ?? 1, creationTimestamp: at(-600) },
+    spec: { interval: '10m', chart: { spec: { chart: name, sourceRef: { kind: 'HelmRepository', name: 'bitnami' } } } },
+    status: { observedGeneration: o.observed ?? o.generation ?? 1, conditions: o.conditions },
+  };
+}
+const cond = (type: string, status: string, reason: string, message: string, since = -30): Raw => ({ type, status, reason, message, lastTransitionTime: at(since) });
+
+table('resource-readiness', [
+  {
+    name: 'a HelmRelease whose install failed and retries are exhausted (Stalled)',
+    config: customConfig,
+    objects: [helmRelease('redis', { conditions: [cond('Ready', 'False', 'InstallFailed', 'Helm install failed for release flux-system/redis with chart redis@18.1.0: context deadline exceeded'), cond('Stalled', 'True', 'RetriesExceeded', 'Failed to install after 1 attempt(s)')] })],
+    expect: ['ResourceNotReady HelmRelease flux-system/redis warning'],
+  },
+  {
+    name: 'Ready False beyond the grace',
+    config: customConfig,
+    objects: [helmRelease('ingest', { conditions: [cond('Ready', 'False', 'ArtifactFailed', 'HelmChart flux-system/flux-system-ingest is not ready: chart pull error')] })],
+    expect: ['ResourceNotReady HelmRelease flux-system/ingest warning'],
+  },
+  {
+    name: 'its controller behind the latest generation',
+    config: customConfig,
+    objects: [helmRelease('api', { generation: 4, observed: 3, conditions: [cond('Ready', 'True', 'UpgradeSucceeded', 'Helm upgrade succeeded')] })],
+    expect: ['ResourceNotReady HelmRelease flux-system/api warning'],
+  },
+  {
+    name: 'a cluster-scoped kind',
+    config: customConfig,
+    objects: [{ apiVersion: 'example.mcpruntime.org/v1', kind: 'ClusterGateway', metadata: { name: 'edge', uid: 'cg-1', generation: 2 }, status: { observedGeneration: 2, conditions: [cond('Ready', 'False', 'ListenerConflict', 'port 443 is taken')] } }],
+    expect: ['ResourceNotReady ClusterGateway /edge warning'],
+  },
+  {
+    name: 'healthy look-alikes: Ready, reconciling with Ready Unknown, no status yet, Stalled False',
+    config: customConfig,
+    objects: [
+      helmRelease('ok', { conditions: [cond('Ready', 'True', 'InstallSucceeded', 'Helm install succeeded for release flux-system/ok.v1 with chart ok@1.0.0')] }),
+      helmRelease('busy', { generation: 2, observed: 2, conditions: [cond('Reconciling', 'True', 'Progressing', 'Running upgrade action'), cond('Ready', 'Unknown', 'Progressing', 'Reconciliation in progress')] }),
+      { apiVersion: 'helm.toolkit.fluxcd.io/v2', kind: 'HelmRelease', metadata: { name: 'new', namespace: 'flux-system', generation: 1 } },
+      helmRelease('recovered', { conditions: [cond('Ready', 'True', 'UpgradeSucceeded', 'Helm upgrade succeeded'), cond('Stalled', 'False', 'RetriesExceeded', 'recovered')] }),
+    ],
+    expect: [],
+  },
+  {
+    name: 'not configured: the same objects are not read',
+    objects: [helmRelease('redis', { conditions: [cond('Stalled', 'True', 'RetriesExceeded', 'Failed to install after 1 attempt(s)')] })],
+    expect: [],
+  },
+]);
+
+describe('custom resources', () => {
+  it('the message and remediation name the kind and the controller’s reason; the grace counts', () => {
+    const stalled = helmRelease('redis', { conditions: [cond('Stalled', 'True', 'RetriesExceeded', 'Failed to install after 1 attempt(s)', 0)] });
+    const [i] = run([stalled], { config: customConfig }).incidents;
+    expect(i?.message).toBe('HelmRelease is stalled: RetriesExceeded: Failed to install after 1 attempt(s)');
+    expect(i?.remediation).toBe("kubectl -n flux-system describe helmreleases.helm.toolkit.fluxcd.io redis; its controller's log says why; kubectl get helmreleases.helm.toolkit.fluxcd.io -A");
+    expect(i?.object).toMatchObject({ apiVersion: 'helm.toolkit.fluxcd.io/v2', kind: 'HelmRelease', namespace: 'flux-system', name: 'redis' });
+    expect(i?.attributes).toMatchObject({ kstatus: 'stalled', resource: 'helmreleases.helm.toolkit.fluxcd.io' });
+    expect(summary(run([stalled], { config: customConfig, applyGrace: true }).incidents)).toEqual([]);
+    expect(summary(run([stalled], { config: customConfig, applyGrace: true, now: T0 + 3 * MIN }).incidents)).toEqual(['ResourceNotReady HelmRelease flux-system/redis warning']);
+  });
+
+  it('a version of the kind other than the configured one is noted as not understood, and the rest is judged', () => {
+    const old = { ...helmRelease('old', { conditions: [cond('Stalled', 'True', 'RetriesExceeded', 'x')] }), apiVersion: 'helm.toolkit.fluxcd.io/v2beta1' };
+    const r = run([old, helmRelease('redis', { conditions: [cond('Stalled', 'True', 'RetriesExceeded', 'x')] })], { config: customConfig });
+    expect(summary(r.incidents)).toEqual(['ResourceNotReady HelmRelease flux-system/redis warning']);
+  });
+});

@@ -4,8 +4,10 @@
 
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { KINDS, KIND_NAMES } from '../src/kube/kinds.ts';
+import { KINDS, KIND_NAMES, isCustomSlot } from '../src/kube/kinds.ts';
 import { REASON_IDS } from '../src/checks/reasons.ts';
+import { parse } from 'yaml';
+import { applyConfigDocument, defaultAgentConfig } from '../src/config/config.ts';
 
 const README = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
 
@@ -24,7 +26,16 @@ describe('the README', () => {
     expect(line, 'a `kubectl get <kinds> -A -o json` line').toBeDefined();
     const asked = new Set((line ?? '').split(' ')[2]?.split(',').map((r) => SHORT[r] ?? r));
     // Endpoints are read only where EndpointSlices are not served (a pre-1.21 cluster).
-    const needed = KIND_NAMES.filter((k) => k !== 'Endpoints').map((k) => KINDS[k].plural);
+    // Custom resources are the config's (the rbac section says how to add them to the dump).
+    const needed = KIND_NAMES.filter((k) => k !== 'Endpoints' && !isCustomSlot(k)).map((k) => KINDS[k].plural);
     expect(needed.filter((p) => !asked.has(p))).toEqual([]);
+  });
+
+  it('configuration example is a valid config, every key it shows accepted', () => {
+    const block = /```yaml\n(# sentinel-agent\.yaml[\s\S]*?)```/.exec(README)?.[1];
+    expect(block, 'the Configuration yaml block').toBeDefined();
+    const cfg = applyConfigDocument(parse(block ?? ''), defaultAgentConfig(), 'README.md');
+    expect(cfg.checks.customResources.map((c) => c.kind)).toEqual(['HelmRelease']);
+    expect(cfg.clusterName).toBe('prod');
   });
 });

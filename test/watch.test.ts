@@ -21,6 +21,7 @@ import { certificate, healthyPlatform, healthyServer, pod, running, terminated, 
 import { waitFor } from './support/wait.ts';
 import { neededKinds } from '../src/engine/evaluate.ts';
 import { CHECKS } from '../src/checks/registry.ts';
+import { configureCustomResources } from '../src/kube/kinds.ts';
 
 const FAST: WatchSettings = {
   ...DEFAULT_WATCH_SETTINGS,
@@ -210,6 +211,23 @@ describe('watch end to end', () => {
     const cert = await waitFor('certificate incident', async () => (await h.incidents()).find((i) => i.reason === 'CertificateNotReady'));
     expect(cert.object.name).toBe('site');
     await waitFor('source incidents resolved', async () => !(await h.incidents()).some((i) => i.reason === 'SourceUnavailable'));
+  });
+
+  it('a configured custom resource is listed and watched as its own kind: opened when stalled, resolved when ready', async () => {
+    const spec = { group: 'helm.toolkit.fluxcd.io', version: 'v2', kind: 'HelmRelease', plural: 'helmreleases', namespaced: true };
+    // As loadConfig does, before anything is served or read.
+    configureCustomResources([spec]);
+    const hr = (conditions: Raw[]): Raw => ({ apiVersion: 'helm.toolkit.fluxcd.io/v2', kind: 'HelmRelease', metadata: { name: 'redis', namespace: 'flux-system', uid: 'hr-1', generation: 1 }, status: { observedGeneration: 1, conditions } });
+    try {
+      const h = await harness([...healthyPlatform(), hr([{ type: 'Stalled', status: 'True', reason: 'RetriesExceeded', message: 'Failed to install after 1 attempt(s)' }])], { config: (c) => Object.assign(c.checks, { customResources: [spec], reasons: { ResourceNotReady: { graceSeconds: 0 } } }) });
+      const open = await waitFor('stalled HelmRelease', async () => (await h.incidents()).find((i) => i.reason === 'ResourceNotReady'));
+      expect(open.object).toMatchObject({ kind: 'HelmRelease', namespace: 'flux-system', name: 'redis' });
+      expect(h.api.requests.some((q) => q.path === '/apis/helm.toolkit.fluxcd.io/v2/helmreleases' && q.query.watch)).toBe(true);
+      h.api.apply(hr([{ type: 'Ready', status: 'True', reason: 'InstallSucceeded', message: 'Helm install succeeded' }]));
+      await waitFor('resolved', () => h.transitions.some((t) => t.type === 'resolved' && t.incident.reason === 'ResourceNotReady'));
+    } finally {
+      configureCustomResources([]);
+    }
   });
 });
 

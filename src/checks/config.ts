@@ -2,6 +2,7 @@
 // windows and per-reason overrides. Built and validated by src/config; defaults are MCP Runtime's.
 
 import type { Severity } from './severity.ts';
+import type { CustomResourceSpec } from '../kube/kinds.ts';
 
 export type IngressReadinessMode = 'strict' | 'permissive';
 
@@ -31,6 +32,8 @@ export interface CheckConfig {
     ingressClass: string;
     certManager: readonly string[];
   };
+  /** Custom resources judged by the kstatus conventions (config `customResources`). */
+  customResources: readonly CustomResourceSpec[];
   /** The operator's MCP_INGRESS_READINESS_MODE. */
   ingressReadinessMode: IngressReadinessMode;
   /** How recent an OOM kill must be to count (seconds). */
@@ -73,6 +76,7 @@ export function defaultCheckConfig(): CheckConfig {
       ingressClass: 'traefik',
       certManager: ['cert-manager/cert-manager', 'cert-manager/cert-manager-webhook', 'cert-manager/cert-manager-cainjector'],
     },
+    customResources: [],
     ingressReadinessMode: 'strict',
     oomWindowSeconds: 3600,
     certificateExpiryWarningSeconds: 7 * 24 * 3600,

@@ -37,6 +37,7 @@ export const REASON_IDS = [
   'CertificateRequestFailed',
   'CertificateRequestPending',
   'IssuerNotReady',
+  'ResourceNotReady',
   'RegistryPullFailed',
   'RegistryUnavailable',
   'GatewayNotReady',

@@ -23,6 +23,7 @@ import { ingressAdmission } from './ingress-admission.ts';
 import { certificateReadiness } from './certificate-readiness.ts';
 import { certificateRequest } from './certificate-request.ts';
 import { issuerReadiness } from './issuer-readiness.ts';
+import { resourceReadiness } from './resource-readiness.ts';
 import { registryAvailability } from './registry-availability.ts';
 import { gatewayReadiness } from './gateway-readiness.ts';
 import { gatewayPolicy } from './gateway-policy.ts';
@@ -53,6 +54,7 @@ export const CHECKS: readonly Check[] = [
   certificateReadiness,
   certificateRequest,
   issuerReadiness,
+  resourceReadiness,
   registryAvailability,
   gatewayReadiness,
   gatewayPolicy,

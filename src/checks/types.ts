@@ -58,6 +58,10 @@ export interface Check {
   /** Kinds it uses when they can be read, to say why (Warning Events): watched, listed and granted
    *  like its needs, but it runs without them; one that cannot be read is reported, as information. */
   evidence?: readonly KindName[];
+  /** Kinds it judges each on its own (the configured custom resources): watched, listed and granted
+   *  like needs, but one that cannot be read stops only its own part of the check, and is reported
+   *  as a need would be. Unconfigured custom slots are left out (kinds.ts isConfigured). */
+  covers?: readonly KindName[];
   /** Every reason it gives, with its severity, grace, title, remediation and runbook. */
   reasons: readonly ReasonDecl[];
   run(view: ClusterView, ctx: CheckContext): Iterable<Finding>;

@@ -1,6 +1,7 @@
 // sentinel-agent doctor: read cluster state once (live, a dump, or a running agent), evaluate the
 // same checks as watch, print incidents, exit with a code (product.md §5).
 
+import { displayKind } from '../kube/kinds.ts';
 import { scopeFilter, type AgentConfig } from '../config/config.ts';
 import { configFromFlags, type ClusterFlags } from './options.ts';
 import { ObjectStore } from '../kube/store.ts';
@@ -133,14 +134,14 @@ export async function doctor(flags: DoctorFlags, io: IO): Promise<number> {
       for (const n of loaded.notes) if (enabled(logLevel, 'debug')) io.stderr(`debug: ${n}\n`);
     }
     const d = diagnose(store, cfg, now, flags.applyGrace === true);
-    const skippedChecks = new Set(d.skipped.filter((s) => s.reason !== 'Disabled' && s.reason !== 'OutOfScope').map((s) => s.check));
+    const skippedChecks = new Set(d.skipped.filter((s) => s.reason !== 'Disabled' && s.reason !== 'OutOfScope' && !s.partial).map((s) => s.check));
     nothingRan = d.checks > 0 && skippedChecks.size >= d.checks;
     stats = { objects: store.size(), checks: d.checks - skippedChecks.size };
     report = buildReport({ generatedAt: rfc3339(io.now()), clusterName: cfg.clusterName, source, incidents: d.incidents, skipped: d.skipped });
   }
   io.stdout(output === 'json' ? reportJson(report) : reportText(report, { color: useColor(io), now, ...(stats ? { stats } : {}) }));
   if (nothingRan) {
-    io.stderr(`sentinel-agent: every check was skipped: the input holds none of the kinds they read (${neededKinds(selectChecks(CHECKS, cfg.checks).run).join(', ')}); nothing was checked\n`);
+    io.stderr(`sentinel-agent: every check was skipped: the input holds none of the kinds they read (${neededKinds(selectChecks(CHECKS, cfg.checks).run).map(displayKind).join(', ')}); nothing was checked\n`);
     return 2;
   }
   return exitCodeFor(report.incidents, failOn);

@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { processIO, UsageError, type IO } from './io.ts';
 import { doctor, exitCodeForError } from './doctor.ts';
 import { checksCommand } from './checks.ts';
+import { rbacCommand } from './rbac.ts';
 import { version } from './version.ts';
 import type { WatchFlags } from './watch.ts';
 import type { ClusterFlags } from './options.ts';
@@ -17,6 +18,8 @@ Usage:
   sentinel-agent checks [REASON] [--output text|json]
   sentinel-agent watch  [--listen HOST:PORT]   the continuous listener (until SIGTERM/SIGINT)
   sentinel-agent demo  [--speed N]             a simulated MCP Runtime cluster and a scripted story (no cluster needed)
+  sentinel-agent rbac  --config FILE [-n NS]   the ClusterRole the config's customResources need (| kubectl apply -f -);
+                                               -n: the agent's namespace (default sentinel-agent)
 
 Common flags:
   --namespace NS            read only this namespace (repeatable)
@@ -63,8 +66,19 @@ const COMMAND_FLAGS: Record<string, readonly string[]> = {
   doctor: ['from-file', 'from-watcher', 'now', 'output', 'fail-on', 'namespace', 'exclude-namespace', 'config', 'kubeconfig', 'context', 'cluster-name', 'log-level', 'apply-grace', 'max-input', 'max-depth', 'max-aliases'],
   checks: ['output', 'config', 'log-level'],
   demo: ['speed', 'listen', 'log-level'],
+  rbac: ['config', 'namespace', 'log-level'],
   watch: ['namespace', 'exclude-namespace', 'config', 'kubeconfig', 'context', 'cluster-name', 'log-level', 'listen', 'prometheus'],
 };
+
+function rbacFlags(values: { config?: string; namespace?: string[] }, rest: readonly string[]): Parameters<typeof rbacCommand>[0] {
+  if (rest.length > 0) throw new UsageError(`rbac: unexpected argument ${JSON.stringify(rest[0])}`);
+  const ns = values.namespace ?? [];
+  if (ns.length > 1) throw new UsageError("rbac: one --namespace (the agent's)");
+  const flags: Parameters<typeof rbacCommand>[0] = {};
+  if (values.config !== undefined) flags.config = values.config;
+  if (ns[0] !== undefined) flags.serviceAccountNamespace = ns[0];
+  return flags;
+}
 
 /** The flags doctor and watch share: which cluster, which namespaces, which configuration. */
 function clusterFlags(values: Partial<Record<keyof typeof OPTIONS, string | string[] | boolean | undefined>>): ClusterFlags {
@@ -152,8 +166,10 @@ export async function main(argv: readonly string[], io: IO = processIO()): Promi
         const { demo } = await import('./demo.ts');
         return await demo(flags, io);
       }
+      case 'rbac':
+        return rbacCommand(rbacFlags(values, rest), io);
       default:
-        throw new UsageError(`unknown command ${JSON.stringify(command)} (commands: doctor, checks, watch, demo)`);
+        throw new UsageError(`unknown command ${JSON.stringify(command)} (commands: doctor, checks, watch, demo, rbac)`);
     }
   } catch (err) {
     const code = exitCodeForError(err);

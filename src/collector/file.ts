@@ -5,7 +5,7 @@
 
 import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
 import { parseAllDocuments } from 'yaml';
-import { isKindName, KIND_NAMES, KINDS, matchesKindSelector, type KindName } from '../kube/kinds.ts';
+import { kindNamed, KIND_NAMES, KINDS, matchesKindSelector, type KindName } from '../kube/kinds.ts';
 import { normalize } from '../kube/read/normalize.ts';
 import { skipSpace, skipString, skipValue, stripUnreadFields } from '../kube/read/strip.ts';
 import type { ObjectStore } from '../kube/store.ts';
@@ -295,7 +295,8 @@ function* flatten(v: unknown, where: string, listed: Set<KindName>, maxDepth: nu
     if ((Array.isArray(o.items) || o.items instanceof JsonArrayItems) && (kind === undefined || kind.endsWith('List'))) {
       const itemKind = kind && kind !== 'List' ? kind.slice(0, -4) : undefined;
       // A typed list (PodList) says the kind was read, even when it holds nothing.
-      if (itemKind && isKindName(itemKind)) listed.add(itemKind);
+      const listedKind = itemKind ? kindNamed(itemKind) : undefined;
+      if (listedKind) listed.add(listedKind);
       const fb: Item['fallback'] = {};
       if (itemKind) fb.kind = itemKind;
       if (typeof o.apiVersion === 'string') fb.apiVersion = o.apiVersion;

@@ -6,7 +6,7 @@
 // failure to retry fast), Throttled (429, with the server's Retry-After), or BadAnswer naming the
 // kind (any other answer); a network error is the client's own.
 
-import { KINDS, describeKind, kindQuery, type KindName } from '../kube/kinds.ts';
+import { KINDS, describeKind, displayKind, kindQuery, type KindName } from '../kube/kinds.ts';
 import { normalize } from '../kube/read/normalize.ts';
 import type { Sharing } from '../kube/read/sharing.ts';
 import { stripUnreadFields } from '../kube/read/strip.ts';
@@ -75,7 +75,7 @@ export function refusal(r: KubeResponse, what: string): Error {
 /** Whether an object on a kind's list or stream is of that kind (a kind or apiVersion it does not
  *  name is taken as the request's, as a real API server always names both). */
 export function ofThisKind(o: Record<string, unknown>, kind: KindName): boolean {
-  if (o.kind !== undefined && o.kind !== kind) return false;
+  if (o.kind !== undefined && o.kind !== displayKind(kind)) return false;
   return o.apiVersion === undefined || (typeof o.apiVersion === 'string' && KINDS[kind].acceptedApiVersions.includes(o.apiVersion));
 }
 
@@ -141,7 +141,7 @@ export async function pagedList(client: KubeClient, kind: KindName, namespace: s
       throw new BadAnswer(`the ${describeKind(kind)} list is not JSON`);
     }
     if (!isRecord(page)) throw new BadAnswer(`the ${describeKind(kind)} list is not a JSON object`);
-    const fb = { kind, ...(typeof page.apiVersion === 'string' ? { apiVersion: page.apiVersion } : {}) };
+    const fb = { kind: displayKind(kind), ...(typeof page.apiVersion === 'string' ? { apiVersion: page.apiVersion } : {}) };
     for (const raw of Array.isArray(page.items) ? (page.items as unknown[]) : []) {
       if (!isRecord(raw) || !ofThisKind(raw, kind)) {
         opts.onRejected?.();

@@ -2,7 +2,7 @@
 // ERROR, an object of another kind, or a line that is not an event at all. Pure: what the reflector
 // does with each is its own.
 
-import type { KindName } from '../kube/kinds.ts';
+import { displayKind, type KindName } from '../kube/kinds.ts';
 import { normalize } from '../kube/read/normalize.ts';
 import type { Sharing } from '../kube/read/sharing.ts';
 import { stripUnreadFields } from '../kube/read/strip.ts';
@@ -40,7 +40,7 @@ export function readWatchLine(line: string, kind: KindName, sharing: Sharing): W
     return { t: 'bookmark', rv, initialEventsEnd: isRecord(ann) && ann['k8s.io/initial-events-end'] === 'true' };
   }
   if (ev.type !== 'ADDED' && ev.type !== 'MODIFIED' && ev.type !== 'DELETED') return { t: 'malformed', why: 'unknown type' };
-  const n = normalize(obj, sharing, { kind });
+  const n = normalize(obj, sharing, { kind: displayKind(kind) });
   if (!n.obj) return { t: 'malformed', why: 'unreadable object' };
   return { t: 'event', type: ev.type, obj: n.obj, rv };
 }

@@ -8,6 +8,8 @@ import { isRecord } from '../util/json.ts';
 import { isReasonId } from '../checks/catalog.ts';
 import { CHECKS } from '../checks/registry.ts';
 import { SEVERITIES, type Severity } from '../checks/severity.ts';
+import { configureCustomResources } from '../kube/kinds.ts';
+import { customResources } from './custom-resources.ts';
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -123,6 +125,7 @@ const TOP_KEYS = [
   'operator',
   'registry',
   'platform',
+  'customResources',
   'ingressReadinessMode',
   'oomWindow',
   'certificateExpiryWarning',
@@ -172,6 +175,7 @@ export function applyConfigDocument(doc: unknown, base: AgentConfig, file: strin
       hosts: r.hosts !== undefined ? strList(r.hosts, w('registry.hosts')) : c.registry.hosts,
     };
   }
+  if (doc.customResources !== undefined) c.customResources = customResources(doc.customResources, w('customResources'), (m) => new ConfigError(m));
   if (doc.platform !== undefined) {
     const p = doc.platform;
     if (!isRecord(p)) throw new ConfigError(`${w('platform')}: expected a mapping`);
@@ -351,6 +355,8 @@ export function loadConfig(inputs: ConfigInputs): AgentConfig {
   if (inputs.clusterName) cfg.clusterName = inputs.clusterName;
   if (inputs.namespaces && inputs.namespaces.length > 0) cfg.namespaces = inputs.namespaces;
   if (inputs.excludeNamespaces && inputs.excludeNamespaces.length > 0) cfg.excludeNamespaces = inputs.excludeNamespaces;
+  // The configured custom resources become kinds before anything lists or loads (kube/kinds.ts).
+  configureCustomResources(cfg.checks.customResources);
   return cfg;
 }
 

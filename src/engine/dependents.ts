@@ -6,7 +6,7 @@
 // the periodic full pass.
 
 import type { KindName } from '../kube/kinds.ts';
-import { isKindName, kindBit } from '../kube/kinds.ts';
+import { kindBit, kindNamed } from '../kube/kinds.ts';
 import type { ClusterView } from '../kube/store.ts';
 import type { AnyObj } from '../kube/types.ts';
 import { keyOf } from '../kube/types.ts';
@@ -35,12 +35,17 @@ export function affectedKeys(view: ClusterView, o: AnyObj, marks: DirtyMarks): v
   const bit = kindBit(o.kind);
   const add = (kind: KindName, namespace: string, name: string): void => markDirty(marks, kind, namespace, name, bit);
   const addObj = (x: AnyObj): void => markDirty(marks, x.kind, x.meta.namespace, x.meta.name, bit);
+  const addNamed = (kind: string, namespace: string, name: string): void => {
+    const k = kindNamed(kind);
+    if (k) add(k, namespace, name);
+  };
   addObj(o);
   for (const ref of o.meta.owners) {
-    if (!isKindName(ref.kind)) continue;
-    add(ref.kind, ns, ref.name);
-    const parent = view.get(ref.kind, ns, ref.name);
-    if (parent) for (const gp of parent.meta.owners) if (isKindName(gp.kind)) add(gp.kind, ns, gp.name);
+    const k = kindNamed(ref.kind);
+    if (!k) continue;
+    add(k, ns, ref.name);
+    const parent = view.get(k, ns, ref.name);
+    if (parent) for (const gp of parent.meta.owners) addNamed(gp.kind, ns, gp.name);
   }
   const server = serverOf(view, o);
   if (server) addObj(server);
@@ -52,12 +57,13 @@ export function affectedKeys(view: ClusterView, o: AnyObj, marks: DirtyMarks): v
     case 'Event': {
       // What it is about, and what that rolls up to (a ReplicaSet's FailedCreate explains its
       // Deployment), are re-judged by the checks that read Events.
-      if (!isKindName(o.about.kind)) break;
-      const { kind, namespace, name } = o.about;
+      const kind = kindNamed(o.about.kind);
+      if (!kind) break;
+      const { namespace, name } = o.about;
       add(kind, namespace, name);
       const about = view.get(kind, namespace, name);
       if (!about) break;
-      for (const ref of about.meta.owners) if (isKindName(ref.kind)) add(ref.kind, namespace, ref.name);
+      for (const ref of about.meta.owners) addNamed(ref.kind, namespace, ref.name);
       const owner = serverOf(view, about);
       if (owner) addObj(owner);
       break;

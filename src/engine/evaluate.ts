@@ -2,7 +2,7 @@
 // Each check is isolated: one that throws becomes a CheckFailed finding and the rest still run; a
 // check whose kinds cannot be read is skipped and reported, never silently green.
 
-import { KINDS, describeKind, type KindName } from '../kube/kinds.ts';
+import { KINDS, describeKind, isConfigured, type KindName } from '../kube/kinds.ts';
 import type { ClusterView } from '../kube/store.ts';
 import type { ObjectRef } from '../kube/types.ts';
 import type { CheckConfig } from '../checks/config.ts';
@@ -15,6 +15,8 @@ export interface Skipped {
    *  OutOfScope (namespace not read), Disabled (by configuration) or CheckFailed. */
   reason: 'SourceUnavailable' | 'NotInInput' | 'OutOfScope' | 'Disabled' | 'CheckFailed';
   detail: string;
+  /** Only part of the check was not evaluated (one of the kinds it covers); the rest ran. */
+  partial?: true;
 }
 
 export interface EvaluateOptions {
@@ -47,6 +49,9 @@ function partitionChecks(all: readonly Check[], config: CheckConfig): Selection 
   const run: Check[] = [];
   const disabled: Check[] = [];
   for (const c of all) {
+    // A check only of custom resources, none configured, has nothing to judge: it is not a check
+    // that ran (or was skipped) at all.
+    if (c.needs.length === 0 && c.covers && !c.covers.some(isConfigured)) continue;
     const on = (config.enabledChecks.length === 0 || config.enabledChecks.includes(c.id)) && !config.disabledChecks.includes(c.id);
     (on ? run : disabled).push(c);
   }
@@ -63,6 +68,7 @@ export function neededKinds(checks: readonly Check[], all = false): KindName[] {
   for (const c of checks) {
     for (const n of c.needs) for (const k of all ? needKinds(n) : needKinds(n).slice(0, 1)) out.add(k);
     for (const k of c.evidence ?? []) out.add(k);
+    for (const k of c.covers ?? []) if (isConfigured(k)) out.add(k);
   }
   // Checks refine their findings with these when present (ownership chains, pods of a Service).
   for (const k of ['Pod', 'ReplicaSet', 'Deployment'] as const) if (out.size > 0) out.add(k);
@@ -225,6 +231,19 @@ export function evaluate(view: ClusterView, opts: EvaluateOptions): Evaluation {
         e.checks.push(check.id);
         unreadable.set(k, e);
       }
+    }
+    for (const k of check.covers ?? []) {
+      const s = view.source(k);
+      if (!isConfigured(k) || s.status === 'synced') continue;
+      // A dump without a configured kind: that part of the check is not evaluated, as a need's.
+      if (s.status === 'not-loaded') {
+        skipped.push({ check: check.id, reason: 'NotInInput', detail: `${describeKind(k)}: not in the input`, partial: true });
+        continue;
+      }
+      const e = unreadable.get(k) ?? { status: s.status, checks: [] };
+      if (s.detail) e.detail = s.detail;
+      e.checks.push(check.id);
+      unreadable.set(k, e);
     }
     for (const k of check.evidence ?? []) {
       const s = view.source(k);

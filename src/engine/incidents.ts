@@ -2,7 +2,7 @@
 // Pure: the same findings over the same view give the same incidents, byte for byte.
 
 import { createHash } from 'node:crypto';
-import { isKindName } from '../kube/kinds.ts';
+import { kindNamed } from '../kube/kinds.ts';
 import type { ClusterView } from '../kube/store.ts';
 import type { AnyObj, MCPServer, ObjectRef } from '../kube/types.ts';
 import { keyOf, objKey, refOf } from '../kube/types.ts';
@@ -72,9 +72,10 @@ export function rfc3339(ms: number): string {
 }
 
 function storeObject(view: ClusterView, ref: ObjectRef): AnyObj | undefined {
-  if (!isKindName(ref.kind)) return undefined;
+  const kind = kindNamed(ref.kind);
+  if (!kind) return undefined;
   // A reference without a namespace is to a cluster-scoped object, held under ''.
-  return view.get(ref.kind, ref.namespace ?? '', ref.name);
+  return view.get(kind, ref.namespace ?? '', ref.name);
 }
 
 /** The objects a finding's object rolls up to, for root-cause grouping; for what others use (a
@@ -91,17 +92,20 @@ function scopeOf(view: ClusterView, ref: ObjectRef, o: AnyObj | undefined, reaso
     }
     return [...new Set(out)];
   }
-  const out = [keyOf(ref.kind, ref.namespace, ref.name)];
-  if (!o) return out;
+  if (!o) return [keyOf(ref.kind, ref.namespace, ref.name)];
+  const out = [objKey(o)];
   const ns = o.meta.namespace;
   const add = (x: AnyObj | undefined): void => {
     if (x) out.push(objKey(x));
   };
+  const named = (kind: string, name: string): AnyObj | undefined => {
+    const k = kindNamed(kind);
+    return k ? view.get(k, ns, name) : undefined;
+  };
   for (const owner of o.meta.owners) {
-    if (!isKindName(owner.kind)) continue;
-    const parent = view.get(owner.kind, ns, owner.name);
+    const parent = named(owner.kind, owner.name);
     add(parent);
-    if (parent) for (const gp of parent.meta.owners) if (isKindName(gp.kind)) add(view.get(gp.kind, ns, gp.name));
+    if (parent) for (const gp of parent.meta.owners) add(named(gp.kind, gp.name));
   }
   if (o.kind === 'Pod') {
     add(deploymentOfPod(view, o));

@@ -119,8 +119,9 @@ export function reportText(r: Report, opts: TextOptions): string {
     out.push('');
     out.push(paint(c, '1', `Skipped (${r.skipped.length})`));
     // Checks whose kinds a dump simply does not contain are one line; real failures one each.
-    const notInInput = r.skipped.filter((s) => s.reason === 'NotInInput').map((s) => s.check);
-    for (const s of r.skipped) if (s.reason !== 'NotInInput') out.push(sanitize(`  - ${s.check}: ${s.reason}: ${s.detail}`));
+    const whole = (s: (typeof r.skipped)[number]): boolean => s.reason === 'NotInInput' && !s.partial;
+    const notInInput = r.skipped.filter(whole).map((s) => s.check);
+    for (const s of r.skipped) if (!whole(s)) out.push(sanitize(`  - ${s.check}: ${s.reason}: ${s.detail}`));
     if (notInInput.length > 0) out.push(sanitize(`  - not in the input, so not evaluated: ${[...new Set(notInInput)].join(', ')}`));
   }
   out.push('');

@@ -6,7 +6,7 @@
 // ErrImagePull'), and a probe as 'Unhealthy' for readiness and liveness alike; keeping only the
 // latest of a reason would often keep the one that says nothing.
 
-import { isKindName } from './kinds.ts';
+import { kindNamed } from './kinds.ts';
 import { keyOf, type Event } from './types.ts';
 
 export interface EventLimits {
@@ -63,7 +63,7 @@ export class EventIndex {
   /** Whether an event is kept at all: a Warning about an object of a kind the checks read, not the
    *  agent's own. */
   admissible(e: Event): boolean {
-    return e.warning && e.from !== OWN_COMPONENT && e.about.name !== '' && isKindName(e.about.kind);
+    return e.warning && e.from !== OWN_COMPONENT && e.about.name !== '' && kindNamed(e.about.kind) !== undefined;
   }
 
   /**

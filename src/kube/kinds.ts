@@ -1,6 +1,13 @@
 // The kinds the checks read: where each lives in the API, and which older API versions a dump may
 // carry for it. One table, so RBAC, discovery, listing and file loading never disagree.
 
+/** Slots for the custom resources a config names (`customResources`): each configured one is a
+ *  kind of its own (listed, watched, synced and reported on its own, under its own kind name),
+ *  judged by the kstatus conventions (checks/resource-readiness.ts). An unconfigured slot is never
+ *  read. */
+export const CUSTOM_SLOTS = ['CustomResource1', 'CustomResource2', 'CustomResource3', 'CustomResource4', 'CustomResource5', 'CustomResource6', 'CustomResource7', 'CustomResource8'] as const;
+export type CustomSlot = (typeof CUSTOM_SLOTS)[number];
+
 export const KIND_NAMES = [
   'Pod',
   'ReplicaSet',
@@ -21,6 +28,7 @@ export const KIND_NAMES = [
   'StorageClass',
   'Issuer',
   'ClusterIssuer',
+  ...CUSTOM_SLOTS,
 ] as const;
 
 export type KindName = (typeof KIND_NAMES)[number];
@@ -49,6 +57,8 @@ export interface KindInfo {
   labelSelector?: string;
   /** And only those whose fields match (Events: Warning only), as `field=value` terms. */
   fieldSelector?: string;
+  /** A custom slot's kind as the API names it (HelmRelease); undefined for the built-in kinds. */
+  resourceKind?: string;
 }
 
 const CERT_MANAGER_VERSIONS = [
@@ -59,7 +69,7 @@ const CERT_MANAGER_VERSIONS = [
   'certmanager.k8s.io/v1alpha1',
 ];
 
-export const KINDS: Readonly<Record<KindName, KindInfo>> = {
+const TABLE: Record<KindName, KindInfo> = {
   Pod: info('Pod', '', 'v1', 'pods', ['v1']),
   ReplicaSet: info('ReplicaSet', 'apps', 'v1', 'replicasets', [
     'apps/v1',
@@ -110,7 +120,48 @@ export const KINDS: Readonly<Record<KindName, KindInfo>> = {
   Issuer: info('Issuer', 'cert-manager.io', 'v1', 'issuers', CERT_MANAGER_VERSIONS, true),
   ClusterIssuer: { ...info('ClusterIssuer', 'cert-manager.io', 'v1', 'clusterissuers', CERT_MANAGER_VERSIONS, true), namespaced: false },
   StorageClass: { ...info('StorageClass', 'storage.k8s.io', 'v1', 'storageclasses', ['storage.k8s.io/v1', 'storage.k8s.io/v1beta1']), namespaced: false },
+  ...unconfiguredSlots(),
 };
+
+export const KINDS: Readonly<Record<KindName, KindInfo>> = TABLE;
+
+function unconfiguredSlots(): Record<CustomSlot, KindInfo> {
+  return Object.fromEntries(CUSTOM_SLOTS.map((k) => [k, { ...info(k, '', '', '', [], true) }])) as Record<CustomSlot, KindInfo>;
+}
+
+/** A custom resource to judge by the kstatus conventions (config `customResources`). */
+export interface CustomResourceSpec {
+  group: string;
+  version: string;
+  kind: string;
+  plural: string;
+  namespaced: boolean;
+}
+
+/** Fills the custom slots from the config (every earlier configuration dropped): called once the
+ *  config is read, before anything lists, loads or generates RBAC. At most CUSTOM_SLOTS.length. */
+export function configureCustomResources(specs: readonly CustomResourceSpec[]): void {
+  if (specs.length > CUSTOM_SLOTS.length) throw new Error(`at most ${CUSTOM_SLOTS.length} custom resources`);
+  Object.assign(TABLE, unconfiguredSlots());
+  specs.forEach((c, i) => {
+    const slot = CUSTOM_SLOTS[i] as CustomSlot;
+    TABLE[slot] = { ...info(slot, c.group, c.version, c.plural, [`${c.group}/${c.version}`], true), namespaced: c.namespaced, resourceKind: c.kind };
+  });
+}
+
+export function isCustomSlot(k: KindName): k is CustomSlot {
+  return (CUSTOM_SLOTS as readonly string[]).includes(k);
+}
+
+/** Whether a kind can be read at all: every built-in kind, and the custom slots configured. */
+export function isConfigured(k: KindName): boolean {
+  return !isCustomSlot(k) || KINDS[k].resourceKind !== undefined;
+}
+
+/** The kind as objects and people name it: a custom slot's resource kind, else the kind itself. */
+export function displayKind(k: KindName): string {
+  return KINDS[k].resourceKind ?? k;
+}
 
 function info(
   kind: KindName,
@@ -167,9 +218,14 @@ export function apiVersionOf(k: KindInfo): string {
   return k.group === '' ? k.version : `${k.group}/${k.version}`;
 }
 
-export function isKindName(s: string): s is KindName {
-  return (KIND_NAMES as readonly string[]).includes(s);
+/** The kind an object's `kind` (or a reference's) names: a built-in kind, or the slot of a
+ *  configured custom resource; undefined for what no check reads (the slots' own names included). */
+export function kindNamed(s: string): KindName | undefined {
+  if ((BUILTIN as readonly string[]).includes(s)) return s as KindName;
+  return CUSTOM_SLOTS.find((k) => KINDS[k].resourceKind === s);
 }
+
+const BUILTIN = KIND_NAMES.filter((k) => !isCustomSlot(k));
 
 /** The resource name a person types (`pods`, `certificates.cert-manager.io`). */
 export function describeKind(kind: KindName): string {

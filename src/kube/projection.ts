@@ -3,7 +3,7 @@
 // kind's conditions by this table, so a check that reads a condition the projection drops is a type
 // error (checks/helpers.ts `condition`), not a silent "missing, so Unknown".
 
-import type { KindName } from './kinds.ts';
+import { CUSTOM_SLOTS, type CustomSlot, type KindName } from './kinds.ts';
 
 /** Condition types kept, per kind (the others are dropped as read). A kind not listed keeps all. */
 export const KEPT_CONDITIONS = {
@@ -14,7 +14,13 @@ export const KEPT_CONDITIONS = {
   Node: ['Ready', 'MemoryPressure', 'DiskPressure', 'PIDPressure', 'NetworkUnavailable'],
   Issuer: ['Ready'],
   ClusterIssuer: ['Ready'],
+  ...customConditions(),
 } as const satisfies Partial<Record<KindName, readonly string[]>>;
+
+/** The kstatus conditions, for every custom slot. */
+function customConditions(): Record<CustomSlot, readonly ['Ready', 'Stalled']> {
+  return Object.fromEntries(CUSTOM_SLOTS.map((k) => [k, ['Ready', 'Stalled'] as const])) as Record<CustomSlot, readonly ['Ready', 'Stalled']>;
+}
 
 type Filtered = keyof typeof KEPT_CONDITIONS;
 

@@ -2,7 +2,7 @@
 // need. Watch events, a one-time list and a dump all fill it the same way; checks read it through
 // the ClusterView interface only.
 
-import { KIND_NAMES, type KindName } from './kinds.ts';
+import { KIND_NAMES, displayKind, type KindName } from './kinds.ts';
 import { Sharing } from './read/sharing.ts';
 import type { AnyObj, EndpointSlice, Event, Obj, Pod, Service, SourceState } from './types.ts';
 import { EventIndex, type EventLimits } from './events.ts';
@@ -209,7 +209,7 @@ export class ObjectStore implements ClusterView {
   }
 
   eventsAbout(o: AnyObj): readonly Event[] {
-    const all = this.events.about(o.kind, o.meta.namespace, o.meta.name);
+    const all = this.events.about(displayKind(o.kind), o.meta.namespace, o.meta.name);
     // An event about an earlier object of the same name (a pod recreated) is not about this one.
     return o.meta.uid === undefined ? all : all.filter((e) => e.about.uid === undefined || e.about.uid === o.meta.uid);
   }

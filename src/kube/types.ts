@@ -2,7 +2,7 @@
 // milliseconds, parsed once. No managedFields, no Secret data, no env values, ConfigMap data reduced
 // to its key names.
 
-import type { KindName } from './kinds.ts';
+import type { CustomSlot, KindName } from './kinds.ts';
 import type { KeptCondition } from './projection.ts';
 
 export interface ObjectRef {
@@ -303,7 +303,20 @@ export interface Issuer<K extends 'Issuer' | 'ClusterIssuer' = 'Issuer' | 'Clust
   conditions: readonly Condition<KeptCondition<K>>[];
 }
 
-export interface KindMap {
+/** A configured custom resource (kinds.ts CUSTOM_SLOTS), as the kstatus conventions judge it. */
+export interface CustomResource<K extends CustomSlot = CustomSlot> {
+  kind: K;
+  meta: Meta;
+  /** Its kind as the API names it (HelmRelease). */
+  resourceKind: string;
+  generation?: number;
+  observedGeneration?: number;
+  conditions: readonly Condition<KeptCondition<K>>[];
+}
+
+type CustomKinds = { [K in CustomSlot]: CustomResource<K> };
+
+export interface KindMap extends CustomKinds {
   Pod: Pod;
   ReplicaSet: ReplicaSet;
   Deployment: Deployment;
@@ -329,7 +342,8 @@ export type Obj<K extends KindName = KindName> = KindMap[K];
 export type AnyObj = KindMap[KindName];
 
 export function refOf(o: AnyObj): ObjectRef {
-  const r: ObjectRef = { apiVersion: o.meta.apiVersion, kind: o.kind, name: o.meta.name };
+  // A custom resource is named by its own kind (HelmRelease), not by the slot it is held in.
+  const r: ObjectRef = { apiVersion: o.meta.apiVersion, kind: 'resourceKind' in o ? o.resourceKind : o.kind, name: o.meta.name };
   // A cluster-scoped object (held under '') has no namespace.
   if (o.meta.namespace !== '') r.namespace = o.meta.namespace;
   if (o.meta.uid) r.uid = o.meta.uid;

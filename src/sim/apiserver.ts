@@ -10,7 +10,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
-import { KINDS, apiVersionOf, type KindInfo, type KindName } from '../kube/kinds.ts';
+import { KINDS, apiVersionOf, kindNamed, type KindInfo, type KindName } from '../kube/kinds.ts';
 import { Trickler, fakeKubeconfig, status, takeFault, type Fault, type FakeApiServerOptions, type Raw, type RequestRecord, type WatchEvent, type Watcher } from './protocol.ts';
 import { leaseRequest, writeRequest, type WriteContext } from './writes.ts';
 import { discovery, servedKinds } from './discovery.ts';
@@ -46,9 +46,9 @@ export class FakeApiServer {
   /** Adds or replaces objects (raw, as `kubectl get -o json` would show them). */
   apply(...objs: Raw[]): void {
     for (const o of objs) {
-      const kind = o.kind as KindName;
-      const info = KINDS[kind];
-      if (!info) throw new Error(`fake API server: kind ${String(o.kind)} is not served`);
+      const kind = kindNamed(String(o.kind));
+      const info = kind ? KINDS[kind] : undefined;
+      if (!kind || !info) throw new Error(`fake API server: kind ${String(o.kind)} is not served`);
       const md = (o.metadata ??= {});
       // A cluster-scoped object (a Node) has no namespace; it is kept under ''.
       if (info.namespaced) md.namespace ??= 'default';

@@ -1,11 +1,11 @@
 // The fake API server's discovery: /version, /api, /apis and each group version's resources, for
 // the kinds of the registry whose group is installed.
 
-import { KINDS, type KindInfo } from '../kube/kinds.ts';
+import { KIND_NAMES, KINDS, displayKind, isConfigured, type KindInfo } from '../kube/kinds.ts';
 import { status } from './protocol.ts';
 
 export function servedKinds(missingGroups: ReadonlySet<string>): KindInfo[] {
-  return Object.values(KINDS).filter((k) => !missingGroups.has(k.group));
+  return KIND_NAMES.filter(isConfigured).map((k) => KINDS[k]).filter((k) => !missingGroups.has(k.group));
 }
 
 /** The answer to a discovery path, or undefined when the path is not discovery. */
@@ -31,6 +31,6 @@ export function discovery(path: string, missingGroups: ReadonlySet<string>): { c
   return ok({
     kind: 'APIResourceList',
     groupVersion: group ? `${group}/${version}` : version,
-    resources: kinds.map((k) => ({ name: k.plural, namespaced: k.namespaced, kind: k.kind, verbs: ['get', 'list', 'watch'] })),
+    resources: kinds.map((k) => ({ name: k.plural, namespaced: k.namespaced, kind: displayKind(k.kind), verbs: ['get', 'list', 'watch'] })),
   });
 }

@@ -1,4 +1,5 @@
 import { ObjectStore } from '../../src/kube/store.ts';
+import { configureCustomResources } from '../../src/kube/kinds.ts';
 import { loadDocuments } from '../../src/collector/file.ts';
 import { defaultAgentConfig, type AgentConfig } from '../../src/config/config.ts';
 import { diagnose } from '../../src/cli/doctor.ts';
@@ -20,6 +21,8 @@ export function run(objects: Raw[], o: { now?: number; config?: (c: AgentConfig)
   const store = new ObjectStore();
   const cfg = defaultAgentConfig();
   o.config?.(cfg);
+  // As loadConfig does: the configured custom resources are kinds before anything is loaded.
+  configureCustomResources(cfg.checks.customResources);
   loadDocuments([{ apiVersion: 'v1', kind: 'List', items: objects }], 'test', store, () => true);
   const d = diagnose(store, cfg, o.now ?? T0, o.applyGrace ?? false);
   for (const i of d.incidents) {

@@ -3,7 +3,7 @@
 // object cannot stop the rest. The only hard failure is an object with no usable name.
 
 import type { AnyObj, Meta, OwnerRef } from '../types.ts';
-import { KINDS, apiVersionOf, isKindName, type KindName } from '../kinds.ts';
+import { KINDS, apiVersionOf, displayKind, kindNamed, type KindName } from '../kinds.ts';
 import type { Sharing } from './sharing.ts';
 import { Reader } from './reader.ts';
 import { project } from './projectors.ts';
@@ -32,16 +32,21 @@ export function normalize(raw: unknown, share: Sharing, fallback?: { kind?: stri
   if (!o) return { skipped: 'not an object', notes: r.notes };
   const kind = kindOf(o, fallback?.kind);
   if (!kind) return { skipped: 'no kind', notes: r.notes };
-  if (!isKindName(kind)) return { skipped: `kind ${kind} is not read by any check`, notes: r.notes };
+  const named = kindNamed(kind);
+  if (!named) return { skipped: `kind ${kind} is not read by any check`, notes: r.notes };
+  return normalizeKind(r, o, named, fallback);
+}
+
+function normalizeKind(r: Reader, o: Rec, kind: KindName, fallback?: { kind?: string; apiVersion?: string }): NormalizeResult {
   const apiVersion = r.str(o.apiVersion, 'apiVersion') || fallback?.apiVersion || apiVersionOf(KINDS[kind]);
   const info = KINDS[kind];
   // The table's own string: one copy for every object, without an intern lookup.
   const known = info.acceptedApiVersions.find((v) => v === apiVersion);
   if (known === undefined) {
-    return { skipped: `${kind} of apiVersion ${apiVersion} is not understood`, notes: r.notes };
+    return { skipped: `${displayKind(kind)} of apiVersion ${apiVersion} is not understood`, notes: r.notes };
   }
   const meta = readMeta(r, o, known, kind);
-  if (!meta) return { skipped: `${kind} without metadata.name`, notes: r.notes };
+  if (!meta) return { skipped: `${displayKind(kind)} without metadata.name`, notes: r.notes };
   const spec = r.rec(o.spec, 'spec') ?? {};
   const status = r.rec(o.status, 'status') ?? {};
   const obj = project(r, kind, meta, spec, status, o);

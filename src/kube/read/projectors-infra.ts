@@ -2,7 +2,8 @@
 // storage (claims and classes), cert-manager's issuers and Warning Events (evidence for the checks,
 // kube/events.ts).
 
-import type { Event, Issuer, Meta, Node, PersistentVolumeClaim, StorageClass } from '../types.ts';
+import type { CustomResource, Event, Issuer, Meta, Node, PersistentVolumeClaim, StorageClass } from '../types.ts';
+import { displayKind, type CustomSlot } from '../kinds.ts';
 import type { Reader } from './reader.ts';
 
 type Rec = Record<string, unknown>;
@@ -78,4 +79,16 @@ export function issuer<K extends 'Issuer' | 'ClusterIssuer'>(r: Reader, kind: K,
     type: ISSUER_TYPES.find((t) => spec[t] !== undefined) ?? '',
     conditions: r.conditions(status.conditions, 'status.conditions', kind),
   };
+}
+
+/** A configured custom resource: what kstatus reads (its generation, the generation its controller
+ *  last observed, and the Ready and Stalled conditions). */
+export function customResource<K extends CustomSlot>(r: Reader, kind: K, meta: Meta, status: Rec, o: Rec): CustomResource<K> {
+  const md = r.rec(o.metadata, 'metadata');
+  const out: CustomResource<K> = { kind, meta, resourceKind: displayKind(kind), conditions: r.conditions(status.conditions, 'status.conditions', kind) };
+  const generation = r.num(md?.generation, 'metadata.generation');
+  if (generation !== undefined) out.generation = generation;
+  const observed = r.num(status.observedGeneration, 'status.observedGeneration');
+  if (observed !== undefined) out.observedGeneration = observed;
+  return out;
 }

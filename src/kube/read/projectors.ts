@@ -7,7 +7,7 @@ import type { KindName } from '../kinds.ts';
 import { RUNNING, UNKNOWN_STATE, bounded, exact } from './sharing.ts';
 import type { Reader } from './reader.ts';
 import { asRec } from './reader.ts';
-import { event, issuer, node, persistentVolumeClaim, storageClass } from './projectors-infra.ts';
+import { customResource, event, issuer, node, persistentVolumeClaim, storageClass } from './projectors-infra.ts';
 
 type Rec = Record<string, unknown>;
 
@@ -51,6 +51,8 @@ export function project(r: Reader, kind: KindName, meta: Meta, spec: Rec, status
     case 'Issuer':
     case 'ClusterIssuer':
       return issuer(r, kind, meta, spec, status);
+    default:
+      return customResource(r, kind, meta, status, o);
   }
 }
 
