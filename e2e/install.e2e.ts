@@ -4,13 +4,14 @@
 // syncs every kind with no 403, and SelfSubjectAccessReviews show what it can and cannot do.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEPLOY_DIRS, KubeError, agentKubeconfig, cliJson, ensureNamespace, fastConfig, render, startAgent, type Agent, type Kube, type Obj, type Testbed, upTestbed, waitFor } from './support.ts';
+import { BIN, DEPLOY_DIRS, KubeError, ROOT, agentKubeconfig, cliJson, ensureNamespace, fastConfig, render, startAgent, type Agent, type Kube, type Obj, type Testbed, upTestbed, waitFor } from './support.ts';
 import { readManifests } from '../testbed/testbed.ts';
 import { KIND_NAMES, KINDS, isConfigured } from '../src/kube/kinds.ts';
 import { parseAllDocuments } from 'yaml';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
 
 let tb: Testbed;
 beforeAll(async () => {
@@ -146,6 +147,30 @@ describe('least privilege: the agent as its ServiceAccount', () => {
     const judged = await waitFor('the Widget judged', () => doctor().find((i) => i.reason === 'ResourceNotReady'), 30_000);
     expect(judged.object).toMatchObject({ kind: 'Widget', name: 'w1' });
     expect(judged.message).toBe('Widget is stalled: QuotaExceeded: cannot allocate 3 widgets');
+  });
+
+  it("reads the MCPServer CRD's default for spec.gateway.enabled with its own token (get on that CRD only)", async () => {
+    const { kubeconfig, token } = await agentKubeconfig(tb);
+    const doctor = (): string => spawnSync(process.execPath, [BIN, 'doctor', '--kubeconfig', kubeconfig, '--log-level', 'debug', '-o', 'json'], { cwd: ROOT, encoding: 'utf8', env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp' }, timeout: 120_000 }).stderr;
+    // The test bed's CRD is an older operator's: no default.
+    expect(doctor()).toContain('debug: the MCPServer CRD declares no default for spec.gateway.enabled');
+    const [orig] = readManifests(new URL('../testbed/crds/mcpserver.yaml', import.meta.url).pathname);
+    type Schema = { properties: Record<string, Schema>; default?: unknown };
+    const crd = structuredClone(orig) as Obj & { spec: { versions: { schema: { openAPIV3Schema: Schema } }[] } };
+    for (const v of crd.spec.versions) {
+      const enabled = v.schema.openAPIV3Schema.properties.spec?.properties.gateway?.properties.enabled;
+      if (enabled) enabled.default = true;
+    }
+    await tb.kube.apply(crd);
+    try {
+      await waitFor('the new default read', () => doctor().includes("debug: the MCPServer CRD's default for spec.gateway.enabled is true"), 30_000);
+    } finally {
+      await tb.kube.apply(orig as Obj);
+    }
+    const asAgent = tb.kube.withToken(token);
+    expect(await ssar(asAgent, { verb: 'get', group: 'apiextensions.k8s.io', resource: 'customresourcedefinitions', name: 'mcpservers.mcpruntime.org' })).toBe(true);
+    expect(await ssar(asAgent, { verb: 'get', group: 'apiextensions.k8s.io', resource: 'customresourcedefinitions', name: 'certificates.cert-manager.io' })).toBe(false);
+    expect(await ssar(asAgent, { verb: 'list', group: 'apiextensions.k8s.io', resource: 'customresourcedefinitions' })).toBe(false);
   });
 
   it('the events and ha overlays grant exactly their writes, nothing cluster-wide', async () => {

@@ -61,7 +61,11 @@ describe('RBAC scope', () => {
   it('base: read-only (get/list/watch) on exactly the kinds the checks need, nothing on Secrets', () => {
     const roles = render('base').filter((o) => o.kind === 'ClusterRole' || o.kind === 'Role');
     expect(roles.map((r) => r.metadata.name)).toEqual(['sentinel-agent']);
-    const rules = (roles[0] as unknown as { rules: { apiGroups: string[]; resources: string[]; verbs: string[] }[] }).rules;
+    const all = (roles[0] as unknown as { rules: { apiGroups: string[]; resources: string[]; resourceNames?: string[]; verbs: string[] }[] }).rules;
+    // One named object beside the kinds: the MCPServer CRD, get only (its gateway default).
+    const named = all.filter((r) => r.resourceNames);
+    expect(named).toEqual([{ apiGroups: ['apiextensions.k8s.io'], resources: ['customresourcedefinitions'], resourceNames: ['mcpservers.mcpruntime.org'], verbs: ['get'] }]);
+    const rules = all.filter((r) => !r.resourceNames);
     for (const r of rules) {
       expect(r.verbs).toEqual(['get', 'list', 'watch']);
       expect(r.resources).not.toContain('secrets');

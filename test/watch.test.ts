@@ -22,6 +22,7 @@ import { waitFor } from './support/wait.ts';
 import { neededKinds } from '../src/engine/evaluate.ts';
 import { CHECKS } from '../src/checks/registry.ts';
 import { configureCustomResources } from '../src/kube/kinds.ts';
+import { MCPSERVER_CRD_PATH } from '../src/collector/crd-defaults.ts';
 
 const FAST: WatchSettings = {
   ...DEFAULT_WATCH_SETTINGS,
@@ -115,8 +116,10 @@ describe('watch end to end', () => {
     expect(await h.incidents()).toEqual([]);
     expect((await fetch(`${h.w.url}/healthz`)).status).toBe(200);
     const lists = h.api.requests.filter((r) => isList(r) && r.path.split('/').length > 3).length;
-    // Streaming lists where the server serves them (the fake does, as Kubernetes 1.32+): no LIST.
-    expect(h.api.requests.filter((r) => !r.query.watch && r.path.split('/').length > 3 && r.path.includes('/v1/'))).toEqual([]);
+    // Streaming lists where the server serves them (the fake does, as Kubernetes 1.32+): no LIST
+    // (and one GET of the MCPServer CRD at start, for its gateway default).
+    expect(h.api.requests.filter((r) => !r.query.watch && r.path.split('/').length > 3 && r.path.includes('/v1/') && r.path !== MCPSERVER_CRD_PATH)).toEqual([]);
+    expect(h.api.requests.filter((r) => r.path === MCPSERVER_CRD_PATH).length).toBe(1);
 
     h.api.apply(crashing());
     const opened = await waitFor('incident', async () => (await h.incidents()).find((i) => i.reason === 'CrashLoopBackOff'));

@@ -13,6 +13,8 @@ export interface CheckConfig {
     /** Whether an MCPServer without spec.gateway.enabled has its gateway on: off in the operator
      *  versions of reference §1, on in the newer ones (§8). */
     gatewayEnabledByDefault: boolean;
+    /** Whether the config set it (then the MCPServer CRD's schema default is not taken). */
+    gatewayDefaultSet?: boolean;
   };
   registry: {
     namespace: string;

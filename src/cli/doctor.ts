@@ -14,6 +14,7 @@ import { reportText } from '../format/text.ts';
 import { DEFAULT_INPUT_LIMITS, InputError, loadDocuments, parseDocuments, readInput, type InputLimits } from '../collector/file.ts';
 import { fetchWatcher } from '../collector/watcher.ts';
 import { ClusterUnreachableError } from '../collector/kube-client.ts';
+import { applyGatewayDefault, readGatewayDefault } from '../collector/crd-defaults.ts';
 import { UsageError, enabled, parseLogLevel, type IO } from './io.ts';
 
 export interface DoctorFlags extends ClusterFlags {
@@ -121,6 +122,7 @@ export async function doctor(flags: DoctorFlags, io: IO): Promise<number> {
       // A step that dumped the wrong thing must not pass a CI gate as "no incidents".
       if (loaded.recognized === 0) throw new InputError(`${name}: no Kubernetes object that the checks read was found; the input holds ${loaded.found}`);
       for (const n of loaded.notes) note(n);
+      applyGatewayDefault(cfg.checks, loaded.gatewayDefault);
     } else {
       source = 'live';
       const { makeKubeClient } = await import('../collector/kube-client.ts');
@@ -130,6 +132,9 @@ export async function doctor(flags: DoctorFlags, io: IO): Promise<number> {
       if (flags.context) opts.context = flags.context;
       const client = await makeKubeClient(opts);
       const kinds = neededKinds(selectChecks(CHECKS, cfg.checks).run);
+      const gateway = await readGatewayDefault(client);
+      applyGatewayDefault(cfg.checks, gateway.value);
+      if (enabled(logLevel, 'debug')) io.stderr(`debug: ${gateway.note}\n`);
       const loaded = await loadLive(client, store, kinds, { namespaces: cfg.namespaces, inScope: scopeFilter(cfg) });
       for (const n of loaded.notes) if (enabled(logLevel, 'debug')) io.stderr(`debug: ${n}\n`);
     }

@@ -8,6 +8,7 @@ import { applyMemoryMode, boundSyncHeap, memoryMode, settleMemory } from '../age
 import type { AgentConfig } from '../config/config.ts';
 import { AgentHttpServer, parseListen } from '../server/http.ts';
 import type { KubeClient } from '../collector/kube-client.ts';
+import { applyGatewayDefault, readGatewayDefault } from '../collector/crd-defaults.ts';
 import { configFromFlags, type ClusterFlags } from './options.ts';
 import { randomUUID } from 'node:crypto';
 import type { Telemetry } from '../delivery/otel/telemetry.ts';
@@ -67,6 +68,10 @@ export async function startWatch(cfg: AgentConfig, client: KubeClient, log: Logg
     throw new UsageError((err as Error).message);
   }
   let telemetry: Telemetry | undefined;
+  // What an omitted spec.gateway.enabled means on this cluster's operator version (read once).
+  const gateway = await readGatewayDefault(client);
+  applyGatewayDefault(cfg.checks, gateway.value);
+  log('info', gateway.note, { gatewayEnabledByDefault: cfg.checks.operator.gatewayEnabledByDefault, fromConfig: cfg.checks.operator.gatewayDefaultSet === true });
   const agent: Agent = new Agent({
     client,
     config: cfg,

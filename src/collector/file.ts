@@ -7,6 +7,7 @@ import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs'
 import { parseAllDocuments } from 'yaml';
 import { kindNamed, KIND_NAMES, KINDS, matchesKindSelector, type KindName } from '../kube/kinds.ts';
 import { normalize } from '../kube/read/normalize.ts';
+import { gatewayDefaultOf } from './crd-defaults.ts';
 import { skipSpace, skipString, skipValue, stripUnreadFields } from '../kube/read/strip.ts';
 import type { ObjectStore } from '../kube/store.ts';
 
@@ -23,6 +24,8 @@ export interface LoadReport {
   found: string;
   /** Human notes: ignored kinds, fields read around. */
   notes: string[];
+  /** The default of spec.gateway.enabled the dump's MCPServer CRD declares, if it holds it. */
+  gatewayDefault?: boolean;
 }
 
 /** Line and column (1-based) of a character offset. */
@@ -337,7 +340,7 @@ export function loadDocuments(docs: unknown[], name: string, store: ObjectStore,
   const unselected = new Map<KindName, number>();
   let objects = 0;
   let recognized = 0;
-  let items_ = 0;
+  let [items_, gatewayDefault]: [number, boolean | undefined] = [0, undefined];
   const unreadable: string[] = [];
   const items = function* (): Generator<Item> {
     for (const [i, d] of docs.entries()) yield* flatten(d, docs.length > 1 ? `document ${i + 1}` : 'root', listed, limits.maxDepth);
@@ -353,6 +356,12 @@ export function loadDocuments(docs: unknown[], name: string, store: ObjectStore,
     }
     if (next.done) break;
     const it = next.value;
+    // The MCPServer CRD (`kubectl get crd mcpservers.mcpruntime.org`) says what an omitted gateway.enabled means.
+    const crdDefault = gatewayDefaultOf(it.raw);
+    if (crdDefault !== undefined) {
+      [gatewayDefault, recognized] = [crdDefault, recognized + 1];
+      continue;
+    }
     const r = normalize(it.raw, store.sharing, it.fallback);
     items_++;
     if (!r.obj) {
@@ -387,5 +396,5 @@ export function loadDocuments(docs: unknown[], name: string, store: ObjectStore,
     else if (items_ === 0) found = 'an empty list';
     else found = unreadable.join('; ');
   }
-  return { objects, notes, recognized: recognized + listed.size, found };
+  return { objects, notes, recognized: recognized + listed.size, found, ...(gatewayDefault !== undefined ? { gatewayDefault } : {}) };
 }

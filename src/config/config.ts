@@ -162,6 +162,7 @@ export function applyConfigDocument(doc: unknown, base: AgentConfig, file: strin
       namespace: doc.operator.namespace !== undefined ? str(doc.operator.namespace, w('operator.namespace')) : c.operator.namespace,
       deployment: doc.operator.deployment !== undefined ? str(doc.operator.deployment, w('operator.deployment')) : c.operator.deployment,
       gatewayEnabledByDefault: byDefault ?? c.operator.gatewayEnabledByDefault,
+      ...(byDefault !== undefined || c.operator.gatewayDefaultSet ? { gatewayDefaultSet: true } : {}),
     };
   }
   if (doc.registry !== undefined) {
