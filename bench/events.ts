@@ -14,6 +14,7 @@ import type { AnyObj } from '../src/kube/types.ts';
 import { CHECKS } from '../src/checks/registry.ts';
 import { defaultCheckConfig } from '../src/checks/config.ts';
 import { Pipeline } from '../src/engine/pipeline.ts';
+import { warningEvent } from '../src/sim/workloads.ts';
 
 export interface Series {
   p50us: number;
@@ -30,6 +31,12 @@ export interface EventBench extends Series {
   projectedBatched: Series;
   changing: Series & { transitions: number };
   changingBatched: Series;
+  /** Warning Events arriving (each a new one about a running pod: a readiness probe failing once),
+   *  evidence that changes no finding: held in the store's bounded index, the pod re-judged. */
+  warnings: Series;
+  warningsBatched: Series;
+  /** The index after a storm of more Events than its cap: held, bytes, and the cost per event. */
+  storm: Series & { sent: number; held: number; heldMiB: number };
   lagP99ms: number;
 }
 
@@ -130,6 +137,39 @@ export async function benchEvents(pods = 20_000, events = 20_000): Promise<Event
   });
   const flipOrder = Array.from({ length: flips.length }, (_, i) => flips[(i * 2 + Math.floor(i / flipPods.length)) % flips.length] as string);
   const changingBatched = batched(flipOrder);
+  // Series 3: Warning Events, as the kubelet writes them about pods whose probe fails once; new
+  // objects (ADDED), about distinct pods, so each is held.
+  const warning = (k: number, salt: string): string => {
+    const p = podItems[(k * 7919) % podItems.length] as Raw;
+    const e = warningEvent(p, 'Unhealthy', `Readiness probe failed: HTTP probe failed with statuscode: 503 (${salt})`, { container: 'mcp-gateway', name: `${String((p.metadata as Raw).name)}.${salt}${k.toString(16)}`, last: 0 });
+    (e.metadata as Raw).resourceVersion = String(rv++);
+    return JSON.stringify({ type: 'ADDED', object: e });
+  };
+  const receiveEvent = (text: string): void => {
+    const ev = JSON.parse(stripUnreadFields(text)) as { object: unknown };
+    const o = normalize(ev.object, pipe.store.sharing, { kind: 'Event' }).obj;
+    if (o) pipe.upsert(o);
+  };
+  const texts = Array.from({ length: events }, (_, k) => warning(k, 'a'));
+  const warnings = measure(events - 500, (i) => {
+    receiveEvent(texts[i] as string);
+    pipe.pass(now);
+  });
+  const more = Array.from({ length: events }, (_, k) => warning(k, 'b'));
+  const wb = measure(Math.floor(events / BATCH) - 500 / BATCH, (i) => {
+    for (let k = 0; k < BATCH; k++) receiveEvent(more[(i * BATCH + k) % more.length] as string);
+    now += 25;
+    pipe.pass(now);
+  });
+  const warningsBatched = { p50us: wb.p50us / BATCH, p99us: wb.p99us / BATCH, eventsPerSecond: wb.eventsPerSecond * BATCH };
+  // A storm: 3x the index's cap of distinct Events about distinct pods, batched as the agent does.
+  const stormTexts = Array.from({ length: 30_000 }, (_, k) => warning(k, 'c'));
+  const st = measure(Math.floor(stormTexts.length / BATCH) - 10, (i) => {
+    for (let k = 0; k < BATCH; k++) receiveEvent(stormTexts[(i * BATCH + k) % stormTexts.length] as string);
+    now += 25;
+    pipe.pass(now);
+  });
+  const storm = { p50us: st.p50us / BATCH, p99us: st.p99us / BATCH, eventsPerSecond: st.eventsPerSecond * BATCH, sent: stormTexts.length, held: pipe.store.events.size, heldMiB: pipe.store.events.heldBytes / 1048576 };
   // Event-loop lag while 2,000 events per second arrive (as timers would deliver them).
   const h = monitorEventLoopDelay({ resolution: 5 });
   h.enable();
@@ -144,7 +184,7 @@ export async function benchEvents(pods = 20_000, events = 20_000): Promise<Event
     }, 5);
   });
   h.disable();
-  return { ...steady, batched: steadyBatched, projected, projectedBatched, changing: { ...changing, transitions }, changingBatched, lagP99ms: h.percentile(99) / 1e6 };
+  return { ...steady, batched: steadyBatched, projected, projectedBatched, changing: { ...changing, transitions }, changingBatched, warnings, warningsBatched, storm, lagP99ms: h.percentile(99) / 1e6 };
 }
 
 if (process.argv[1]?.endsWith('events.ts')) console.log(await benchEvents());

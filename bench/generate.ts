@@ -1,8 +1,11 @@
 // A generated MCP Runtime-shaped cluster: MCPServers with their Deployment, ReplicaSet, pods,
 // Service, EndpointSlice, Ingress and policy ConfigMap, and the nodes they run on, as the API serves
-// them (managedFields included, ~4-5 KB per pod), with a small share of failures.
+// them (managedFields included, ~4-5 KB per pod), with a small share of failures; the platform's
+// stateful parts (StatefulSets with their claims, node DaemonSets, a StorageClass, a ClusterIssuer);
+// and the Warning Events such a cluster holds (the failing pods' back-offs, readiness probes failing
+// now and then on ~5% of the others, all within the API server's hour).
 
-import { node } from '../src/sim/workloads.ts';
+import { daemonSet, issuer, node, persistentVolumeClaim, statefulSet, storageClass, warningEvent } from '../src/sim/workloads.ts';
 
 export type Raw = Record<string, unknown>;
 
@@ -155,5 +158,25 @@ export function generateCluster(pods: number, perServer = 10): Raw[] {
       data: { 'policy.json': JSON.stringify({ schema_version: 'v1', revision: 'x'.repeat(64), tools: [] }) },
     });
   }
+  items.push(...platformAndEvents(items, nodes));
   return items;
+}
+
+function platformAndEvents(items: readonly Raw[], nodes: number): Raw[] {
+  const out: Raw[] = [storageClass('standard', { isDefault: true }), issuer('ClusterIssuer', 'mcp-runtime-ca')];
+  for (const [name, replicas] of [['kafka', 3], ['clickhouse', 1]] as const) {
+    out.push(statefulSet(name, { ns: 'mcp-sentinel', replicas, ready: replicas }));
+    for (let i = 0; i < replicas; i++) out.push(persistentVolumeClaim(`data-${name}-${i}`, { ns: 'mcp-sentinel' }));
+  }
+  out.push(daemonSet('fluent-bit', { ns: 'logging', desired: nodes, ready: nodes }), daemonSet('kube-proxy', { ns: 'kube-system', desired: nodes, ready: nodes }));
+  let k = 0;
+  for (const p of items) {
+    if (p.kind !== 'Pod') continue;
+    const st = p.status as { containerStatuses: { name: string; state: { waiting?: unknown } }[] };
+    const bad = st.containerStatuses.find((c) => c.state.waiting);
+    const name = (p.metadata as Raw).name as string;
+    if (bad) out.push(warningEvent(p, 'BackOff', `Back-off restarting failed container ${bad.name} in pod ${name}_${String((p.metadata as Raw).namespace)}(${String((p.metadata as Raw).uid)})`, { container: bad.name, count: 40, last: -5 }));
+    else if (k++ % 20 === 0) out.push(warningEvent(p, 'Unhealthy', 'Readiness probe failed: dial tcp 10.244.0.1:8088: connect: connection refused', { container: 'mcp-gateway', count: 1, last: -20 }));
+  }
+  return out;
 }

@@ -389,7 +389,16 @@ describe('a node down on the real control plane', () => {
       expect(root.object.namespace).toBeUndefined();
       expect(root.severity).toBe('critical');
       expect(root.message).toMatch(/^node Ready is Unknown \(NodeStatusUnknown: Kubelet stopped posting node status\)/);
-      expect(incident.message).toContain('2 unavailable (desired 2, current 2, ready 0, available 0');
+      expect(incident.object).toMatchObject({ kind: 'Deployment', namespace: 'edge', name: 'edge' });
+      // The controller marks the node's pods not ready one by one, and the Deployment controller
+      // counts them as it sees them: the incident can open at 1 unavailable and reach 2 a pass later.
+      const both = await waitFor('both edge pods unavailable', async () => {
+        const i = find((await agent.incidents()).incidents, 'DeploymentUnavailable', 'edge');
+        return i?.message.includes('2 unavailable (desired 2, current 2, ready 0, available 0') ? i : undefined;
+      }, 60_000, 500).catch(async (e: unknown) => {
+        throw new Error(`${(e as Error).message}\nopen: ${summary(await agent.incidents()).join('\n')}`, { cause: e });
+      });
+      expect(both.rootCauseId).toBe(root.id);
       // Nothing of edge stands apart from the node: it explains every edge incident.
       expect((await agent.incidents()).incidents.filter((i) => i.object.namespace === 'edge' && i.rootCauseId !== root.id)).toEqual([]);
     } finally {
