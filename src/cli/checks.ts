@@ -4,6 +4,9 @@ import { CATALOG, renderTemplate } from '../checks/catalog.ts';
 import { type ReasonSpec } from '../checks/reasons.ts';
 import { CHECKS } from '../checks/registry.ts';
 import { UsageError, type IO } from './io.ts';
+import { nearest } from './spec.ts';
+import { table } from '../format/table.ts';
+import { stringify } from 'yaml';
 
 function severities(s: ReasonSpec): string[] {
   return [s.severity, ...(s.alsoSeverities ?? [])];
@@ -40,13 +43,12 @@ export function catalogJson(): string {
   return `${JSON.stringify({ reasons: entries, checks: CHECKS.map((c) => ({ id: c.id, description: c.description, reasons: c.reasons.map((r) => r.reason) })) }, null, 2)}\n`;
 }
 
-export function catalogTable(): string {
+export function catalogTable(opts: { noHeaders?: boolean } = {}): string {
   const rows = [['REASON', 'KIND', 'SEVERITY', 'GRACE', 'CHECK', 'TITLE']];
   for (const s of CATALOG.values()) rows.push([s.reason, s.kind, severities(s).join('/'), grace(s.graceSeconds), s.check, s.title]);
-  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length))) ?? [];
-  const lines = rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i] ?? 0))).join('  '));
-  lines.push('', `${CATALOG.size} reasons from ${CHECKS.length} checks. Explain one: sentinel-agent checks REASON`);
-  return `${lines.join('\n')}\n`;
+  // Without headers the table is for scripts: no closing line either.
+  if (opts.noHeaders) return table(rows, opts);
+  return `${table(rows)}\n${CATALOG.size} reasons from ${CHECKS.length} checks. Explain one: sentinel-agent checks REASON\n`;
 }
 
 export function explain(s: ReasonSpec): string {
@@ -65,21 +67,25 @@ export function explain(s: ReasonSpec): string {
   return `${lines.join('\n')}\n`;
 }
 
-export function checksCommand(args: { reason?: string; output?: string }, io: IO): number {
+export function checksCommand(args: { reason?: string; output?: string; noHeaders?: boolean }, io: IO): number {
   const output = args.output ?? 'text';
-  if (output !== 'text' && output !== 'json') throw new UsageError(`--output: expected text or json, got ${JSON.stringify(output)}`);
+  if (output !== 'text' && output !== 'json' && output !== 'yaml') throw new UsageError(`--output: expected text, json or yaml, got ${JSON.stringify(output)}`);
+  const machine = (doc: unknown): string => (output === 'json' ? `${JSON.stringify(doc, null, 2)}\n` : stringify(doc, { lineWidth: 0 }));
   if (args.reason === undefined) {
-    io.stdout(output === 'json' ? catalogJson() : catalogTable());
+    io.stdout(output === 'text' ? catalogTable(args) : machine(JSON.parse(catalogJson())));
     return 0;
   }
   const spec = [...CATALOG.values()].find((s) => s.reason.toLowerCase() === args.reason?.toLowerCase());
   if (!spec) {
-    const near = [...CATALOG.keys()].filter((r) => r.toLowerCase().includes((args.reason ?? '').toLowerCase().slice(0, 5)));
-    throw new UsageError(`unknown reason ${JSON.stringify(args.reason)}${near.length ? ` (did you mean ${near.join(', ')}?)` : ''}; list them with: sentinel-agent checks`);
+    const reasons = [...CATALOG.keys()];
+    const near = nearest(args.reason, reasons);
+    const containing = near.length > 0 ? near : reasons.filter((r) => r.toLowerCase().includes(args.reason?.toLowerCase().slice(0, 5) ?? ''));
+    throw new UsageError(`unknown reason ${JSON.stringify(args.reason)}${containing.length ? ` (did you mean ${containing.join(' or ')}?)` : ''}; list them with: sentinel-agent checks`);
   }
-  if (output === 'json') {
+  if (output === 'text') io.stdout(explain(spec));
+  else {
     const all = JSON.parse(catalogJson()) as { reasons: { reason: string }[] };
-    io.stdout(`${JSON.stringify(all.reasons.find((r) => r.reason === spec.reason), null, 2)}\n`);
-  } else io.stdout(explain(spec));
+    io.stdout(machine(all.reasons.find((r) => r.reason === spec.reason)));
+  }
   return 0;
 }

@@ -9,8 +9,13 @@ import { CHECKS } from '../checks/registry.ts';
 import { SEVERITIES, type Severity } from '../checks/severity.ts';
 import { evaluate, neededKinds, selectChecks } from '../engine/evaluate.ts';
 import { incidentsNow, rfc3339, type Incident } from '../engine/incidents.ts';
-import { buildReport, exitCodeFor, reportJson, type Report, type ReportSource } from '../format/report.ts';
+import { buildReport, exitCodeFor, reportJson, summarize, type Report, type ReportSource } from '../format/report.ts';
 import { reportText } from '../format/text.ts';
+import { incidentsWide } from '../format/table.ts';
+import { CATALOG } from '../checks/catalog.ts';
+import { didYouMean } from './spec.ts';
+import { stringify } from 'yaml';
+import { existsSync } from 'node:fs';
 import { DEFAULT_INPUT_LIMITS, InputError, loadDocuments, parseDocuments, readInput, type InputLimits } from '../collector/file.ts';
 import { fetchWatcher } from '../collector/watcher.ts';
 import { ClusterUnreachableError } from '../collector/kube-client.ts';
@@ -27,6 +32,9 @@ export interface DoctorFlags extends ClusterFlags {
   maxInput?: string;
   maxDepth?: string;
   maxAliases?: string;
+  /** Reasons or check ids: only their incidents are reported. */
+  filter?: string[];
+  noHeaders?: boolean;
 }
 
 /** --max-input 512Mi, --max-depth 64, --max-aliases 100: what doctor reads at most. */
@@ -58,9 +66,33 @@ export function parseNow(v: string | undefined, io: IO): number {
   return t;
 }
 
-function parseOutput(v: string | undefined): 'text' | 'json' {
-  if (v === undefined || v === 'text' || v === 'json') return v ?? 'text';
-  throw new UsageError(`--output: expected text or json, got ${JSON.stringify(v)}`);
+const OUTPUTS = ['text', 'json', 'yaml', 'wide'] as const;
+type Output = (typeof OUTPUTS)[number];
+
+function parseOutput(v: string | undefined): Output {
+  if (v === undefined) return 'text';
+  if ((OUTPUTS as readonly string[]).includes(v)) return v as Output;
+  throw new UsageError(`--output: expected text, json, yaml or wide, got ${JSON.stringify(v)}${didYouMean(v, OUTPUTS)}`);
+}
+
+/** --filter: reason names and check ids (any case), each named back as the catalog spells it. */
+export function parseFilter(names: readonly string[] | undefined): ReadonlySet<string> | undefined {
+  if (names === undefined || names.length === 0) return undefined;
+  const known = [...CATALOG.keys(), ...CHECKS.map((c) => c.id)] as string[];
+  const out = new Set<string>();
+  for (const n of names) {
+    const k = known.find((x) => x.toLowerCase() === n.toLowerCase());
+    if (!k) throw new UsageError(`--filter: no reason or check is called ${JSON.stringify(n)}${didYouMean(n, known)}; list them with: sentinel-agent checks`);
+    out.add(k);
+  }
+  return out;
+}
+
+function render(report: Report, output: Output, o: { color: boolean; now: number; asOf?: number; noHeaders: boolean; stats?: { objects: number; checks: number } }): string {
+  if (output === 'json') return reportJson(report);
+  if (output === 'yaml') return stringify(JSON.parse(reportJson(report)), { lineWidth: 0 });
+  if (output === 'wide') return incidentsWide(report, o);
+  return reportText(report, o);
 }
 
 function parseFailOn(v: string | undefined): Severity | 'none' {
@@ -88,7 +120,11 @@ export async function doctor(flags: DoctorFlags, io: IO): Promise<number> {
   const failOn = parseFailOn(flags.failOn);
   const logLevel = parseLogLevel(flags.logLevel);
   const now = parseNow(flags.now, io);
+  const only = parseFilter(flags.filter);
   if (flags.fromFile !== undefined && flags.fromWatcher !== undefined) throw new UsageError('--from-file and --from-watcher cannot be used together');
+  if (flags.kubeconfig !== undefined && flags.fromFile === undefined && flags.fromWatcher === undefined && !existsSync(flags.kubeconfig)) {
+    throw new UsageError(`--kubeconfig: no such file: ${flags.kubeconfig}`);
+  }
   const cfg = configFromFlags(flags, io);
   const note = (s: string): void => {
     if (enabled(logLevel, 'info')) io.stderr(`note: ${s}\n`);
@@ -144,7 +180,11 @@ export async function doctor(flags: DoctorFlags, io: IO): Promise<number> {
     stats = { objects: store.size(), checks: d.checks - skippedChecks.size };
     report = buildReport({ generatedAt: rfc3339(io.now()), clusterName: cfg.clusterName, source, incidents: d.incidents, skipped: d.skipped });
   }
-  io.stdout(output === 'json' ? reportJson(report) : reportText(report, { color: useColor(io), now, ...(stats ? { stats } : {}) }));
+  if (only) {
+    report.incidents = report.incidents.filter((i) => only.has(i.reason) || only.has(i.check));
+    report.summary = summarize(report.incidents);
+  }
+  io.stdout(render(report, output, { color: useColor(io), now, ...(flags.now !== undefined ? { asOf: now } : {}), noHeaders: flags.noHeaders === true, ...(stats ? { stats } : {}) }));
   if (nothingRan) {
     io.stderr(`sentinel-agent: every check was skipped: the input holds none of the kinds they read (${neededKinds(selectChecks(CHECKS, cfg.checks).run).map(displayKind).join(', ')}); nothing was checked\n`);
     return 2;

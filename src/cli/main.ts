@@ -1,87 +1,36 @@
 // argv → command; errors → exit codes (2 usage/input, 3 cluster unreachable).
 
-import { parseArgs } from 'node:util';
 import { processIO, UsageError, type IO } from './io.ts';
-import { doctor, exitCodeForError } from './doctor.ts';
+import { doctor, exitCodeForError, type DoctorFlags } from './doctor.ts';
 import { checksCommand } from './checks.ts';
 import { rbacCommand } from './rbac.ts';
-import { version } from './version.ts';
+import { versionInfo, versionText } from './version.ts';
+import { parseCommandLine, type Values } from './args.ts';
+import { COMMANDS, commandHelp, commandSpec, didYouMean, globalHelp } from './spec.ts';
+import { completionCommand } from './completion.ts';
+import { stringify } from 'yaml';
+import { existsSync } from 'node:fs';
 import type { WatchFlags } from './watch.ts';
 import type { ClusterFlags } from './options.ts';
 
-export const HELP = `sentinel-agent — health listener for MCP Runtime clusters
+/** The command named on a line that failed to parse, for the pointer to its help. */
+function commandOf(argv: readonly string[]): string | undefined {
+  return COMMANDS.find((c) => argv.includes(c.name))?.name;
+}
 
-Usage:
-  sentinel-agent doctor [--from-file PATH|-] [--from-watcher URL] [--now RFC3339]
-                        [--output text|json] [--fail-on critical|warning|info|none]
-                        [--apply-grace]   (drop findings younger than their grace, as watch does)
-  sentinel-agent checks [REASON] [--output text|json]
-  sentinel-agent watch  [--listen HOST:PORT]   the continuous listener (until SIGTERM/SIGINT)
-  sentinel-agent demo  [--speed N]             a simulated MCP Runtime cluster and a scripted story (no cluster needed)
-  sentinel-agent rbac  --config FILE [-n NS]   the ClusterRole the config's customResources need (| kubectl apply -f -);
-                                               -n: the agent's namespace (default sentinel-agent)
-
-Common flags:
-  --namespace NS            read only this namespace (repeatable)
-  --exclude-namespace NS    skip this namespace (repeatable)
-  --config FILE             YAML configuration (see README)
-  --kubeconfig FILE         kubeconfig to use (default: KUBECONFIG, ~/.kube/config, in-cluster)
-  --context NAME            kubeconfig context
-  --cluster-name NAME       name used in incident ids and reports (default: "default")
-  --log-level LEVEL         error|warn|info|debug (default info)
-  --listen HOST:PORT        watch: where to serve /healthz /readyz /incidents (default 0.0.0.0:8080)
-  --prometheus              watch: also serve the metrics in Prometheus text on GET /metrics
-  -h, --help                this help
-  --version                 the version
-
-Exit codes (doctor): 0 nothing at or above --fail-on, 1 incidents at or above it,
-2 usage or input error, 3 cluster or agent unreachable.
-`;
-
-const OPTIONS = {
-  'from-file': { type: 'string' },
-  'from-watcher': { type: 'string' },
-  now: { type: 'string' },
-  output: { type: 'string', short: 'o' },
-  'fail-on': { type: 'string' },
-  namespace: { type: 'string', short: 'n', multiple: true },
-  'exclude-namespace': { type: 'string', multiple: true },
-  config: { type: 'string' },
-  kubeconfig: { type: 'string' },
-  context: { type: 'string' },
-  'cluster-name': { type: 'string' },
-  'log-level': { type: 'string' },
-  'apply-grace': { type: 'boolean' },
-  'max-input': { type: 'string' },
-  'max-depth': { type: 'string' },
-  'max-aliases': { type: 'string' },
-  listen: { type: 'string' },
-  prometheus: { type: 'boolean' },
-  speed: { type: 'string' },
-  help: { type: 'boolean', short: 'h' },
-  version: { type: 'boolean' },
-} as const;
-
-const COMMAND_FLAGS: Record<string, readonly string[]> = {
-  doctor: ['from-file', 'from-watcher', 'now', 'output', 'fail-on', 'namespace', 'exclude-namespace', 'config', 'kubeconfig', 'context', 'cluster-name', 'log-level', 'apply-grace', 'max-input', 'max-depth', 'max-aliases'],
-  checks: ['output', 'config', 'log-level'],
-  demo: ['speed', 'listen', 'log-level'],
-  rbac: ['config', 'namespace', 'log-level'],
-  watch: ['namespace', 'exclude-namespace', 'config', 'kubeconfig', 'context', 'cluster-name', 'log-level', 'listen', 'prometheus'],
-};
-
-function rbacFlags(values: { config?: string; namespace?: string[] }, rest: readonly string[]): Parameters<typeof rbacCommand>[0] {
-  if (rest.length > 0) throw new UsageError(`rbac: unexpected argument ${JSON.stringify(rest[0])}`);
-  const ns = values.namespace ?? [];
+function rbacFlags(values: Values, rest: readonly string[]): Parameters<typeof rbacCommand>[0] {
+  noArguments('rbac', rest);
+  const ns = Array.isArray(values.namespace) ? values.namespace : [];
   if (ns.length > 1) throw new UsageError("rbac: one --namespace (the agent's)");
   const flags: Parameters<typeof rbacCommand>[0] = {};
-  if (values.config !== undefined) flags.config = values.config;
+  const config = str(values.config);
+  if (config !== undefined) flags.config = config;
   if (ns[0] !== undefined) flags.serviceAccountNamespace = ns[0];
   return flags;
 }
 
 /** The flags doctor and watch share: which cluster, which namespaces, which configuration. */
-function clusterFlags(values: Partial<Record<keyof typeof OPTIONS, string | string[] | boolean | undefined>>): ClusterFlags {
+function clusterFlags(values: Values): ClusterFlags {
   const out: ClusterFlags = {};
   const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
   const list = (v: unknown): string[] | undefined => (Array.isArray(v) ? (v as string[]) : undefined);
@@ -102,80 +51,115 @@ function clusterFlags(values: Partial<Record<keyof typeof OPTIONS, string | stri
   return out;
 }
 
+const str = (v: Values[string]): string | undefined => (typeof v === 'string' ? v : undefined);
+
+function noArguments(command: string, rest: readonly string[]): void {
+  if (rest.length > 0) throw new UsageError(`${command}: unexpected argument ${JSON.stringify(rest[0])}`);
+}
+
+function doctorFlags(values: Values): DoctorFlags {
+  const flags: DoctorFlags = clusterFlags(values);
+  for (const [flag, key] of [
+    ['from-file', 'fromFile'],
+    ['from-watcher', 'fromWatcher'],
+    ['now', 'now'],
+    ['output', 'output'],
+    ['fail-on', 'failOn'],
+    ['max-input', 'maxInput'],
+    ['max-depth', 'maxDepth'],
+    ['max-aliases', 'maxAliases'],
+  ] as const) {
+    const v = str(values[flag]);
+    if (v !== undefined) flags[key] = v;
+  }
+  if (values['apply-grace']) flags.applyGrace = true;
+  if (values['no-headers']) flags.noHeaders = true;
+  if (Array.isArray(values.filter)) flags.filter = values.filter;
+  return flags;
+}
+
+function versionCommand(values: Values, io: IO): number {
+  const v = versionInfo(io.env);
+  const output = str(values.output) ?? 'text';
+  io.stdout(output === 'json' ? `${JSON.stringify(v, null, 2)}\n` : output === 'yaml' ? stringify(v) : versionText(v));
+  return 0;
+}
+
+function helpCommand(rest: readonly string[], io: IO): number {
+  if (rest.length > 1) throw new UsageError('help: at most one COMMAND');
+  if (rest[0] === undefined) {
+    io.stdout(globalHelp());
+    return 0;
+  }
+  const cmd = commandSpec(rest[0]);
+  if (!cmd) throw new UsageError(`help: no command ${JSON.stringify(rest[0])}${didYouMean(rest[0], COMMANDS.map((c) => c.name))}`);
+  io.stdout(commandHelp(cmd));
+  return 0;
+}
+
 export async function main(argv: readonly string[], io: IO = processIO()): Promise<number> {
   try {
-    let parsed;
-    try {
-      parsed = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true });
-    } catch (err) {
-      throw new UsageError((err as Error).message);
+    const line = parseCommandLine(argv);
+    const { values, args: rest } = line;
+    if (line.version && (line.command === undefined || line.command.name === 'version')) return versionCommand(values, io);
+    if (line.command === undefined) {
+      io.stdout(globalHelp());
+      return values.help ? 0 : 2;
     }
-    const { values, positionals } = parsed;
-    const [command, ...rest] = positionals;
-    if (values.version) {
-      io.stdout(`${version()}\n`);
+    const command = line.command.name;
+    if (values.help) {
+      io.stdout(commandHelp(line.command));
       return 0;
     }
-    if (values.help || command === undefined || command === 'help') {
-      io.stdout(HELP);
-      return command === undefined && !values.help ? 2 : 0;
-    }
-    const allowed = COMMAND_FLAGS[command];
-    if (allowed) {
-      for (const k of Object.keys(values)) {
-        if (!allowed.includes(k)) throw new UsageError(`${command}: unknown flag --${k}`);
-      }
-    }
     switch (command) {
-      case 'doctor': {
-        if (rest.length > 0) throw new UsageError(`doctor: unexpected argument ${JSON.stringify(rest[0])}`);
-        const flags: Parameters<typeof doctor>[0] = clusterFlags(values);
-        if (values['from-file'] !== undefined) flags.fromFile = values['from-file'];
-        if (values['from-watcher'] !== undefined) flags.fromWatcher = values['from-watcher'];
-        if (values.now !== undefined) flags.now = values.now;
-        if (values.output !== undefined) flags.output = values.output;
-        if (values['fail-on'] !== undefined) flags.failOn = values['fail-on'];
-        if (values['apply-grace']) flags.applyGrace = true;
-        if (values['max-input'] !== undefined) flags.maxInput = values['max-input'];
-        if (values['max-depth'] !== undefined) flags.maxDepth = values['max-depth'];
-        if (values['max-aliases'] !== undefined) flags.maxAliases = values['max-aliases'];
-        return await doctor(flags, io);
-      }
+      case 'doctor':
+        noArguments(command, rest);
+        return await doctor(doctorFlags(values), io);
       case 'checks': {
         if (rest.length > 1) throw new UsageError('checks: at most one REASON');
-        const args: { reason?: string; output?: string } = {};
-        if (rest[0] !== undefined) args.reason = rest[0];
-        if (values.output !== undefined) args.output = values.output;
-        return checksCommand(args, io);
+        const a: Parameters<typeof checksCommand>[0] = {};
+        if (rest[0] !== undefined) a.reason = rest[0];
+        const output = str(values.output);
+        if (output !== undefined) a.output = output;
+        if (values['no-headers']) a.noHeaders = true;
+        return checksCommand(a, io);
       }
       case 'watch': {
-        if (rest.length > 0) throw new UsageError(`watch: unexpected argument ${JSON.stringify(rest[0])}`);
+        noArguments(command, rest);
         const flags: WatchFlags = clusterFlags(values);
-        if (values.listen !== undefined) flags.listen = values.listen;
+        if (flags.kubeconfig !== undefined && !existsSync(flags.kubeconfig)) throw new UsageError(`--kubeconfig: no such file: ${flags.kubeconfig}`);
+        const listen = str(values.listen);
+        if (listen !== undefined) flags.listen = listen;
         if (values.prometheus) flags.prometheus = true;
         // Loaded on demand: doctor and checks never load the OpenTelemetry SDK.
         const { watch } = await import('./watch.ts');
         return await watch(flags, io);
       }
       case 'demo': {
-        if (rest.length > 0) throw new UsageError(`demo: unexpected argument ${JSON.stringify(rest[0])}`);
+        noArguments(command, rest);
         const flags: { speed?: string; listen?: string; logLevel?: string } = {};
-        if (values.speed !== undefined) flags.speed = values.speed;
-        if (values.listen !== undefined) flags.listen = values.listen;
-        if (values['log-level'] !== undefined) flags.logLevel = values['log-level'];
+        for (const [flag, key] of [['speed', 'speed'], ['listen', 'listen'], ['log-level', 'logLevel']] as const) {
+          const v = str(values[flag]);
+          if (v !== undefined) flags[key] = v;
+        }
         const { demo } = await import('./demo.ts');
         return await demo(flags, io);
       }
       case 'rbac':
         return rbacCommand(rbacFlags(values, rest), io);
+      case 'version':
+        noArguments(command, rest);
+        return versionCommand(values, io);
+      case 'completion':
+        return completionCommand(rest, io);
       default:
-        throw new UsageError(`unknown command ${JSON.stringify(command)} (commands: doctor, checks, watch, demo, rbac)`);
+        return helpCommand(rest, io);
     }
   } catch (err) {
     const code = exitCodeForError(err);
     if (code !== undefined) {
       io.stderr(`sentinel-agent: ${(err as Error).message}\n`);
-      if (err instanceof UsageError) io.stderr('Run sentinel-agent --help for usage.\n');
+      if (err instanceof UsageError) io.stderr(`Run sentinel-agent ${commandOf(argv) ?? ''}${commandOf(argv) ? ' ' : ''}--help for usage.\n`);
       return code;
     }
     io.stderr(`sentinel-agent: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);

@@ -2,7 +2,7 @@
 // under it, worst first, remediation under each root; a one-line summary. Pure: colour and the
 // clock are arguments.
 
-import type { Incident } from '../engine/incidents.ts';
+import { rfc3339, type Incident } from '../engine/incidents.ts';
 import { severityRank, type Severity } from '../checks/severity.ts';
 import type { Report } from './report.ts';
 import { sanitize } from '../util/redact.ts';
@@ -11,6 +11,8 @@ import { humanDuration } from '../util/duration.ts';
 export interface TextOptions {
   color: boolean;
   now: number;
+  /** The time the checks were evaluated as of, when it is not the clock (doctor --now). */
+  asOf?: number;
   /** Objects read and checks run, for the all-clear line. */
   stats?: { objects: number; checks: number };
 }
@@ -70,7 +72,9 @@ export function reportText(r: Report, opts: TextOptions): string {
   }
   const order = [...groups.values()].sort((a, b) => a.worst - b.worst || (a.key === 'agent' ? 1 : 0) - (b.key === 'agent' ? 1 : 0) || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
 
-  out.push(paint(c, '1', sanitize(`sentinel-agent doctor · cluster ${r.cluster.name} (${r.cluster.source}) · ${r.generatedAt}`)));
+  // Evaluated as of another time (--now) than the report was made: both, so neither is mistaken for the other.
+  const asOf = opts.asOf !== undefined ? ` · evaluated as of ${rfc3339(opts.asOf)}` : '';
+  out.push(paint(c, '1', sanitize(`sentinel-agent doctor · cluster ${r.cluster.name} (${r.cluster.source}) · ${r.generatedAt}${asOf}`)));
   for (const g of order) {
     out.push('');
     out.push(paint(c, '1', g.title));
