@@ -6,6 +6,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { stringify } from 'yaml';
 import { cli, spawnCli } from './support/cli.ts';
 import { list, pod, waiting } from './support/objects.ts';
+import fc from 'fast-check';
 
 const F = (n: string): string => new URL(`./fixtures/${n}`, import.meta.url).pathname;
 const NOW = '2026-11-24T10:00:00Z';
@@ -142,6 +143,30 @@ describe('doctor input and usage errors (exit 2)', () => {
     expect(r.stderr).toContain('restartCount: expected a number');
     expect(r.stderr).toContain('root.items[1] (Pod ?): skipped: Pod without metadata.name');
     expect(r.stderr).toContain('ignored kinds no check reads: Namespace (1)');
+  });
+});
+
+describe('notes follow the namespaces asked for', () => {
+  it('for any -n set, each object read around is noted once if in it, never if outside it', async () => {
+    const all = ['alpha', 'beta', 'gamma'];
+    await fc.assert(
+      fc.asyncProperty(fc.subarray(all, { minLength: 1 }), fc.subarray(all), async (asked, broken) => {
+        const items = broken.flatMap((ns) => [
+          { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'odd', namespace: ns }, spec: { replicas: 1 }, status: { readyReplicas: 'one' } },
+          { apiVersion: 'v1', kind: 'Event', type: 'Normal', reason: 'Pulled', metadata: { name: `e.${ns}`, namespace: ns }, involvedObject: { kind: 'Pod', name: 'p', namespace: ns } },
+        ]);
+        items.push(pod('fine', { ns: 'alpha', containers: [{ name: 'c', state: { running: { startedAt: '2026-11-24T09:00:00Z' } } }] }) as never);
+        const r = await cli(['doctor', '--from-file', '-', ...asked.flatMap((n) => ['-n', n])], { stdin: JSON.stringify(list(items)) });
+        for (const ns of all) {
+          const noted = r.stderr.split(`(Deployment ${ns}/odd): read around`).length - 1;
+          expect(noted, `${ns} asked ${asked.join(',')}`).toBe(asked.includes(ns) && broken.includes(ns) ? 1 : 0);
+        }
+        const events = broken.filter((ns) => asked.includes(ns)).length;
+        if (events > 0) expect(r.stderr).toContain(`${events} Event object(s) without type=Warning not read`);
+        else expect(r.stderr).not.toContain('without type=Warning');
+      }),
+      { numRuns: 40 },
+    );
   });
 });
 

@@ -184,6 +184,38 @@ describe('doctor --from-watcher', () => {
   });
 });
 
+describe('--from-watcher: one wording for each kind of failure', () => {
+  it('a closed port by address or by name, a host that does not resolve, a socket closed mid-answer, a URL without its scheme', async () => {
+    const { createServer } = await import('node:http');
+    const closed = createServer();
+    await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
+    const port = (closed.address() as { port: number }).port;
+    await new Promise((r) => closed.close(r));
+    const line = async (url: string): Promise<{ code: number; line: string }> => {
+      const r = await cli(['doctor', '--from-watcher', url]);
+      return { code: r.code, line: r.stderr.split('\n')[0] ?? '' };
+    };
+    // localhost resolves to two addresses here: Node reports an AggregateError, not one code.
+    for (const host of ['127.0.0.1', 'localhost']) {
+      expect(await line(`http://${host}:${port}`)).toEqual({ code: 3, line: `sentinel-agent: cannot reach the agent at http://${host}:${port}/incidents: connection refused (is the agent running, and its port forwarded?)` });
+    }
+    expect(await line('http://no-such-agent.invalid:8080')).toEqual({ code: 3, line: 'sentinel-agent: cannot reach the agent at http://no-such-agent.invalid:8080/incidents: no such host' });
+    const cut = createServer((req, res) => {
+      res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': '1000' });
+      res.write('{"schemaVersion": 1, "incid');
+      setTimeout(() => req.socket.destroy(), 20);
+    });
+    await new Promise<void>((r) => cut.listen(0, '127.0.0.1', r));
+    const cutPort = (cut.address() as { port: number }).port;
+    try {
+      expect(await line(`http://127.0.0.1:${cutPort}`)).toEqual({ code: 3, line: `sentinel-agent: cannot read the agent's answer at http://127.0.0.1:${cutPort}/incidents: the connection was closed before the answer was complete` });
+    } finally {
+      cut.close();
+    }
+    expect(await line('localhost:8080')).toEqual({ code: 2, line: 'sentinel-agent: --from-watcher: not a URL: "localhost:8080" (did you mean http://localhost:8080?)' });
+  });
+});
+
 describe('kubeconfig as kubectl reads it', () => {
   it('a plain http:// server (kubectl proxy) works without insecure-skip-tls-verify', async () => {
     const { fakeCluster } = await import('./support/cluster.ts');

@@ -5,7 +5,8 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { KINDS, KIND_NAMES, isCustomSlot } from '../src/kube/kinds.ts';
-import { REASON_IDS } from '../src/checks/reasons.ts';
+import { REASON_IDS, type ReasonId, type ReasonSpec } from '../src/checks/reasons.ts';
+import { CATALOG } from '../src/checks/catalog.ts';
 import { parse } from 'yaml';
 import { applyConfigDocument, defaultAgentConfig } from '../src/config/config.ts';
 
@@ -19,6 +20,25 @@ describe('the README', () => {
     const rows = README.split('\n').filter((l) => l.startsWith('| `'));
     const named = new Set(rows.flatMap((l) => [...(l.split('|')[1] ?? '').matchAll(/`([A-Z][A-Za-z]+)`/g)].map((m) => m[1])));
     expect(REASON_IDS.filter((r) => !named.has(r))).toEqual([]);
+  });
+
+  it("catalog's severities are the checks' own: each reason's default where the row gives it, and every severity it can have named in its row", () => {
+    const wrong: string[] = [];
+    for (const row of README.split('\n').filter((l) => l.startsWith('| `'))) {
+      const cells = row.split(' | ');
+      const reasons = [...(cells[0] ?? '').matchAll(/`([A-Z][A-Za-z]+)`/g)].map((m) => m[1] as string).filter((r) => CATALOG.has(r as ReasonId));
+      if (reasons.length === 0 || cells.length !== 3) continue;
+      const sev = (cells[2] ?? '').replace(/\s*\|$/, '');
+      const parts = sev.split(' / ');
+      const words = new Set(row.match(/\b(critical|warning|info)\b/g));
+      reasons.forEach((r, i) => {
+        const spec = CATALOG.get(r as ReasonId) as ReasonSpec;
+        const given = (parts.length === reasons.length ? parts[i] : parts[0])?.match(/^(critical|warning|info)\b/)?.[1];
+        if (given !== spec.severity) wrong.push(`${r}: the README says ${given ?? '?'}, the catalog ${spec.severity}`);
+        for (const s of spec.alsoSeverities ?? []) if (!words.has(s)) wrong.push(`${r}: can be ${s}, its row never says so`);
+      });
+    }
+    expect(wrong).toEqual([]);
   });
 
   it('dump command asks for every kind the checks read', () => {

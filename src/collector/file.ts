@@ -10,6 +10,7 @@ import { normalize } from '../kube/read/normalize.ts';
 import { gatewayDefaultOf } from './crd-defaults.ts';
 import { skipSpace, skipString, skipValue, stripUnreadFields } from '../kube/read/strip.ts';
 import type { ObjectStore } from '../kube/store.ts';
+import { isRecord } from '../util/json.ts';
 
 export class InputError extends Error {
   override name = 'InputError';
@@ -333,6 +334,11 @@ function describe(raw: unknown): string {
 }
 
 /** Loads a dump into the store; kinds present in the input (or listed by a typed List) are synced. */
+function namespaceOf(raw: unknown): string | undefined {
+  const m = isRecord(raw) ? raw.metadata : undefined;
+  return isRecord(m) && typeof m.namespace === 'string' ? m.namespace : undefined;
+}
+
 export function loadDocuments(docs: unknown[], name: string, store: ObjectStore, inScope: (ns: string) => boolean, limits: InputLimits = DEFAULT_INPUT_LIMITS): LoadReport {
   const listed = new Set<KindName>();
   const notes: string[] = [];
@@ -364,7 +370,11 @@ export function loadDocuments(docs: unknown[], name: string, store: ObjectStore,
     }
     const r = normalize(it.raw, store.sharing, it.fallback);
     items_++;
+    // What is outside the namespaces asked for is not read, so nothing is said about it either.
+    const ns = r.obj ? r.obj.meta.namespace : namespaceOf(it.raw);
+    const outside = ns !== undefined && !inScope(ns);
     if (!r.obj) {
+      if (outside) continue;
       if (unreadable.length < 3) unreadable.push(`${it.where}: ${shape(it.raw)} (${r.skipped ?? 'unreadable'})`);
       if (r.skipped?.startsWith('kind ')) {
         const k = /kind (\S+)/.exec(r.skipped)?.[1] ?? '?';
@@ -375,12 +385,12 @@ export function loadDocuments(docs: unknown[], name: string, store: ObjectStore,
     listed.add(r.obj.kind);
     // As live: only the objects a kind's selectors admit (the operator's ConfigMaps, Warning Events).
     if (!matchesKindSelector(r.obj.kind, it.raw)) {
-      unselected.set(r.obj.kind, (unselected.get(r.obj.kind) ?? 0) + 1);
+      if (!outside) unselected.set(r.obj.kind, (unselected.get(r.obj.kind) ?? 0) + 1);
       continue;
     }
-    if (r.notes.length > 0) notes.push(`${name}: ${it.where}${describe(it.raw)}: read around ${r.notes.join('; ')}`);
     recognized++;
-    if (!inScope(r.obj.meta.namespace)) continue;
+    if (outside) continue;
+    if (r.notes.length > 0) notes.push(`${name}: ${it.where}${describe(it.raw)}: read around ${r.notes.join('; ')}`);
     store.upsert(r.obj);
     objects++;
   }

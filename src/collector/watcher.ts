@@ -16,7 +16,11 @@ export function incidentsUrl(base: string): URL {
   } catch {
     throw new InputError(`--from-watcher: not a URL: ${JSON.stringify(base)} (expected e.g. http://sentinel-agent.mcp-runtime:8080)`);
   }
-  if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new InputError(`--from-watcher: unsupported scheme ${u.protocol} (http or https)`);
+  if (u.protocol !== 'http:' && u.protocol !== 'https:') {
+    // `localhost:8080` parses as the scheme "localhost:": what was meant is plain.
+    if (/^[\w.-]+:\d+(\/.*)?$/.test(base)) throw new InputError(`--from-watcher: not a URL: ${JSON.stringify(base)} (did you mean http://${base}?)`);
+    throw new InputError(`--from-watcher: unsupported scheme ${u.protocol} (http or https)`);
+  }
   if (!/\/incidents\/?$/.test(u.pathname)) u.pathname = `${u.pathname.replace(/\/$/, '')}/incidents`;
   return u;
 }
@@ -158,6 +162,37 @@ export function validateReport(d: WatcherReport, url: string): ValidReport {
   return { generatedAt: gen, cluster: { name: str(cluster.name, 'cluster.name', 253, true) ?? '' }, incidents, skipped, staleSources };
 }
 
+/** The URL as the user gave it, without the paging query this client adds. */
+function shown(url: URL): string {
+  return `${url.origin}${url.pathname}`;
+}
+
+/** One wording per kind of failure, whichever way the runtime reports it (a cause's code, an
+ *  AggregateError of one per address tried, an abort). */
+export function whyUnreachable(err: unknown, timeoutMs: number): string {
+  const codes: string[] = [];
+  let deepest = err instanceof Error ? err.message : String(err);
+  const walk = (e: unknown, depth: number): void => {
+    if (!e || typeof e !== 'object' || depth > 4) return;
+    const x = e as { code?: unknown; cause?: unknown; errors?: unknown; name?: unknown; message?: unknown };
+    if (typeof x.code === 'string') codes.push(x.code);
+    if (typeof x.message === 'string' && x.message !== '') deepest = x.message;
+    if (x.name === 'TimeoutError' || x.name === 'AbortError') codes.push('TIMEOUT');
+    if (Array.isArray(x.errors)) for (const y of x.errors) walk(y, depth + 1);
+    walk(x.cause, depth + 1);
+  };
+  walk(err, 0);
+  const has = (...c: string[]): boolean => codes.some((k) => c.includes(k));
+  if (has('TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'ETIMEDOUT')) return `no answer within ${Math.round(timeoutMs / 1000)} s`;
+  if (has('ECONNREFUSED')) return 'connection refused (is the agent running, and its port forwarded?)';
+  if (has('ENOTFOUND', 'EAI_AGAIN')) return 'no such host';
+  if (has('ECONNRESET', 'UND_ERR_SOCKET', 'EPIPE')) return 'the connection was closed before the answer was complete';
+  const tls = codes.find((k) => /CERT|SSL|TLS|SELF_SIGNED/.test(k));
+  if (tls) return `TLS: ${tls}`;
+  if (deepest === 'bad port') return 'fetch refuses this port (a "bad port" for browsers and fetch alike)';
+  return codes[0] ?? deepest;
+}
+
 async function fetchPage(base: string, token: string | undefined, timeoutMs: number, maxBytes: number): Promise<{ doc: WatcherReport; bytes: number }> {
   const url = incidentsUrl(base);
   url.searchParams.set('limit', String(PAGE));
@@ -166,10 +201,9 @@ async function fetchPage(base: string, token: string | undefined, timeoutMs: num
   try {
     res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs), headers: { Accept: 'application/json' } });
   } catch (err) {
-    const cause = (err as { cause?: { code?: string } }).cause?.code;
-    throw new ClusterUnreachableError(`cannot reach the agent at ${url.href}: ${cause ?? (err as Error).message}`);
+    throw new ClusterUnreachableError(`cannot reach the agent at ${shown(url)}: ${whyUnreachable(err, timeoutMs)}`);
   }
-  if (res.status !== 200) throw new ClusterUnreachableError(`the agent at ${url.href} answered HTTP ${res.status}`);
+  if (res.status !== 200) throw new ClusterUnreachableError(`the agent at ${shown(url)} answered HTTP ${res.status}`);
   // Read with a bound: an endless body must not grow without limit within the timeout.
   const chunks: Uint8Array[] = [];
   let bytes = 0;
@@ -184,17 +218,17 @@ async function fetchPage(base: string, token: string | undefined, timeoutMs: num
     }
   } catch (err) {
     if (err instanceof InputError) throw err;
-    throw new ClusterUnreachableError(`cannot read the agent's answer at ${url.href}: ${(err as Error).message}`);
+    throw new ClusterUnreachableError(`cannot read the agent's answer at ${shown(url)}: ${whyUnreachable(err, timeoutMs)}`);
   }
   let doc: unknown;
   try {
     doc = JSON.parse(Buffer.concat(chunks).toString('utf8'));
   } catch {
-    throw new ClusterUnreachableError(`the agent at ${url.href} did not answer JSON`);
+    throw new ClusterUnreachableError(`the agent at ${shown(url)} did not answer JSON`);
   }
   const d = doc as Partial<WatcherReport>;
   if (typeof d !== 'object' || d === null || d.schemaVersion !== 1 || !Array.isArray(d.incidents)) {
-    throw new ClusterUnreachableError(`the answer from ${url.href} is not a doctor report (schemaVersion 1 with incidents)`);
+    throw new ClusterUnreachableError(`the answer from ${shown(url)} is not a doctor report (schemaVersion 1 with incidents)`);
   }
   return { doc: d as WatcherReport, bytes };
 }
