@@ -10,7 +10,7 @@ import { normalize } from '../kube/read/normalize.ts';
 import { gatewayDefaultOf } from './crd-defaults.ts';
 import { skipSpace, skipString, skipValue, stripUnreadFields } from '../kube/read/strip.ts';
 import type { ObjectStore } from '../kube/store.ts';
-import { isRecord } from '../util/json.ts';
+import { describe, namespaceOf, shape } from './dump-items.ts';
 
 export class InputError extends Error {
   override name = 'InputError';
@@ -314,31 +314,7 @@ function* flatten(v: unknown, where: string, listed: Set<KindName>, maxDepth: nu
   yield item;
 }
 
-/** What a value is, for an error that says what was found instead of an object. */
-function shape(v: unknown): string {
-  if (v === null) return 'null';
-  if (Array.isArray(v)) return `a list of ${v.length}`;
-  if (typeof v !== 'object') return `${typeof v} ${JSON.stringify(v).slice(0, 40)}`;
-  const keys = Object.keys(v);
-  return keys.length === 0 ? 'an empty object' : `an object with keys ${keys.slice(0, 6).map((k) => JSON.stringify(k.slice(0, 40))).join(', ')}${keys.length > 6 ? ', …' : ''}`;
-}
-
-function describe(raw: unknown): string {
-  if (typeof raw !== 'object' || raw === null) return '';
-  const o = raw as Record<string, unknown>;
-  const m = (typeof o.metadata === 'object' && o.metadata !== null ? o.metadata : {}) as Record<string, unknown>;
-  const k = typeof o.kind === 'string' ? o.kind : 'object';
-  const n = typeof m.name === 'string' ? m.name : '?';
-  const ns = typeof m.namespace === 'string' ? `${m.namespace}/` : '';
-  return ` (${k} ${ns}${n})`;
-}
-
 /** Loads a dump into the store; kinds present in the input (or listed by a typed List) are synced. */
-function namespaceOf(raw: unknown): string | undefined {
-  const m = isRecord(raw) ? raw.metadata : undefined;
-  return isRecord(m) && typeof m.namespace === 'string' ? m.namespace : undefined;
-}
-
 export function loadDocuments(docs: unknown[], name: string, store: ObjectStore, inScope: (ns: string) => boolean, limits: InputLimits = DEFAULT_INPUT_LIMITS): LoadReport {
   const listed = new Set<KindName>();
   const notes: string[] = [];
