@@ -1,7 +1,7 @@
 #!/usr/bin/env node
-// The executable. It runs the bundle that `npm run build` writes (npm ci runs it: the "prepare"
-// script), or, when the sources are newer than the bundle (a developer's edit), the TypeScript
-// sources directly through Node 24's built-in type stripping.
+// The executable. It runs the bundle that `npm run build` writes (npm ci and npm pack run it: the
+// "prepare" script), or, in a checkout whose sources are newer than the bundle (a developer's edit),
+// the TypeScript sources directly through Node 24's built-in type stripping.
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
@@ -25,6 +25,9 @@ function newestSource(dir) {
 
 const bundle = fileURLToPath(new URL('../dist/sentinel-agent.mjs', import.meta.url));
 const src = fileURLToPath(new URL('../src', import.meta.url));
-const useBundle = process.env.SENTINEL_AGENT_FROM_SOURCE !== '1' && existsSync(bundle) && (!existsSync(src) || statSync(bundle).mtimeMs >= newestSource(src));
+// Sources are run only in a checkout (tsconfig.json beside them): an installed package has the
+// bundle, and Node does not strip types under node_modules.
+const checkout = existsSync(fileURLToPath(new URL('../tsconfig.json', import.meta.url)));
+const useBundle = existsSync(bundle) && (!checkout || (process.env.SENTINEL_AGENT_FROM_SOURCE !== '1' && (!existsSync(src) || statSync(bundle).mtimeMs >= newestSource(src))));
 const { main } = await import(useBundle ? '../dist/sentinel-agent.mjs' : '../src/cli/main.ts');
 process.exitCode = await main(process.argv.slice(2));

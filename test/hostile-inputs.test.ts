@@ -36,13 +36,15 @@ async function standIn(handler: Parameters<typeof createServer>[1]): Promise<str
 
 describe('remediations are safe to paste', () => {
   it('shellWord(v) is read back by bash as exactly v, for any v', () => {
+    // Many values a bash: a process per value is slow on a loaded machine (a spawn from a big
+    // worker), and the property is the same.
+    const value = fc.string({ unit: fc.oneof(fc.constantFrom("'", '"', '$', '`', '\\', ';', '|', '&', '(', ')', '<', '>', '*', '?', '[', '~', '#', ' ', '\t', '!', '{', '}'), fc.string({ unit: 'binary', minLength: 1, maxLength: 1 })), maxLength: 30 }).filter((v) => !v.includes('\u0000'));
     fc.assert(
-      fc.property(fc.string({ unit: fc.oneof(fc.constantFrom("'", '"', '$', '`', '\\', ';', '|', '&', '(', ')', '<', '>', '*', '?', '[', '~', '#', ' ', '\t', '!', '{', '}'), fc.string({ unit: 'binary', minLength: 1, maxLength: 1 })), maxLength: 30 }), (v) => {
-        fc.pre(!v.includes('\u0000'));
-        const r = spawnSync('bash', ['-c', `printf %s ${shellWord(v)}`], { encoding: 'utf8' });
-        expect(r.stdout).toBe(v);
+      fc.property(fc.array(value, { minLength: 1, maxLength: 15 }), (vs) => {
+        const r = spawnSync('bash', ['-c', vs.map((v) => `printf '%s\\0' ${shellWord(v)}`).join('\n')], { encoding: 'utf8' });
+        expect(r.stdout.split('\u0000').slice(0, -1)).toEqual(vs);
       }),
-      { numRuns: 150 },
+      { numRuns: 20 },
     );
   });
 
@@ -65,13 +67,23 @@ describe('remediations are safe to paste', () => {
         const r = await cli(['doctor', '--from-file', '-', '-o', 'json', '--fail-on', 'none', '--now', '2026-11-24T10:00:00Z'], { stdin: JSON.stringify(b.list(items)) });
         const incidents = (JSON.parse(r.stdout) as { incidents: { reason: string; remediation: string }[] }).incidents;
         expect(incidents.length).toBeGreaterThan(5);
-        for (const i of incidents) {
-          // Everything a remediation could call is a function that does nothing; anything else that
-          // ran (touch) leaves the mark.
-          const script = `kubectl() { :; }; grep() { :; }; head() { :; }; cmctl() { :; }\n${i.remediation.replace(/<[a-zA-Z]+>/g, 'X')}\n`;
-          spawnSync('bash', ['-c', script], { encoding: 'utf8', timeout: 5000 });
-          expect(existsSync(mark), `${i.reason} with ${e}: ${i.remediation}`).toBe(false);
+        // Everything a remediation could call is a function that does nothing; anything else that
+        // ran (touch) leaves the mark. All of them in one bash, each in a subshell; which one, only
+        // if the mark is there.
+        // eval in a subshell: a syntax error (prose is not shell) ends that one, not the others.
+        const paste = (rems: string[]): void => {
+          const script = 'kubectl() { :; }; grep() { :; }; head() { :; }; cmctl() { :; }; systemctl() { :; }; journalctl() { :; }\nfor r in "$@"; do ( eval "$r" ) 2>/dev/null; done';
+          spawnSync('bash', ['-c', script, 'paste', ...rems.map((r) => r.replace(/<[a-zA-Z_]+>/g, 'X'))], { encoding: 'utf8', timeout: 10_000 });
+        };
+        paste(incidents.map((i) => i.remediation));
+        if (existsSync(mark)) {
+          rmSync(mark);
+          for (const i of incidents) {
+            paste([i.remediation]);
+            expect(existsSync(mark), `${i.reason} with ${e}: ${i.remediation}`).toBe(false);
+          }
         }
+        expect(existsSync(mark)).toBe(false);
       }
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -41,6 +41,13 @@ describe('the README', () => {
     expect(wrong).toEqual([]);
   });
 
+  it('every command of it whose output is machine-read runs npm with --silent (or is not run through npm)', () => {
+    const lines = [...README.matchAll(/```sh\n([\s\S]*?)```/g)].flatMap((m) => (m[1] ?? '').split('\n'));
+    const machine = lines.filter((l) => /\bnpm run\b/.test(l) && /(-o|--output)[ =]?(json|yaml)\b|\| *(jq|npm run)/.test(l.replace(/#.*$/, '')));
+    expect(machine.length).toBeGreaterThan(0);
+    expect(machine.filter((l) => !/npm run --silent/.test(l.split('|').pop() ?? l) && !/\| *npm run --silent/.test(l))).toEqual([]);
+  });
+
   it('dump command asks for every kind the checks read', () => {
     const line = README.split('\n').find((l) => /^kubectl get \S+ -A -o json/.test(l));
     expect(line, 'a `kubectl get <kinds> -A -o json` line').toBeDefined();

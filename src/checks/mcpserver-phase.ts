@@ -35,7 +35,7 @@ export function classifyError(message: string, s: MCPServer, config: CheckConfig
     return { cls: 'invalid_spec', hint: 'The operator rejected the spec: fix the fields the message names (the validating webhook catches these at apply time when MCP_ENABLE_WEBHOOKS=true).' };
   }
   if (/gateway\.image is required/.test(message)) {
-    return { cls: 'gateway_image_missing', hint: `Set spec.gateway.image, or MCP_GATEWAY_PROXY_IMAGE on the operator: kubectl -n ${config.operator.namespace} set env deploy/${config.operator.deployment} MCP_GATEWAY_PROXY_IMAGE='<gateway-image>' (the proxy image of your MCP Runtime release).` };
+    return { cls: 'gateway_image_missing', hint: `Set spec.gateway.image, or MCP_GATEWAY_PROXY_IMAGE on the operator to the proxy image of your MCP Runtime release: kubectl -n ${config.operator.namespace} set env deploy/${config.operator.deployment} MCP_GATEWAY_PROXY_IMAGE='<gateway-image>'.` };
   }
   if (/analytics\.ingestURL is required/.test(message)) {
     return { cls: 'analytics_ingest_url_missing', hint: 'Set spec.analytics.ingestURL, or MCP_SENTINEL_INGEST_URL on the operator.' };
@@ -44,7 +44,7 @@ export function classifyError(message: string, s: MCPServer, config: CheckConfig
   if (m?.[1]) {
     const resource = m[1].trim();
     if (/MCP_MTLS_CLUSTER_ISSUER/.test(message)) {
-      return { cls: 'mtls_issuer_missing', resource, hint: `Set MCP_MTLS_CLUSTER_ISSUER on the operator to a Ready ClusterIssuer (kubectl get clusterissuer), or drop auth.mode mtls.` };
+      return { cls: 'mtls_issuer_missing', resource, hint: `Set MCP_MTLS_CLUSTER_ISSUER on the operator to a Ready ClusterIssuer, or drop auth.mode mtls; the ClusterIssuers: kubectl get clusterissuer.` };
     }
     if (/trustDomain/.test(message)) {
       return { cls: 'mtls_trust_domain_missing', resource, hint: 'Set spec.auth.trustDomain for auth.mode mtls.' };
@@ -53,7 +53,7 @@ export function classifyError(message: string, s: MCPServer, config: CheckConfig
       return { cls: 'mtls_certificate_pending', resource, hint: `The gateway certificate is not issued yet: kubectl -n ${ns} describe certificate ${gatewayCertificateName(n)}.` };
     }
     if (/rendered gateway policy .* is invalid/.test(message)) {
-      return { cls: 'policy_invalid', resource, hint: `The rendered policy is invalid: check spec.policy and the MCPAccessGrants/MCPAgentSessions referencing ${n} (kubectl -n ${ns} get mcpaccessgrants,mcpagentsessions).` };
+      return { cls: 'policy_invalid', resource, hint: `The rendered policy is invalid: check spec.policy and the MCPAccessGrants/MCPAgentSessions referencing ${n}: kubectl -n ${ns} get mcpaccessgrants,mcpagentsessions.` };
     }
     if (/invalid (cpu|memory)/i.test(message)) {
       return { cls: 'invalid_resources', resource, hint: 'Fix the resource quantities in spec.resources / spec.gateway.resources.' };
@@ -75,7 +75,7 @@ function flagHint(flag: ReadinessFlag, s: MCPServer): string {
     case 'ingressReady':
       return s.spec.authMode === 'mtls'
         ? `Ingress: mTLS servers are routed by an IngressRoute, which this operator version does not count as ready.`
-        : `Ingress: kubectl -n ${ns} get ingress ${n} (needs a load-balancer address in strict readiness mode).`;
+        : `Ingress (it needs a load-balancer address in strict readiness mode): kubectl -n ${ns} get ingress ${n}.`;
     case 'gatewayReady':
       return `Gateway: kubectl -n ${ns} logs -l ${shellWord(`app=${s.meta.name}`)} -c mcp-gateway --tail=20.`;
     case 'policyReady':

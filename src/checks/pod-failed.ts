@@ -13,9 +13,9 @@ export function evictedResource(message: string | undefined): string | undefined
 function evictionFix(resource: string | undefined): string {
   switch (resource) {
     case 'memory':
-      return 'The node ran out of memory: give the pod memory requests that reflect its real use (kubectl -n {namespace} top pod), so the scheduler places it where memory is free, and check what else uses memory on the node (kubectl describe node {node}).';
+      return 'The node ran out of memory: give the pod memory requests that reflect its real use, so the scheduler places it where memory is free; its real use: kubectl -n {namespace} top pod {name}; what else uses memory on the node: kubectl describe node {node}.';
     case 'ephemeral-storage':
-      return 'The node ran out of local disk: bound the writes of the pod (an emptyDir sizeLimit, logs to stdout rather than files, ephemeral-storage requests and limits) and check the disk of the node (kubectl describe node {node}).';
+      return 'The node ran out of local disk: bound the writes of the pod (an emptyDir sizeLimit, logs to stdout rather than files, ephemeral-storage requests and limits); the disk of the node: kubectl describe node {node}.';
     case 'pids':
       return 'The node ran out of process ids: look for a process that forks without bound in the pod, and set a pid limit.';
     default:

@@ -64,7 +64,7 @@ const reasons: readonly ReasonDecl[] = [
     severity: 'critical',
     title: 'Image cannot be pulled',
     description: 'A container is waiting with ImagePullBackOff, ErrImagePull (the kubelet alternates the two: one incident), InvalidImageName or ErrImageNeverPull.',
-    remediation: 'Check the image reference and pull credentials: kubectl -n {namespace} describe pod {name} (Events), then verify {image} exists and the pull secret is valid: kubectl -n {namespace} get pod {name} -o jsonpath=\'{.spec.imagePullSecrets}\'',
+    remediation: 'Check the image reference and pull credentials in the pod\'s Events: kubectl -n {namespace} describe pod {name}; verify {image} exists and the pull secret is valid: kubectl -n {namespace} get pod {name} -o jsonpath=\'{.spec.imagePullSecrets}\'',
     facts: ['container', 'image', 'hint'],
     runbookUrl: 'https://kubernetes.io/docs/concepts/containers/images/#imagepullbackoff',
     graceSeconds: 30,

@@ -72,7 +72,7 @@ function oomFix(hasLimit: boolean, mcpServer: boolean): string {
     ? `Container {container} is limited to {limit} of memory and was killed for exceeding it: raise the limit above its real peak or find the leak; ${measure}.`
     : `Container {container} has no memory limit of its own, so it was killed by a LimitRange default or by the node running out of memory: set requests and a limit that fit its real use; ${measure}.`;
   const where = mcpServer
-    ? ` It is run by MCPServer {server}, whose operator owns the Deployment: set the limit in the MCPServer, kubectl -n {namespace} patch mcpserver {server} --type merge -p '{"spec":{"resources":{"limits":{"memory":"{more}"}}}}' (${hasLimit ? 'twice its limit' : 'twice the MCPServer default'}; size it to the peak top shows)`
+    ? ` It is run by MCPServer {server}, whose operator owns the Deployment, so set the limit in the MCPServer (here ${hasLimit ? 'twice its limit' : 'twice the MCPServer default'}, to be sized to the peak top shows): kubectl -n {namespace} patch mcpserver {server} --type merge -p '{"spec":{"resources":{"limits":{"memory":"{more}"}}}}'`
     : ' Set it on the workload that owns the pod (its Deployment, StatefulSet or Job template), not on the pod.';
   return first + where;
 }

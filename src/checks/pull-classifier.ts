@@ -77,8 +77,8 @@ export function pullFailureHint(cls: PullFailure, rawHost: string, rawImage: str
   const namespace = shellWord(rawNamespace);
   switch (cls) {
     case 'auth':
-      if (!platform) return `The registry ${host} rejected the pull (no or wrong credentials, or no access to ${image}): check the pull secrets of the pod (kubectl -n ${namespace} get pod -o jsonpath='{.items[*].spec.imagePullSecrets}'; kubectl -n ${namespace} get sa -o yaml | grep -A2 imagePullSecrets) and that they hold valid credentials for ${host}.`;
-      return `The registry ${host} rejected the pull credentials: check the pull secret of the pod (kubectl -n ${namespace} get secret mcp-runtime-registry-pull; kubectl -n ${namespace} get sa mcp-workload -o jsonpath='{.imagePullSecrets}'), and re-provision it if the UI_API_KEY of Sentinel was rotated.`;
+      if (!platform) return `The registry ${host} rejected the pull (no or wrong credentials, or no access to ${image}); check that the pull secrets of the pod hold valid credentials for ${host}: kubectl -n ${namespace} get pod -o jsonpath='{.items[*].spec.imagePullSecrets}'; kubectl -n ${namespace} get sa -o yaml | grep -A2 imagePullSecrets.`;
+      return `The registry ${host} rejected the pull credentials; check the pull secret of the pod: kubectl -n ${namespace} get secret mcp-runtime-registry-pull; kubectl -n ${namespace} get sa mcp-workload -o jsonpath='{.imagePullSecrets}'; re-provision it if the UI_API_KEY of Sentinel was rotated.`;
     case 'tls':
       return `The node does not trust ${host}'s certificate or it lacks a SAN for that name: pull by the registry hostname (not its ClusterIP), or give the node runtime the registry CA.`;
     case 'dns':

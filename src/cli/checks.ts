@@ -6,6 +6,7 @@ import { CHECKS } from '../checks/registry.ts';
 import { UsageError, type IO } from './io.ts';
 import { nearest } from './spec.ts';
 import { table } from '../format/table.ts';
+import { remediationSteps } from '../format/remediation.ts';
 import { stringify } from 'yaml';
 
 function severities(s: ReasonSpec): string[] {
@@ -61,7 +62,8 @@ export function explain(s: ReasonSpec): string {
     `check:        ${s.check}`,
     `severity:     ${severities(s).join(' / ')} (default ${s.severity})`,
     `grace:        ${grace(s.graceSeconds)}`,
-    `remediation:  ${generic(s.remediation)}`,
+    'remediation:',
+    ...remediationSteps(generic(s.remediation)).flatMap((st) => [...(st.prose ? [`  ${st.prose}`] : []), ...(st.command ? [`    ${st.command}`] : [])]),
   ];
   if (s.runbookUrl) lines.push(`runbook:      ${s.runbookUrl}`);
   return `${lines.join('\n')}\n`;

@@ -88,7 +88,7 @@ export function parseFilter(names: readonly string[] | undefined): ReadonlySet<s
   return out;
 }
 
-function render(report: Report, output: Output, o: { color: boolean; now: number; asOf?: number; noHeaders: boolean; stats?: { objects: number; checks: number } }): string {
+function render(report: Report, output: Output, o: { color: boolean; now: number; asOf?: number; width?: number; noHeaders: boolean; stats?: { objects: number; checks: number } }): string {
   if (output === 'json') return reportJson(report);
   if (output === 'yaml') return stringify(JSON.parse(reportJson(report)), { lineWidth: 0 });
   if (output === 'wide') return incidentsWide(report, o);
@@ -184,7 +184,7 @@ export async function doctor(flags: DoctorFlags, io: IO): Promise<number> {
     report.incidents = report.incidents.filter((i) => only.has(i.reason) || only.has(i.check));
     report.summary = summarize(report.incidents);
   }
-  io.stdout(render(report, output, { color: useColor(io), now, ...(flags.now !== undefined ? { asOf: now } : {}), noHeaders: flags.noHeaders === true, ...(stats ? { stats } : {}) }));
+  io.stdout(render(report, output, { color: useColor(io), now, ...(io.stdoutIsTTY && io.columns ? { width: io.columns } : {}), ...(flags.now !== undefined ? { asOf: now } : {}), noHeaders: flags.noHeaders === true, ...(stats ? { stats } : {}) }));
   if (nothingRan) {
     io.stderr(`sentinel-agent: every check was skipped: the input holds none of the kinds they read (${neededKinds(selectChecks(CHECKS, cfg.checks).run).map(displayKind).join(', ')}); nothing was checked\n`);
     return 2;

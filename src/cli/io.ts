@@ -8,6 +8,8 @@ export interface IO {
   /** Standard input, whole; more than maxBytes throws InputTooLarge. */
   stdin(maxBytes: number): string;
   stdoutIsTTY: boolean;
+  /** The terminal's width, when standard output is one. */
+  columns?: number;
   env: Readonly<Record<string, string | undefined>>;
   now(): number;
   /** Ends the process (a long-running command, once it has shut down cleanly). */
@@ -20,6 +22,7 @@ export function processIO(): IO {
     stderr: (s) => process.stderr.write(s),
     stdin: (max) => readBounded(0, max),
     stdoutIsTTY: process.stdout.isTTY === true,
+    ...(process.stdout.isTTY && process.stdout.columns ? { columns: process.stdout.columns } : {}),
     env: process.env,
     now: () => Date.now(),
     exit: (code) => process.exit(code),

@@ -7,10 +7,13 @@ import { severityRank, type Severity } from '../checks/severity.ts';
 import type { Report } from './report.ts';
 import { sanitize } from '../util/redact.ts';
 import { humanDuration } from '../util/duration.ts';
+import { remediationSteps, wrap } from './remediation.ts';
 
 export interface TextOptions {
   color: boolean;
   now: number;
+  /** The terminal's width: prose is wrapped to it (never inside a word, never a command). */
+  width?: number;
   /** The time the checks were evaluated as of, when it is not the clock (doctor --now). */
   asOf?: number;
   /** Objects read and checks run, for the all-clear line. */
@@ -38,6 +41,26 @@ function objectLabel(i: Incident): string {
   return sanitize(`${o.kind} ${o.namespace ? `${o.namespace}/` : ''}${o.name}`);
 }
 
+/** Prose at an indent, wrapped to the width (unwrapped when there is none). */
+function indented(text: string, indent: number, width: number): string[] {
+  return wrap(text, Math.max(20, width - indent)).map((l) => `${' '.repeat(indent)}${l}`);
+}
+
+/** The remediation as steps: prose after "→ fix:" (wrapped), each command on a line of its own,
+ *  never wrapped, so that it pastes as it is. */
+function fixLines(remediation: string, c: boolean, width: number): string[] {
+  const head = `    ${paint(c, '32', '→ fix:')}`;
+  const out: string[] = [];
+  for (const st of remediationSteps(remediation)) {
+    if (st.prose !== undefined) {
+      const [first = '', ...rest] = wrap(st.prose, Math.max(20, width - 6), Math.max(20, width - (out.length === 0 ? 11 : 6)));
+      out.push(out.length === 0 ? `${head} ${first}` : `      ${first}`, ...rest.map((l) => `      ${l}`));
+    } else if (out.length === 0) out.push(head);
+    if (st.command !== undefined) out.push(`        ${st.command}`);
+  }
+  return out.length > 0 ? out : [head];
+}
+
 interface Group {
   title: string;
   key: string;
@@ -52,6 +75,7 @@ function groupKey(i: Incident): string {
 // eslint-disable-next-line max-lines-per-function -- the report's sections in print order
 export function reportText(r: Report, opts: TextOptions): string {
   const c = opts.color;
+  const width = opts.width ?? Infinity;
   const out: string[] = [];
   const byId = new Map(r.incidents.map((i) => [i.id, i]));
   const groups = new Map<string, Group>();
@@ -93,7 +117,7 @@ export function reportText(r: Report, opts: TextOptions): string {
     for (const root of roots) {
       const st = SEV_STYLE[root.severity];
       out.push(`  ${paint(c, st.code, `${st.mark} ${root.severity.toUpperCase()}`)} ${paint(c, '1', sanitize(root.reason))}  ${objectLabel(root)}`);
-      out.push(`    ${sanitize(root.message)}`);
+      out.push(...indented(sanitize(root.message), 4, width));
       if (root.since) {
         const t = Date.parse(root.since);
         out.push(paint(c, '2', `    since ${sanitize(root.since)} (${ago(opts.now - t)})`));
@@ -102,14 +126,15 @@ export function reportText(r: Report, opts: TextOptions): string {
         const cause = byId.get(root.rootCauseId);
         if (cause) out.push(`    caused by ${sanitize(cause.reason)} on ${objectLabel(cause)} (shown under ${cause.server ? sanitize(`MCPServer ${cause.server.namespace}/${cause.server.name}`) : 'Other workloads and platform'})`);
       }
-      out.push(`    ${paint(c, '32', '→ fix:')} ${sanitize(root.remediation)}`);
+      out.push(...fixLines(sanitize(root.remediation), c, width));
       if (root.runbookUrl) out.push(paint(c, '2', `    runbook: ${sanitize(root.runbookUrl)}`));
       const kids = (children.get(root.id) ?? []).sort((a, b) => severityRank(a.severity) - severityRank(b.severity) || (a.id < b.id ? -1 : 1));
       if (kids.length > 0) {
         out.push(`    explains ${kids.length === 1 ? '1 more incident' : `${kids.length} more incidents`}:`);
         for (const k of kids) {
           const ks = SEV_STYLE[k.severity];
-          out.push(`      ${paint(c, ks.code, ks.mark)} ${sanitize(k.severity)} ${sanitize(k.reason)}  ${objectLabel(k)}: ${sanitize(k.message)}`);
+          const [first = '', ...rest] = wrap(`${sanitize(k.severity)} ${sanitize(k.reason)}  ${objectLabel(k)}: ${sanitize(k.message)}`, width - 8, width - 8);
+          out.push(`      ${paint(c, ks.code, ks.mark)} ${first}`, ...rest.map((l) => `        ${l}`));
         }
       }
     }

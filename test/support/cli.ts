@@ -13,7 +13,7 @@ export interface CliResult {
 }
 
 /** Runs the CLI in-process with captured output, a fixed clock and no TTY. */
-export async function cli(argv: string[], o: { stdin?: string; env?: Record<string, string>; now?: number; tty?: boolean } = {}): Promise<CliResult> {
+export async function cli(argv: string[], o: { stdin?: string; env?: Record<string, string>; now?: number; tty?: boolean; columns?: number } = {}): Promise<CliResult> {
   let stdout = '';
   let stderr = '';
   const io: IO = {
@@ -25,6 +25,7 @@ export async function cli(argv: string[], o: { stdin?: string; env?: Record<stri
     },
     stdin: () => o.stdin ?? '',
     stdoutIsTTY: o.tty ?? false,
+    ...(o.columns !== undefined ? { columns: o.columns } : {}),
     env: o.env ?? {},
     now: () => o.now ?? Date.parse('2026-11-24T12:00:00Z'),
   };

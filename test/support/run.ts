@@ -6,6 +6,7 @@ import { diagnose } from '../../src/cli/doctor.ts';
 import type { Incident } from '../../src/engine/incidents.ts';
 import type { Skipped } from '../../src/engine/evaluate.ts';
 import { T0, type Raw } from './objects.ts';
+import { stepProblems } from '../../src/format/remediation.ts';
 
 /** Every reason an incident of `run` carried, in this test file's worker (for coverage checks). */
 export const seenReasons = new Set<string>();
@@ -30,6 +31,9 @@ export function run(objects: Raw[], o: { now?: number; config?: (c: AgentConfig)
     // Every test that produces incidents checks them: no remediation names a fact it was not given.
     const missing = missingFacts(i.remediation);
     if (missing.length > 0) throw new Error(`${i.reason} on ${i.object.kind} ${i.object.name}: the remediation names facts the finding did not give (${missing.join(', ')}): ${i.remediation}`);
+    // ... and every command in it can be pasted as it stands, prose apart.
+    const unpasteable = stepProblems(i.remediation);
+    if (unpasteable.length > 0) throw new Error(`${i.reason} on ${i.object.kind} ${i.object.name}: ${unpasteable.join('; ')}`);
   }
   return { incidents: d.incidents, skipped: d.skipped, store };
 }
