@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { InMemoryLogRecordExporter } from '@opentelemetry/sdk-logs';
 import { MetricReader, type ResourceMetrics } from '@opentelemetry/sdk-metrics';
-import { Telemetry } from '../src/delivery/otel/telemetry.ts';
+import { Telemetry, diagError } from '../src/delivery/otel/telemetry.ts';
 import type { TelemetrySource } from '../src/delivery/otel/metrics.ts';
 import { otelSettings } from '../src/delivery/otel/settings.ts';
 import type { Incident } from '../src/engine/incidents.ts';
@@ -230,5 +230,17 @@ describe('bounded values on the wire', () => {
     for (const [k, v] of Object.entries(r?.attributes ?? {})) if (typeof v === 'string') expect(v.length, k).toBeLessThanOrEqual(64);
     expect(r?.attributes['mcp_runtime.team.id']).toBe('x'.repeat(64));
     await t.flush();
+  });
+});
+
+describe("the SDK's own error reports", () => {
+  it('are one line with the message (no stack), and a network failure the exporter already reported is debug', () => {
+    const refused = JSON.stringify({ stack: 'Error: connect ECONNREFUSED 127.0.0.1:4318\n    at TCPConnectWrap.afterConnect', message: 'connect ECONNREFUSED 127.0.0.1:4318', code: 'ECONNREFUSED' });
+    expect(diagError(refused)).toEqual({ level: 'debug', message: 'connect ECONNREFUSED 127.0.0.1:4318', code: 'ECONNREFUSED' });
+    const reader = JSON.stringify({ stack: 'Error: PeriodicExportingMetricReader: metrics export failed (error Error: x)\n    at currentRun', message: 'PeriodicExportingMetricReader: metrics export failed (error Error: x)' });
+    expect(diagError(reader).level).toBe('debug');
+    const bug = JSON.stringify({ stack: 'TypeError: x is not a function\n    at y', message: 'x is not a function' });
+    expect(diagError(bug)).toEqual({ level: 'error', message: 'x is not a function' });
+    expect(diagError('plain words\nand a second line')).toEqual({ level: 'error', message: 'plain words' });
   });
 });

@@ -9,6 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import http from 'node:http';
 import { FakeApiServer } from '../src/sim/apiserver.ts';
 import { makeKubeClient } from '../src/collector/kube-client.ts';
 import { startWatch, type RunningWatch } from '../src/cli/watch.ts';
@@ -531,9 +532,10 @@ describe('the real executable', () => {
 });
 
 describe('sentinel-agent demo', () => {
-  it('plays the story: every failure opens with its remediation or root cause, every fix resolves, exit 0', async () => {
+  it('plays the story at its top speed: each line timestamped, each incident printed once, each fix followed by its own resolutions, exit 0', async () => {
     const { spawnCli } = await import('./support/cli.ts');
-    const r = await spawnCli(['demo', '--speed', '15', '--listen', '127.0.0.1:0'], { timeoutMs: 30_000, env: { NO_COLOR: '1' } });
+    const { MAX_SPEED } = await import('../src/cli/demo.ts');
+    const r = await spawnCli(['demo', '--speed', String(MAX_SPEED), '--listen', '127.0.0.1:0'], { timeoutMs: 30_000, env: { NO_COLOR: '1' } });
     expect(r.code).toBe(0);
     for (const reason of ['RegistryPullFailed', 'CrashLoopBackOff', 'PolicyNotMaterialized', 'CertificateExpiringSoon', 'GatewayNotReady', 'DeploymentUnavailable']) {
       expect(r.stdout, reason).toMatch(new RegExp(`OPENED +\\w+ +${reason}`));
@@ -543,6 +545,68 @@ describe('sentinel-agent demo', () => {
     expect(r.stdout).toContain('→ fix: The registry registry.registry.svc.cluster.local:5000 rejected the pull credentials');
     expect(r.stdout).toMatch(/Story complete: (\d+) incidents opened, \1 resolved, 0 still open/);
     expect(r.stdout).not.toContain('\u001b[');
+    const lines = r.stdout.split('\n');
+    // Every event of the story (a step, an opening, a resolution) has its time.
+    for (const l of lines.filter((x) => /▶|OPENED|RESOLVED|UPDATED|synced/.test(x))) expect(l, l).toMatch(/^ *\+\d+s {2}/);
+    // Printed once, with its cause: nothing is opened and then at once updated.
+    expect(lines.filter((l) => l.includes('UPDATED'))).toEqual([]);
+    const opened = lines.filter((l) => l.includes('OPENED')).map((l) => l.replace(/^.*OPENED +\w+ +/, ''));
+    expect(new Set(opened).size).toBe(opened.length);
+    // Each fix's resolutions come after it and before the next step.
+    const fixes: [string, RegExp][] = [
+      ['fix: the operator re-creates the policy ConfigMap', /RESOLVED PolicyNotMaterialized/],
+      ['fix: a gateway upgrade stops the crash loop', /RESOLVED CrashLoopBackOff/],
+      ['fix: the pull secret is re-provisioned', /RESOLVED RegistryPullFailed/],
+      ['fix: cert-manager renews the certificate', /RESOLVED CertificateExpiringSoon/],
+    ];
+    for (const [fix, resolution] of fixes) {
+      const at = lines.findIndex((l) => l.includes(fix));
+      const next = lines.findIndex((l, k) => k > at && l.includes('▶'));
+      const res = lines.findIndex((l) => resolution.test(l));
+      expect(at, fix).toBeGreaterThan(0);
+      expect(res, fix).toBeGreaterThan(at);
+      if (next > 0) expect(res, fix).toBeLessThan(next);
+    }
+  }, 40_000);
+
+  it('--speed outside what plays the story is refused, naming the range', async () => {
+    const { cli } = await import('./support/cli.ts');
+    const { MAX_SPEED, MIN_SPEED } = await import('../src/cli/demo.ts');
+    for (const v of ['0', '100', String(MAX_SPEED + 1), 'fast', '-1', '0.1']) {
+      const r = await cli(['demo', `--speed=${v}`]);
+      expect(r.code, v).toBe(2);
+      expect(r.stderr, v).toContain(`--speed: expected a number from ${MIN_SPEED} to ${MAX_SPEED}`);
+    }
+  });
+
+  it('--prometheus serves the metrics while the story plays; OTLP failures are one plain line each, not a stack', async () => {
+    const { spawn } = await import('node:child_process');
+    const { BIN, ROOT } = await import('./support/cli.ts');
+    const closed = http.createServer();
+    await new Promise<void>((res) => closed.listen(0, '127.0.0.1', res));
+    const port = (closed.address() as { port: number }).port;
+    await new Promise((res) => closed.close(res));
+    const child = spawn(process.execPath, [BIN, 'demo', '--speed', '20', '--listen', '127.0.0.1:0', '--prometheus'], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', NO_COLOR: '1', OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${port}` } });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    const exited = new Promise<number | null>((res) => child.on('exit', (c) => res(c)));
+    const url = await waitFor('the endpoints line', () => /endpoints: (http:\S+)\/incidents/.exec(out)?.[1], 20_000);
+    expect(out).toContain(`${url}/metrics`);
+    const metrics = await waitFor('an incident gauge on /metrics', async () => {
+      const text = await (await fetch(`${url}/metrics`)).text();
+      return /mcp_runtime_health_incidents\{[^}]*\} [1-9]/.test(text) ? text : undefined;
+    }, 20_000, { everyMs: 100 });
+    expect(metrics).toContain('# TYPE mcp_runtime_health_incidents gauge');
+    expect(await exited).toBe(0);
+    const failures = err.split('\n').filter((l) => l.trim() !== '');
+    expect(failures.length).toBeGreaterThan(0);
+    for (const l of failures) {
+      expect(l, l).toMatch(/^ *\+\d+s {2}[⚠✖] /);
+      expect(l, l).not.toMatch(/stack|\\n|\{"/);
+    }
+    expect(new Set(failures.map((l) => l.replace(/^ *\+\d+s {2}/, ''))).size).toBe(failures.length);
   }, 40_000);
 });
 

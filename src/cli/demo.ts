@@ -29,16 +29,23 @@ import { DEFAULT_WATCH_SETTINGS } from '../agent/agent.ts';
 import type { IncidentSink } from '../delivery/sink.ts';
 import type { Transition } from '../engine/tracker.ts';
 import type { Incident } from '../engine/incidents.ts';
-import { jsonLogger } from '../util/log.ts';
+import type { LogLevel, Logger } from '../util/log.ts';
+import { remediationSteps } from '../format/remediation.ts';
 import { startWatch } from './watch.ts';
 import { useColor } from './doctor.ts';
-import { UsageError, type IO } from './io.ts';
+import { UsageError, enabled, parseLogLevel, type IO } from './io.ts';
 
 export interface DemoFlags {
   speed?: string;
   listen?: string;
   logLevel?: string;
+  prometheus?: boolean;
 }
+
+/** The story is a minute long; faster than this, incidents resolve before the agent's passes see
+ *  them open (measured: test/watch.test.ts plays it at the top speed). */
+export const MIN_SPEED = 0.5;
+export const MAX_SPEED = 20;
 
 const ESC = '\u001b[';
 
@@ -119,7 +126,7 @@ function story(start: number): Step[] {
       },
     },
     {
-      at: 10,
+      at: 9,
       say: "search's mcp-gateway sidecar starts crash-looping",
       apply(api) {
         api.apply(searchPod(true));
@@ -129,21 +136,21 @@ function story(start: number): Step[] {
       },
     },
     {
-      at: 17,
+      at: 15,
       say: "someone deletes billing's gateway policy ConfigMap",
       apply(api) {
         api.delete('ConfigMap', 'mcp-servers', 'billing-gateway-policy');
       },
     },
     {
-      at: 24,
+      at: 21,
       say: "the registry certificate's renewal is two weeks overdue and it expires in 20 hours",
       apply(api) {
         api.apply(cert(false));
       },
     },
     {
-      at: 48,
+      at: 42,
       say: 'fix: the pull secret is re-provisioned; weather v2 starts',
       apply(api) {
         api.apply(weatherPod(false));
@@ -154,7 +161,7 @@ function story(start: number): Step[] {
       },
     },
     {
-      at: 42,
+      at: 36,
       say: 'fix: a gateway upgrade stops the crash loop',
       apply(api) {
         api.apply(searchPod(false));
@@ -164,14 +171,14 @@ function story(start: number): Step[] {
       },
     },
     {
-      at: 36,
+      at: 30,
       say: 'fix: the operator re-creates the policy ConfigMap',
       apply(api) {
         api.apply(configMap('billing-gateway-policy', { owner: { kind: 'MCPServer', name: 'billing' }, data: { 'policy.json': '{"schema_version":"v1"}' } }));
       },
     },
     {
-      at: 54,
+      at: 48,
       say: 'fix: cert-manager renews the certificate',
       apply(api) {
         api.apply(cert(true));
@@ -180,48 +187,109 @@ function story(start: number): Step[] {
   ];
 }
 
-function elapsed(start: number): string {
-  return `+${Math.round((Date.now() - start) / 1000)}s`.padStart(5, ' ');
+/** The story's clock: seconds of the story (at --speed 4, one real second is four). */
+function storyClock(start: number, speed: number): string {
+  return `+${Math.round(((Date.now() - start) * speed) / 1000)}s`.padStart(5, ' ');
 }
 
 function label(i: Incident): string {
   return `${i.object.kind} ${i.object.namespace ? `${i.object.namespace}/` : ''}${i.object.name}`;
 }
 
-/** Prints transitions as they happen, for a person watching the terminal. */
-function consoleSink(io: IO, color: boolean, start: number, lookup: (id: string) => Incident | undefined): IncidentSink {
-  const paint = (code: string, s: string): string => (color ? `${ESC}${code}m${s}${ESC}0m` : s);
+interface ConsoleSink extends IncidentSink {
+  /** Prints what is held back (at the end of the story). */
+  printHeld(): void;
+}
+
+/** Prints transitions as they happen, for a person watching the terminal. An opened incident is held
+ *  for `settleMs` (a root-cause pass) so that it is printed once, with its cause, rather than printed
+ *  and then at once "updated" with it. */
+function consoleSink(io: IO, paint: (code: string, s: string) => string, clock: () => string, lookup: (id: string) => Incident | undefined, settleMs: number, speed: number): ConsoleSink {
   const sev = { critical: '1;31', warning: '33', info: '36' } as const;
+  const held = new Map<string, { incident: Incident; timer: NodeJS.Timeout }>();
+  // When each open incident opened, for its duration in the story's seconds.
+  const openedAt = new Map<string, number>();
+  const print = (type: Transition['type'], i: Incident): void => {
+    if (type === 'resolved') {
+      const at = openedAt.get(i.id);
+      openedAt.delete(i.id);
+      io.stdout(`${paint('2', clock())}  ${paint('1;32', '✔ RESOLVED')} ${i.reason}  ${label(i)}${at !== undefined ? ` after ${Math.round(((Date.now() - at) * speed) / 1000)}s` : ''}\n`);
+      return;
+    }
+    const head = type === 'opened' ? '✖ OPENED  ' : '↻ UPDATED ';
+    io.stdout(`${paint('2', clock())}  ${paint(sev[i.severity], `${head}${i.severity.padEnd(8)}`)} ${paint('1', i.reason)}  ${label(i)}\n`);
+    io.stdout(`        ${i.message}\n`);
+    const cause = i.rootCauseId ? lookup(i.rootCauseId) : undefined;
+    if (cause) {
+      io.stdout(`        ${paint('35', `caused by ${cause.reason} on ${label(cause)}`)}\n`);
+      return;
+    }
+    for (const [n, st] of remediationSteps(i.remediation).entries()) {
+      if (st.prose !== undefined) io.stdout(`        ${n === 0 ? `${paint('32', '→ fix:')} ` : ''}${st.prose}\n`);
+      else if (n === 0) io.stdout(`        ${paint('32', '→ fix:')}\n`);
+      if (st.command !== undefined) io.stdout(`            ${st.command}\n`);
+    }
+  };
+  const release = (id: string): void => {
+    const h = held.get(id);
+    if (!h) return;
+    clearTimeout(h.timer);
+    held.delete(id);
+    print('opened', h.incident);
+  };
   return {
     name: 'demo-console',
     transitions(ts: readonly Transition[]) {
       for (const t of ts) {
         const i = t.incident;
-        const clock = elapsed(start);
-        if (t.type === 'resolved') {
-          io.stdout(`${paint('2', clock)}  ${paint('1;32', '✔ RESOLVED')} ${i.reason}  ${label(i)}${t.durationS !== undefined ? ` after ${t.durationS}s` : ''}\n`);
-          continue;
+        const h = held.get(i.id);
+        if (t.type === 'opened') {
+          openedAt.set(i.id, Date.now());
+          held.set(i.id, { incident: i, timer: setTimeout(() => release(i.id), settleMs) });
         }
-        const head = t.type === 'opened' ? '✖ OPENED  ' : '↻ UPDATED ';
-        io.stdout(`${paint('2', clock)}  ${paint(sev[i.severity], `${head}${i.severity.padEnd(8)}`)} ${paint('1', i.reason)}  ${label(i)}\n`);
-        io.stdout(`        ${i.message}\n`);
-        const cause = i.rootCauseId ? lookup(i.rootCauseId) : undefined;
-        if (cause) io.stdout(`        ${paint('35', `caused by ${cause.reason} on ${label(cause)}`)}\n`);
-        else io.stdout(`        ${paint('32', '→ fix:')} ${i.remediation}\n`);
+        else if (t.type === 'updated' && h) h.incident = i;
+        else {
+          if (h) release(i.id);
+          print(t.type, i);
+        }
       }
     },
+    printHeld() {
+      for (const id of [...held.keys()]) release(id);
+    },
+  };
+}
+
+/** The agent's warnings as one plain line each, for the story's reader; repeats within a minute of
+ *  story time are counted, not printed. */
+function storyLogger(io: IO, paint: (code: string, s: string) => string, clock: () => string, level: LogLevel, quietMs: number): Logger {
+  const last = new Map<string, number>();
+  return (at, msg, fields) => {
+    if (!enabled(level, at)) return;
+    const error = typeof fields?.error === 'string' ? fields.error : typeof fields?.detail === 'string' ? fields.detail : undefined;
+    const text = `${msg}${error ? `: ${error.split('\n')[0] ?? ''}` : ''}`;
+    const key = `${at} ${text}`;
+    const t = Date.now();
+    if (t - (last.get(key) ?? -Infinity) < quietMs) return;
+    last.set(key, t);
+    io.stderr(`${paint('2', clock())}  ${paint(at === 'error' ? '31' : '33', at === 'error' ? '✖' : '⚠')} ${text}\n`);
   };
 }
 
 // eslint-disable-next-line max-lines-per-function -- set-up, run and tear-down of the demo cluster in the order they happen; each part is one call
 export async function demo(flags: DemoFlags, io: IO): Promise<number> {
   const speed = flags.speed === undefined ? 1 : Number(flags.speed);
-  if (!Number.isFinite(speed) || speed <= 0 || speed > 100) throw new UsageError(`--speed: expected a number between 0 and 100, got ${JSON.stringify(flags.speed)}`);
+  if (!/^\d+(\.\d+)?$/.test(flags.speed ?? '1') || !(speed >= MIN_SPEED && speed <= MAX_SPEED)) {
+    throw new UsageError(`--speed: expected a number from ${MIN_SPEED} to ${MAX_SPEED} (how many times faster than the story's minute), got ${JSON.stringify(flags.speed)}`);
+  }
   const start = Date.now();
   setBaseTime(start);
   const color = useColor(io);
   const paint = (code: string, s: string): string => (color ? `${ESC}${code}m${s}${ESC}0m` : s);
   const ms = (s: number): number => (s * 1000) / speed;
+  // The story's clock starts once the agent has synced; the objects' times are from the start.
+  let storyStart = start;
+  const clock = (): string => storyClock(storyStart, speed);
 
   // The simulated cluster: MCP Runtime's platform and four healthy MCPServers.
   const api = new FakeApiServer();
@@ -253,18 +321,19 @@ export async function demo(flags: DemoFlags, io: IO): Promise<number> {
     fullEvaluationMs: Math.max(200, ms(2)),
     reflector: { ...DEFAULT_WATCH_SETTINGS.reflector, backoffInitialMs: 200, backoffMaxMs: 2000 },
   };
-  const level = flags.logLevel ?? 'warn';
-  const log = jsonLogger(level === 'debug' || level === 'info' || level === 'error' ? level : 'warn', (l) => io.stderr(l));
+  const log = storyLogger(io, paint, clock, parseLogLevel(flags.logLevel ?? 'warn'), ms(60));
   const exportOtlp = Boolean(io.env.OTEL_EXPORTER_OTLP_ENDPOINT || io.env.OTEL_EXPORTER_OTLP_LOGS_ENDPOINT);
   let lookup: (id: string) => Incident | undefined = () => undefined;
-  const sink = consoleSink(io, color, start, (id) => lookup(id));
+  // Held a root-cause pass (the full evaluation's interval and a little more) before printing.
+  const sink = consoleSink(io, paint, clock, (id) => lookup(id), settings.fullEvaluationMs + ms(1), speed);
+  const watchOpts = { settings, sinks: [sink], prometheus: flags.prometheus === true, ...(exportOtlp ? { telemetryEnv: io.env } : {}) };
   let running;
   try {
-    running = await startWatch(cfg, client, log, { settings, sinks: [sink], ...(exportOtlp ? { telemetryEnv: io.env } : {}) });
+    running = await startWatch(cfg, client, log, watchOpts);
   } catch (err) {
     if (flags.listen === undefined && /EADDRINUSE/.test((err as Error).message)) {
       cfg.listen = '127.0.0.1:0';
-      running = await startWatch(cfg, client, log, { settings, sinks: [sink], ...(exportOtlp ? { telemetryEnv: io.env } : {}) });
+      running = await startWatch(cfg, client, log, watchOpts);
     } else throw err;
   }
   const w = running;
@@ -281,18 +350,20 @@ export async function demo(flags: DemoFlags, io: IO): Promise<number> {
   };
   try {
     io.stdout(`${paint('1', 'sentinel-agent demo')} — a simulated MCP Runtime cluster (operator, registry, 4 MCPServers) served over the Kubernetes API protocol at ${apiUrl}\n`);
-    io.stdout(`The real watch pipeline is listening; its endpoints: ${w.url}/incidents ${w.url}/readyz${exportOtlp ? ' — exporting OTLP' : ''}\n`);
+    io.stdout(`The real watch pipeline is listening; its endpoints: ${w.url}/incidents ${w.url}/readyz${flags.prometheus ? ` ${w.url}/metrics` : ''}${exportOtlp ? ' — exporting OTLP' : ''}\n`);
     while (!w.agent.ready() && !interrupted) await new Promise((r) => setTimeout(r, 20));
-    io.stdout(`${paint('2', elapsed(start))}  synced: ${w.agent.store.size()} objects, ${w.agent.openIncidents().length} incidents — the platform is healthy\n\n`);
-    for (const step of story(start)) {
-      await sleep(start + ms(step.at));
+    storyStart = Date.now();
+    io.stdout(`${paint('2', clock())}  synced: ${w.agent.store.size()} objects, ${w.agent.openIncidents().length} incidents — the platform is healthy\n\n`);
+    for (const step of story(start).sort((a, b) => a.at - b.at)) {
+      await sleep(storyStart + ms(step.at));
       if (interrupted) break;
-      io.stdout(`${paint('1;34', `▶ ${step.say}`)}\n`);
+      io.stdout(`${paint('2', clock())}  ${paint('1;34', `▶ ${step.say}`)}\n`);
       step.apply(api, Date.now);
     }
     // Let the last fix resolve.
     const end = Date.now() + ms(30);
     while (!interrupted && w.agent.openIncidents().length > 0 && Date.now() < end) await new Promise((r) => setTimeout(r, 50));
+    sink.printHeld();
     const left = w.agent.openIncidents();
     const s = w.agent.stats.transitions;
     io.stdout(`\n${paint('1', 'Story complete')}: ${s.opened} incidents opened, ${s.resolved} resolved, ${left.length} still open.`);

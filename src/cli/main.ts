@@ -137,11 +137,12 @@ export async function main(argv: readonly string[], io: IO = processIO()): Promi
       }
       case 'demo': {
         noArguments(command, rest);
-        const flags: { speed?: string; listen?: string; logLevel?: string } = {};
+        const flags: { speed?: string; listen?: string; logLevel?: string; prometheus?: boolean } = {};
         for (const [flag, key] of [['speed', 'speed'], ['listen', 'listen'], ['log-level', 'logLevel']] as const) {
           const v = str(values[flag]);
           if (v !== undefined) flags[key] = v;
         }
+        if (values.prometheus) flags.prometheus = true;
         const { demo } = await import('./demo.ts');
         return await demo(flags, io);
       }

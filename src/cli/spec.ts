@@ -53,7 +53,7 @@ export const FLAGS: readonly FlagSpec[] = [
   { name: 'max-aliases', type: 'string', arg: 'N', help: 'YAML aliases at most (default 100)' },
   { name: 'listen', type: 'string', arg: 'HOST:PORT', help: 'where to serve /healthz /readyz /incidents' },
   { name: 'prometheus', type: 'boolean', help: 'also serve the metrics in Prometheus text on GET /metrics' },
-  { name: 'speed', type: 'string', arg: 'N', help: 'play the story N times faster (1 to 20, default 1)' },
+  { name: 'speed', type: 'string', arg: 'N', help: 'play the story N times faster (0.5 to 20, default 1)' },
   { name: 'help', short: 'h', type: 'boolean', help: "this command's help" },
 ];
 
@@ -88,7 +88,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   {
     name: 'demo',
     summary: 'a simulated MCP Runtime cluster and a scripted story (no cluster needed)',
-    flags: ['speed', 'listen', 'log-level', 'help'],
+    flags: ['speed', 'listen', 'prometheus', 'log-level', 'help'],
     more: '--listen defaults to 127.0.0.1:8080 (another free port when that one is taken).',
   },
   {

@@ -55,6 +55,24 @@ export function buildResource(opts: TelemetryOptions): Resource {
   return resourceFromAttributes(attrs);
 }
 
+/** The SDK's global error handler logs an error as its JSON, stack and all. Its message is enough;
+ *  and an export that failed on the network is already a warning of the exporter that failed
+ *  (exporters.ts), so the SDK's copy of it is kept for debug. */
+export function diagError(m: string): { level: 'error' | 'debug'; message: string; code?: string } {
+  let message = m;
+  let code: string | undefined;
+  try {
+    const e = JSON.parse(m) as { message?: unknown; code?: unknown };
+    if (typeof e.message === 'string') message = e.message;
+    if (typeof e.code === 'string') code = e.code;
+  } catch {
+    /* not JSON: the message as it is */
+  }
+  message = message.split('\n')[0] ?? message;
+  const network = (code !== undefined && /^(E[A-Z]+|UND_ERR_\w+)$/.test(code)) || /export failed|ECONNREFUSED|ENOTFOUND|ETIMEDOUT|socket hang up/.test(message);
+  return { level: network ? 'debug' : 'error', message, ...(code ? { code } : {}) };
+}
+
 export class Telemetry {
   readonly name = 'otel';
   readonly logStats: ExportStats;
@@ -134,7 +152,10 @@ export class Telemetry {
     // The SDK's own diagnostics go to the agent's structured log.
     diag.setLogger(
       {
-        error: (m, ...a) => log('error', `otel: ${m}`, a.length ? { detail: a.map(String).join(' ').slice(0, 500) } : undefined),
+        error: (m, ...a) => {
+          const d = diagError(m);
+          log(d.level, `otel: ${d.message}`, { ...(d.code ? { code: d.code } : {}), ...(a.length ? { detail: a.map(String).join(' ').slice(0, 500) } : {}) });
+        },
         warn: (m, ...a) => log('warn', `otel: ${m}`, a.length ? { detail: a.map(String).join(' ').slice(0, 500) } : undefined),
         info: (m) => log('info', `otel: ${m}`),
         debug: (m) => log('debug', `otel: ${m}`),
