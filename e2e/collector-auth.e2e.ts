@@ -1,4 +1,4 @@
-// deploy/overlays/collector-auth in the real Collector: its generated config (the shipped one with
+// deploy/components/collector-auth (overlays/collector-auth) in the real Collector: its generated config (the shipped one with
 // bearertokenauth on the OTLP receivers) refuses records without the agent's token or with a wrong
 // one, so nothing forged reaches Sentinel; the agent, sending the token as
 // OTEL_EXPORTER_OTLP_HEADERS as the overlay sets it, gets through.
@@ -19,7 +19,7 @@ beforeAll(async () => {
   tb = await upTestbed({
     nodes: 1,
     collector: true,
-    collectorConfig: join(ROOT, 'deploy/overlays/collector-auth/otel-collector-config.yaml'),
+    collectorConfig: join(ROOT, 'deploy/components/collector-auth/otel-collector-config.yaml'),
     collectorEnv: { SENTINEL_OTLP_ENDPOINT: url, SENTINEL_API_KEY: 'k', SENTINEL_AGENT_OTLP_TOKEN: TOKEN },
   });
 }, 300_000);

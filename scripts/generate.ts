@@ -12,7 +12,7 @@ const root = new URL('../', import.meta.url);
 const out = (p: string, s: string): void => writeFileSync(new URL(p, root), s);
 
 /** The shipped Collector config with the OTLP receivers requiring the agent's bearer token
- *  (bearertokenauth, the token from SENTINEL_AGENT_OTLP_TOKEN): deploy/overlays/collector-auth. */
+ *  (bearertokenauth, the token from SENTINEL_AGENT_OTLP_TOKEN): deploy/components/collector-auth. */
 export function collectorAuthConfig(shipped: string): string {
   const doc = parseDocument(shipped);
   doc.setIn(['extensions', 'bearertokenauth/agent'], doc.createNode({ scheme: 'Bearer', token: '${env:SENTINEL_AGENT_OTLP_TOKEN}' }));
@@ -28,14 +28,14 @@ export function generated(): Record<string, string> {
   const promRule = {
     apiVersion: 'monitoring.coreos.com/v1',
     kind: 'PrometheusRule',
-    metadata: { name: 'sentinel-agent', labels: { 'app.kubernetes.io/name': 'sentinel-agent', role: 'alert-rules' } },
+    metadata: { name: 'sentinel-agent', namespace: 'sentinel-agent', labels: { 'app.kubernetes.io/name': 'sentinel-agent', role: 'alert-rules' } },
     spec: { groups: rules.groups },
   };
   return {
     'deploy/base/clusterrole.yaml': clusterRoleYaml(neededKinds(CHECKS, true)),
     'deploy/base/collector/otel-collector-config.yaml': `# GENERATED copy of /otel-collector-config.yaml (kustomize loads files only below its root); npm run generate.\n${readFileSync(new URL('otel-collector-config.yaml', root), 'utf8')}`,
-    'deploy/overlays/collector-auth/otel-collector-config.yaml': collectorAuthConfig(readFileSync(new URL('otel-collector-config.yaml', root), 'utf8')),
-    'deploy/overlays/prometheus-operator/prometheusrule.yaml': `# GENERATED from deploy/prometheus/sentinel-agent-rules.yaml; npm run generate.\n${stringify(promRule, { lineWidth: 0 })}`,
+    'deploy/components/collector-auth/otel-collector-config.yaml': collectorAuthConfig(readFileSync(new URL('otel-collector-config.yaml', root), 'utf8')),
+    'deploy/components/prometheus-operator/prometheusrule.yaml': `# GENERATED from deploy/prometheus/sentinel-agent-rules.yaml; npm run generate.\n${stringify(promRule, { lineWidth: 0 })}`,
   };
 }
 

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { generated } from '../scripts/generate.ts';
-import { DEPLOY_DIRS, render, type Obj } from './support/deploy.ts';
+import { COMPONENTS, DEPLOY_DIRS, render, renderWith, type Obj } from './support/deploy.ts';
 
 async function validate(o: Obj): Promise<void> {
   if (o.apiVersion === 'monitoring.coreos.com/v1') return; // a CRD: its shape is tested below
@@ -26,6 +26,41 @@ describe('deploy/ renders and validates', () => {
       for (const o of namespaced) expect(o.metadata.namespace, `${o.kind} ${o.metadata.name}`).toBe('sentinel-agent');
     });
   }
+});
+
+describe('components combine', () => {
+  type D = Obj & { spec: { replicas: number; template: { spec: { containers: { args?: string[]; env?: { name: string; value?: string }[] }[]; volumes?: { name: string; emptyDir?: object }[] } } } };
+  const dep = (objs: Obj[], name: string): D => objs.find((o) => o.kind === 'Deployment' && o.metadata.name === name) as D;
+  const env = (objs: Obj[], name: string): string[] => (dep(objs, name).spec.template.spec.containers[0]?.env ?? []).map((e) => e.name);
+  /** What each component does, seen in what renders. */
+  const effect: Record<string, (objs: Obj[]) => boolean> = {
+    events: (o) => env(o, 'sentinel-agent').includes('SENTINEL_AGENT_KUBERNETES_EVENTS') && o.some((x) => x.kind === 'ClusterRole' && x.metadata.name === 'sentinel-agent-events'),
+    ha: (o) => dep(o, 'sentinel-agent').spec.replicas === 2 && env(o, 'sentinel-agent').includes('SENTINEL_AGENT_LEADER_ELECTION') && o.some((x) => x.kind === 'PodDisruptionBudget') && o.some((x) => x.kind === 'Role' && x.metadata.name === 'sentinel-agent-leader-election'),
+    'prometheus-operator': (o) => o.filter((x) => x.kind === 'ServiceMonitor').length === 2 && o.some((x) => x.kind === 'PrometheusRule') && (dep(o, 'sentinel-agent').spec.template.spec.containers[0]?.args ?? []).includes('--prometheus'),
+    'collector-auth': (o) => env(o, 'otel-collector').includes('SENTINEL_AGENT_OTLP_TOKEN') && env(o, 'sentinel-agent').includes('OTEL_EXPORTER_OTLP_HEADERS') && JSON.stringify(o.find((x) => x.kind === 'ConfigMap' && x.metadata.name.startsWith('otel-collector-config'))).includes('bearertokenauth'),
+    'apiserver-egress': (o) => JSON.stringify((o.find((x) => x.kind === 'NetworkPolicy' && x.metadata.name === 'sentinel-agent') as unknown as { spec: { egress: unknown[] } }).spec.egress[1]).includes('ipBlock'),
+    'ephemeral-queue': (o) => !o.some((x) => x.kind === 'PersistentVolumeClaim') && dep(o, 'otel-collector').spec.template.spec.volumes?.find((v) => v.name === 'queue')?.emptyDir !== undefined,
+  };
+
+  it('every component has its effect listed here', () => {
+    expect([...COMPONENTS]).toEqual(Object.keys(effect).sort());
+  });
+
+  // Each alone, every pair, all but one, and all: each component does what it does, and only it.
+  const sets: string[][] = [[], ...COMPONENTS.map((c) => [c]), ...COMPONENTS.flatMap((a, i) => COMPONENTS.slice(i + 1).map((b) => [a, b])), ...COMPONENTS.map((c) => COMPONENTS.filter((x) => x !== c)), [...COMPONENTS]];
+  it(`${sets.length} combinations render schema-valid, each with exactly the effects of its components`, async () => {
+    for (const set of sets) {
+      const objs = renderWith(set);
+      for (const o of objs) await validate(o);
+      for (const [c, has] of Object.entries(effect)) expect(has(objs), `${c} in [${set.join(', ')}]`).toBe(set.includes(c));
+      const namespaced = objs.filter((o) => !['Namespace', 'ClusterRole', 'ClusterRoleBinding'].includes(o.kind));
+      for (const o of namespaced) expect(o.metadata.namespace, `${o.kind} ${o.metadata.name}`).toBe('sentinel-agent');
+    }
+  }, 120_000);
+
+  it('overlays/<name> is the base with that one component', () => {
+    for (const c of COMPONENTS) expect(render(`overlays/${c}`), c).toEqual(renderWith([c]));
+  });
 });
 
 describe('hardening (Pod Security Standards "restricted")', () => {
