@@ -71,6 +71,18 @@ describe('Grafana dashboard and alert rules', () => {
     }
   });
 
+  it('one Prometheus, several clusters: every query selects the cluster and every grouping keeps it apart', () => {
+    const d = JSON.parse(read('deploy/grafana/sentinel-agent-dashboard.json')) as { templating: { list: { name: string }[] }; panels: { title: string; targets: { expr: string; legendFormat?: string }[] }[] };
+    expect(d.templating.list.map((v) => v.name)).toContain('cluster');
+    const rules = parse(read('deploy/prometheus/sentinel-agent-rules.yaml')) as { groups: { rules: { alert: string; expr: string }[] }[] };
+    const exprs = [...d.panels.flatMap((p) => p.targets.map((t) => ({ where: p.title, expr: t.expr, legend: t.legendFormat }))), ...rules.groups.flatMap((g) => g.rules.map((r) => ({ where: r.alert, expr: r.expr, legend: undefined })))];
+    for (const e of exprs) {
+      for (const m of e.expr.matchAll(/\b(?:sum|min|max|avg|count) by \(([^)]*)\)/g)) expect(m[1], `${e.where}: ${e.expr}`).toMatch(/\bk8s_cluster_name\b/);
+      if (e.legend) expect(e.legend, e.where).toContain('{{k8s_cluster_name}}');
+    }
+    for (const p of d.panels) for (const t of p.targets) for (const m of t.expr.matchAll(/\b(mcp_runtime_[a-z_]+|sentinel_agent_[a-z_]+)\{([^}]*)\}/g)) expect(m[2], p.title).toContain('k8s_cluster_name=~"$cluster"');
+  });
+
   it('every alert has severity, description and runbook_url, and queries exported metrics', () => {
     const rules = parse(read('deploy/prometheus/sentinel-agent-rules.yaml')) as { groups: { rules: { alert: string; expr: string; labels: Record<string, string>; annotations: Record<string, string> }[] }[] };
     const all = rules.groups.flatMap((g) => g.rules);

@@ -43,6 +43,7 @@ describe('Prometheus scraping the agent', () => {
     cleanup.push(() => api.stop());
     const cfg = defaultAgentConfig();
     cfg.listen = '127.0.0.1:0';
+    cfg.clusterName = 'eu-1';
     const w: RunningWatch = await startWatch(cfg, await makeKubeClient({ kubeconfig }), () => {}, {
       settings: { ...DEFAULT_WATCH_SETTINGS, holdMs: 200, evaluationDelayMs: 10 },
       prometheus: true,
@@ -51,11 +52,15 @@ describe('Prometheus scraping the agent', () => {
     const text = await (await fetch(`${w.url}/metrics`)).text();
     expect(text).toContain('# TYPE mcp_runtime_health_incidents gauge');
     expect(text).toMatch(/mcp_runtime_health_incidents\{[^}]*kind="Pod"[^}]*\} 0/);
+    // The cluster on every series, as the Collector's exporter gives it: one Prometheus, several clusters.
+    const samples = text.split('\n').filter((l) => /^(mcp_runtime|sentinel_agent)_\w+\{/.test(l));
+    expect(samples.length).toBeGreaterThan(10);
+    for (const l of samples) expect(l).toContain('k8s_cluster_name="eu-1"');
     expect(text).toContain('sentinel_agent_watch_restarts_total');
 
     const prom = await Prometheus.start({ jobs: { 'sentinel-agent': { targets: [new URL(w.url).host] } } });
     cleanup.push(() => prom.stop());
-    const series = 'mcp_runtime_health_incidents{kind="Pod",reason="CrashLoopBackOff",severity="critical"}';
+    const series = 'mcp_runtime_health_incidents{k8s_cluster_name="eu-1",kind="Pod",reason="CrashLoopBackOff",severity="critical"}';
     const value = async (): Promise<number | undefined> => (await prom.query(series))[0]?.value;
     await waitFor('first scrape with 0', async () => (await value()) === 0, 30_000, { everyMs: 250, retryErrors: true });
     api.apply(pod('web-1', { ns: 'apps', ready: false, containers: [{ name: 'web', ready: false, state: waiting('CrashLoopBackOff'), lastState: terminated('Error', 1, -1) }] }));

@@ -202,7 +202,9 @@ export class Telemetry {
     }
     if (this.opts.prometheus) {
       const { PrometheusExporter } = await import('@opentelemetry/exporter-prometheus');
-      this.prometheus = new PrometheusExporter({ preventServerStart: true });
+      // The cluster's name on every series, as the Collector's exporter puts it (resource_to_telemetry):
+      // one Prometheus can scrape the agents of several clusters.
+      this.prometheus = new PrometheusExporter({ preventServerStart: true, withResourceConstantLabels: /^k8s\.cluster\.name$/ });
       readers.push(this.prometheus);
     }
     this.meterProvider = new MeterProvider({ resource, readers });
