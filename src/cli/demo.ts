@@ -12,8 +12,6 @@ import {
   configMap,
   deployment,
   endpointSlice,
-  healthyPlatform,
-  healthyServer,
   mcpServer,
   pod,
   replicaSet,
@@ -23,7 +21,7 @@ import {
   waiting,
   type Raw,
 } from '../sim/objects.ts';
-import { node } from '../sim/workloads.ts';
+import { DEMO_TEAM, demoCluster } from '../sim/playground.ts';
 import { defaultAgentConfig } from '../config/config.ts';
 import { DEFAULT_WATCH_SETTINGS } from '../agent/agent.ts';
 import type { IncidentSink } from '../delivery/sink.ts';
@@ -55,7 +53,7 @@ interface Step {
   apply(api: FakeApiServer, now: () => number): void;
 }
 
-const TEAM = 'mcp-team-acme';
+const TEAM = DEMO_TEAM;
 
 /** Minutes since the demo's base time, for object timestamps that say "now". */
 function nowMin(start: number): number {
@@ -293,15 +291,7 @@ export async function demo(flags: DemoFlags, io: IO): Promise<number> {
 
   // The simulated cluster: MCP Runtime's platform and four healthy MCPServers.
   const api = new FakeApiServer();
-  api.apply(
-    node('kind-worker'),
-    ...healthyPlatform(),
-    ...healthyServer('weather', { ns: TEAM, team: 'acme' }),
-    ...healthyServer('search', { gateway: true }),
-    ...healthyServer('billing', { gateway: true }),
-    ...healthyServer('docs'),
-    certificate('registry-cert', { ns: 'registry', ready: 'True', notBefore: -60 * 24, notAfter: 89 * 24 * 60, renewal: 59 * 24 * 60 }),
-  );
+  api.apply(...demoCluster());
   const apiUrl = await api.start();
   const dir = mkdtempSync(join(tmpdir(), 'sentinel-demo-'));
   writeFileSync(join(dir, 'kubeconfig'), api.kubeconfig(apiUrl));

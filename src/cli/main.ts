@@ -146,6 +146,16 @@ export async function main(argv: readonly string[], io: IO = processIO()): Promi
         const { demo } = await import('./demo.ts');
         return await demo(flags, io);
       }
+      case 'sim': {
+        noArguments(command, rest);
+        const flags: { listen?: string; writeKubeconfig?: string } = {};
+        const listen = str(values.listen);
+        if (listen !== undefined) flags.listen = listen;
+        const out = str(values['write-kubeconfig']);
+        if (out !== undefined) flags.writeKubeconfig = out;
+        const { sim } = await import('./sim.ts');
+        return await sim(flags, io);
+      }
       case 'rbac':
         return rbacCommand(rbacFlags(values, rest), io);
       case 'version':

@@ -53,6 +53,7 @@ export const FLAGS: readonly FlagSpec[] = [
   { name: 'max-aliases', type: 'string', arg: 'N', help: 'YAML aliases at most (default 100)' },
   { name: 'listen', type: 'string', arg: 'HOST:PORT', help: 'where to serve /healthz /readyz /incidents' },
   { name: 'prometheus', type: 'boolean', help: 'also serve the metrics in Prometheus text on GET /metrics' },
+  { name: 'write-kubeconfig', type: 'string', arg: 'PATH', file: true, help: "where to write the simulated cluster's kubeconfig (default: a new file under the temporary directory)" },
   { name: 'speed', type: 'string', arg: 'N', help: 'play the story N times faster (0.5 to 20, default 1)' },
   { name: 'help', short: 'h', type: 'boolean', help: "this command's help" },
 ];
@@ -90,6 +91,12 @@ export const COMMANDS: readonly CommandSpec[] = [
     summary: 'a simulated MCP Runtime cluster and a scripted story (no cluster needed)',
     flags: ['speed', 'listen', 'prometheus', 'log-level', 'help'],
     more: '--listen defaults to 127.0.0.1:8080 (another free port when that one is taken).',
+  },
+  {
+    name: 'sim',
+    summary: 'the simulated MCP Runtime cluster alone, with a kubeconfig: point watch, doctor and kubectl at it (until Ctrl-C)',
+    flags: ['listen', 'write-kubeconfig', 'help'],
+    more: "--listen is the simulated API server's address (default 127.0.0.1 on a free port).",
   },
   {
     name: 'rbac',

@@ -11,9 +11,10 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { KINDS, apiVersionOf, kindNamed, type KindInfo, type KindName } from '../kube/kinds.ts';
-import { Trickler, fakeKubeconfig, status, takeFault, type Fault, type FakeApiServerOptions, type Raw, type RequestRecord, type WatchEvent, type Watcher } from './protocol.ts';
+import { Trickler, fakeKubeconfig, listPage, status, takeFault, type Fault, type FakeApiServerOptions, type Raw, type RequestRecord, type WatchEvent, type Watcher } from './protocol.ts';
 import { leaseRequest, writeRequest, type WriteContext } from './writes.ts';
 import { discovery, servedKinds } from './discovery.ts';
+import { objectPath, objectRequest } from './object-writes.ts';
 
 export class FakeApiServer {
   readonly requests: RequestRecord[] = [];
@@ -61,7 +62,20 @@ export class FakeApiServer {
       const copy = structuredClone(o);
       m.set(key, copy);
       this.publish({ rv: this.rv, kind, namespace: md.namespace ?? '', type, object: copy });
+      for (const h of this.writeHooks) h(kind, structuredClone(copy));
     }
+  }
+
+  private readonly writeHooks: ((kind: KindName, obj: Raw) => void)[] = [];
+
+  /** Called after every write of an object (a stand-in controller reacts to it: sim/playground.ts). */
+  onWrite(fn: (kind: KindName, obj: Raw) => void): void {
+    this.writeHooks.push(fn);
+  }
+
+  /** Every object of a kind, as copies. */
+  all(kind: KindName): Raw[] {
+    return [...(this.objects.get(kind)?.values() ?? [])].map((o) => structuredClone(o));
   }
 
   /** Deletes an object; returns whether it existed. */
@@ -171,11 +185,14 @@ export class FakeApiServer {
     else this.forbidden.delete(resource);
   }
 
-  async start(): Promise<string> {
+  async start(host = '127.0.0.1', listenPort = 0): Promise<string> {
     this.server = http.createServer((req, res) => this.handle(req, res));
-    await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));
+    await new Promise<void>((resolve, reject) => {
+      this.server?.once('error', reject);
+      this.server?.listen(listenPort, host, resolve);
+    });
     const { port } = this.server.address() as AddressInfo;
-    return `http://127.0.0.1:${port}`;
+    return `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
   }
 
   /** The API server goes away (connections refused) and comes back on the same address with its
@@ -234,6 +251,9 @@ export class FakeApiServer {
     }
     const lease = /^\/apis\/coordination\.k8s\.io\/v1\/namespaces\/([^/]+)\/leases(?:\/([^/]+))?$/.exec(url.pathname);
     if (lease) return leaseRequest(this.writeContext(), req, res, rec, lease[1] ?? '', lease[2]);
+    const one = this.opts.objectWrites ? objectPath(url.pathname) : undefined;
+    const oneInfo = one && (one.name !== undefined || req.method === 'POST') && one.plural !== 'events' ? this.served().find((k) => k.group === one.group && k.version === one.version && k.plural === one.plural) : undefined;
+    if (one && oneInfo) return objectRequest({ get: (...a) => this.get(...a), apply: (...o) => this.apply(...o), delete: (...a) => this.delete(...a), send: (...a) => this.send(...a) }, req, res, rec, oneInfo, one.ns ?? '', one.name, one.sub);
     if (req.method === 'POST' || req.method === 'PATCH' || req.method === 'PUT') return writeRequest(this.writeContext(), req, res, rec, url);
     if (req.method !== 'GET') return this.send(res, rec, 405, status(405, 'MethodNotAllowed', `the server does not allow ${req.method}`));
     const isWatch = url.searchParams.get('watch') === 'true' || url.searchParams.get('watch') === '1';
@@ -354,42 +374,10 @@ export class FakeApiServer {
   }
 
   private list(res: http.ServerResponse, rec: RequestRecord, info: KindInfo, ns: string | undefined, q: URLSearchParams, trickle?: Fault['trickle'], extraItems: unknown[] = []): void {
-    const limit = Number(q.get('limit') ?? '0');
-    let offset = 0;
-    let listRv = this.rv;
-    const cont = q.get('continue');
-    if (cont) {
-      try {
-        const t = JSON.parse(Buffer.from(cont, 'base64url').toString('utf8')) as { rv: number; offset: number };
-        if (t.rv < this.expireContinueBefore) {
-          return this.send(res, rec, 410, status(410, 'Expired', 'The provided continue parameter is too old to display a consistent list result.'));
-        }
-        offset = t.offset;
-        listRv = t.rv;
-      } catch {
-        return this.send(res, rec, 400, status(400, 'BadRequest', 'invalid continue token'));
-      }
-    }
-    const all = this.snapshot(info, ns, listRv);
-    const end = limit > 0 ? Math.min(all.length, offset + limit) : all.length;
-    // Items of a typed list carry no kind/apiVersion, as the real API server sends them.
-    const items: unknown[] = all.slice(offset, end).map((o) => {
-      const rest: Raw = { ...o };
-      delete rest.kind;
-      delete rest.apiVersion;
-      return rest;
-    });
-    items.push(...extraItems);
-    const metadata: Record<string, unknown> = { resourceVersion: String(listRv) };
-    if (end < all.length) {
-      metadata.continue = Buffer.from(JSON.stringify({ rv: listRv, offset: end })).toString('base64url');
-      metadata.remainingItemCount = all.length - end;
-    }
-    const apiVersion = apiVersionOf(info);
-    const body = JSON.stringify({ kind: `${info.kind}List`, apiVersion, metadata, items });
-    if (!trickle) return this.send(res, rec, 200, body);
+    const page = listPage(info, q, this.rv, this.expireContinueBefore, (rv) => this.snapshot(info, ns, rv), extraItems);
+    if (page.code !== 200 || !trickle) return this.send(res, rec, page.code, page.body);
     rec.status = 200;
     res.writeHead(200, { 'Content-Type': 'application/json' });
-    new Trickler(res, trickle).end(body);
+    new Trickler(res, trickle).end(page.body);
   }
 }

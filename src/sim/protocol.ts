@@ -2,7 +2,7 @@
 // of each request, Status bodies, and a writer that trickles a response a few bytes at a time.
 
 import type http from 'node:http';
-import type { KindName } from '../kube/kinds.ts';
+import { apiVersionOf, type KindInfo, type KindName } from '../kube/kinds.ts';
 
 export type Raw = Record<string, unknown> & { metadata?: { name?: string; namespace?: string; resourceVersion?: string } };
 
@@ -16,6 +16,9 @@ export interface FakeApiServerOptions {
   /** Streaming lists (WATCH with sendInitialEvents=true), as Kubernetes 1.32+ serves them by
    * default; false answers them 422 as a server with the WatchList feature gate off does. */
   watchList?: boolean;
+  /** Reads and writes of single objects of every served kind (sentinel-agent sim: kubectl's
+   *  get, delete, patch, edit, scale); off, only Events and Leases are written. */
+  objectWrites?: boolean;
 }
 
 export interface WatchEvent {
@@ -140,4 +143,38 @@ export function takeFault(faults: Fault[], kind: KindName, isWatch: boolean): Fa
   f.times = (f.times ?? 1) - 1;
   if (f.times <= 0) faults.splice(i, 1);
   return f;
+}
+
+/** One page of a LIST from a consistent snapshot (limit/continue, resourceVersion, remainingItemCount),
+ *  its items without kind and apiVersion as the real API server sends them. */
+export function listPage(info: KindInfo, q: URLSearchParams, rv: number, expireBefore: number, snapshot: (rv: number) => Raw[], extraItems: unknown[]): { code: number; body: string } {
+  const limit = Number(q.get('limit') ?? '0');
+  let offset = 0;
+  let listRv = rv;
+  const cont = q.get('continue');
+  if (cont) {
+    try {
+      const t = JSON.parse(Buffer.from(cont, 'base64url').toString('utf8')) as { rv: number; offset: number };
+      if (t.rv < expireBefore) return { code: 410, body: status(410, 'Expired', 'The provided continue parameter is too old to display a consistent list result.') };
+      offset = t.offset;
+      listRv = t.rv;
+    } catch {
+      return { code: 400, body: status(400, 'BadRequest', 'invalid continue token') };
+    }
+  }
+  const all = snapshot(listRv);
+  const end = limit > 0 ? Math.min(all.length, offset + limit) : all.length;
+  const items: unknown[] = all.slice(offset, end).map((o) => {
+    const rest: Raw = { ...o };
+    delete rest.kind;
+    delete rest.apiVersion;
+    return rest;
+  });
+  items.push(...extraItems);
+  const metadata: Record<string, unknown> = { resourceVersion: String(listRv) };
+  if (end < all.length) {
+    metadata.continue = Buffer.from(JSON.stringify({ rv: listRv, offset: end })).toString('base64url');
+    metadata.remainingItemCount = all.length - end;
+  }
+  return { code: 200, body: JSON.stringify({ kind: `${info.kind}List`, apiVersion: apiVersionOf(info), metadata, items }) };
 }
