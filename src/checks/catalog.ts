@@ -22,7 +22,7 @@ const ENGINE_SPECS: readonly ReasonSpec[] = [
     description: 'Listing or watching a kind failed (forbidden by RBAC, CRD not installed, API failing): the checks that need it are skipped, not green. Info when an optional CRD (cert-manager) is simply not installed.',
     // For RBAC, the usual cause; the others (a CRD not installed, a kind not served, 429s, an API
     // server out of reach) get their own remediation from engine/evaluate.ts.
-    remediation: 'The agent lacks RBAC for {resource}: kubectl auth can-i list {resource} --all-namespaces --as=system:serviceaccount:{agentNamespace}:sentinel-agent; re-apply its ClusterRole and ClusterRoleBinding from deploy/ (kubectl get clusterrolebinding sentinel-agent -o yaml).',
+    remediation: 'The agent lacks RBAC for {resource}: kubectl auth can-i list {resource} --all-namespaces --as=system:serviceaccount:{agentNamespace}:sentinel-agent; see its binding: kubectl get clusterrolebinding sentinel-agent -o yaml; re-apply its ClusterRole and ClusterRoleBinding from deploy/ where they differ.',
     facts: ['resource'],
     graceSeconds: 0,
     layer: 0,
