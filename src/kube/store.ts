@@ -73,9 +73,9 @@ export class ObjectStore implements ClusterView {
   // namespace → service → slices (nested: the service name is the slice's interned string, so an
   // entry adds no key of its own)
   private readonly slices = new Map<string, Map<string, Members<EndpointSlice>>>();
-  // node name → its pods: a Set, as a node holds many pods (hundreds on KWOK) and each pod update
-  // takes one out and puts one in.
-  private readonly onNode = new Map<string, Set<Pod>>();
+  // node name → its pods, in the order they came: an array (8 B a pod) rather than a Set (~28 B a
+  // pod, measured in B5); a pod update takes one out (a scan of that node's pods, ~100) and puts one in.
+  private readonly onNode = new Map<string, Pod[]>();
   private readonly sources = new Map<KindName, SourceState>();
   private readonly counts = new Map<KindName, number>();
   /** Per namespace: label map → the Services selecting it. Pods of one family share one label map
@@ -240,9 +240,9 @@ export class ObjectStore implements ClusterView {
     if (o.kind === 'Service') this.selecting.delete(o.meta.namespace);
     if (o.kind === 'Event') this.events.add(o);
     if (o.kind === 'Pod' && o.node !== undefined) {
-      let s = this.onNode.get(o.node);
-      if (!s) this.onNode.set(o.node, (s = new Set()));
-      s.add(o);
+      const s = this.onNode.get(o.node);
+      if (s) s.push(o);
+      else this.onNode.set(o.node, [o]);
     }
     for (const ref of o.meta.owners) {
       addMember(this.owners, this.ownerKey(o, ref), o);
@@ -260,8 +260,9 @@ export class ObjectStore implements ClusterView {
     if (o.kind === 'Event') this.events.remove(o);
     if (o.kind === 'Pod' && o.node !== undefined) {
       const s = this.onNode.get(o.node);
-      s?.delete(o);
-      if (s?.size === 0) this.onNode.delete(o.node);
+      const i = s ? s.lastIndexOf(o) : -1;
+      if (s && i >= 0) s.splice(i, 1);
+      if (s?.length === 0) this.onNode.delete(o.node);
     }
     for (const ref of o.meta.owners) {
       removeMember(this.owners, this.ownerKey(o, ref), o);
