@@ -164,7 +164,9 @@ describe('agent → Collector → Sentinel and Prometheus', () => {
     // Every Grafana panel's query runs in the real Prometheus for this cluster and has data.
     const dash = JSON.parse(readFileSync(join(ROOT, 'deploy/grafana/sentinel-agent-dashboard.json'), 'utf8')) as { panels: { title: string; targets: { expr: string }[] }[] };
     const empty: string[] = [];
-    for (const p of dash.panels) for (const t of p.targets) if ((await prom.query(t.expr.replaceAll('$cluster', CLUSTER))).length === 0) empty.push(`${p.title}: ${t.expr}`);
+    // (Time to resolve has data once an incident resolves: checked after the heal below.)
+    const afterResolve = (expr: string): boolean => expr.includes('incident_duration');
+    for (const p of dash.panels) for (const t of p.targets) if (!afterResolve(t.expr) && (await prom.query(t.expr.replaceAll('$cluster', CLUSTER))).length === 0) empty.push(`${p.title}: ${t.expr}`);
     expect(empty).toEqual([]);
     // The Collector's own metrics are scraped beside the gauges.
     expect((await prom.query('otelcol_exporter_queue_capacity{exporter="otlp_http/sentinel"}'))[0]?.value).toBe(10000);
@@ -173,6 +175,15 @@ describe('agent → Collector → Sentinel and Prometheus', () => {
     await tb.kube.apply(healthy('crashy'));
     await waitFor('the incident to resolve', async () => !(await agent.incidents()).incidents.some((i) => i.id === inc.id), 90_000);
     await waitFor('the gauge back to 0', async () => (await prom.query(gauge)).find((s) => s.value === 0), 60_000);
+    // The resolution in the time-to-resolve histogram, through the Collector's exporter, and the
+    // dashboard's MTTR panel has it.
+    const count = await waitFor('the duration histogram at the Collector', async () => (await prom.query(`mcp_runtime_health_incident_duration_seconds_count{k8s_cluster_name="${CLUSTER}",kind="Pod",reason="CrashLoopBackOff",severity="critical"}`))[0], 60_000);
+    expect(count.value).toBe(1);
+    for (const p of dash.panels) for (const t of p.targets.filter((x) => afterResolve(x.expr))) {
+      const v = await waitFor(`${p.title} to have data`, async () => (await prom.query(t.expr.replaceAll('$cluster', CLUSTER)))[0], 60_000);
+      expect(v.metric.reason, p.title).toBe('CrashLoopBackOff');
+      expect(v.value, p.title).toBeGreaterThan(0);
+    }
     await waitFor('the alert to end', async () => !(await prom.alerts()).some((a) => a.labels.alertname === 'MCPRuntimeCriticalIncident'), 60_000);
 
     // (a) Sentinel: a record for every transition the agent made, each as the contract says.

@@ -12,7 +12,7 @@ const read = (p: string): string => readFileSync(new URL(`../${p}`, import.meta.
 /** The Prometheus name of an OTel metric, as the exporters write it. */
 function promName(otel: string): string[] {
   const base = otel.replace(/\./g, '_');
-  return [base, `${base}_total`, `${base}_seconds`, `${base}_seconds_bucket`];
+  return [base, `${base}_total`, `${base}_seconds`, ...["bucket", "sum", "count"].map((s) => `${base}_seconds_${s}`)];
 }
 
 describe('otel-collector-config.yaml', () => {

@@ -68,5 +68,12 @@ describe('Prometheus scraping the agent', () => {
     api.apply(healthy);
     await waitFor('gauge back to 0', async () => (await value()) === 0, 30_000, { everyMs: 250, retryErrors: true });
     expect((await prom.query('sum(mcp_runtime_health_incident_transitions_total{transition="resolved"})'))[0]?.value).toBe(1);
+    // Time to resolve: one resolution in the histogram, by kind, severity and reason (no object name).
+    // Scraped from the agent the unit is not in the name; through the Collector's exporter it is
+    // (mcp_runtime_health_incident_duration_seconds_*, as the dashboard queries it).
+    const mttr = await waitFor('the resolution in the duration histogram', async () => (await prom.query('mcp_runtime_health_incident_duration_count{k8s_cluster_name="eu-1",kind="Pod",reason="CrashLoopBackOff",severity="critical"}'))[0], 30_000, { everyMs: 250, retryErrors: true });
+    expect(mttr.value).toBe(1);
+    expect(Object.keys(mttr.metric).sort()).toEqual(['__name__', 'instance', 'job', 'k8s_cluster_name', 'kind', 'otel_scope_name', 'otel_scope_version', 'reason', 'severity']);
+    expect((await prom.query('histogram_quantile(0.5, sum by (le) (mcp_runtime_health_incident_duration_bucket))'))[0]?.value).toBeLessThanOrEqual(30);
   }, 60_000);
 });

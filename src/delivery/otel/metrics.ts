@@ -30,7 +30,11 @@ export interface ExportCounts {
 }
 
 /** Registers every instrument on the meter; returns the two the agent records into. */
-export function registerInstruments(meter: Meter, src: TelemetrySource, counts: ExportCounts): { transitions: ReturnType<Meter['createCounter']>; passes: ReturnType<Meter['createHistogram']> } {
+export function registerInstruments(
+  meter: Meter,
+  src: TelemetrySource,
+  counts: ExportCounts,
+): { transitions: ReturnType<Meter['createCounter']>; passes: ReturnType<Meter['createHistogram']>; durations: ReturnType<Meter['createHistogram']> } {
   // Every (kind, reason, severity) the catalog can produce, and every series reported once (an
   // overridden severity, config `reasons.<R>.severity`, makes series the catalog does not list), is
   // reported from then on, 0 when none is open, so a resolved series drops to 0 instead of going
@@ -56,6 +60,12 @@ export function registerInstruments(meter: Meter, src: TelemetrySource, counts: 
       for (const [k, attrs] of series) r.observe(counts.get(k) ?? 0, attrs);
     });
   const transitions = meter.createCounter(METRIC.transitions, { description: 'Incident transitions since start.', unit: '{transition}' });
+  // Time to resolve, recorded on each resolution (MTTR = sum / count); buckets from half a minute to a week.
+  const durations = meter.createHistogram(METRIC.duration, {
+    description: 'How long incidents stayed open, recorded when they resolve, by object kind, severity and reason.',
+    unit: 's',
+    advice: { explicitBucketBoundaries: [30, 60, 120, 300, 600, 1800, 3600, 7200, 21600, 43200, 86400, 259200, 604800] },
+  });
   const passes = meter.createHistogram(METRIC.evaluationDuration, {
     description: 'Duration of evaluation passes.',
     unit: 's',
@@ -95,5 +105,5 @@ export function registerInstruments(meter: Meter, src: TelemetrySource, counts: 
   meter.createObservableCounter(METRIC.suppressed, { description: 'Incident log records suppressed by flood control.', unit: '{record}' }).addCallback((r) => {
     r.observe(counts.suppressed(), { signal: 'logs' });
   });
-  return { transitions, passes };
+  return { transitions, passes, durations };
 }

@@ -11,6 +11,7 @@ export const INSTRUMENTATION_SCOPE = 'sentinel-agent';
 export const METRIC = {
   incidents: 'mcp_runtime.health.incidents',
   transitions: 'mcp_runtime.health.incident.transitions',
+  duration: 'mcp_runtime.health.incident.duration',
   evaluationDuration: 'sentinel_agent.evaluation.duration',
   sourceUp: 'sentinel_agent.source.up',
   objects: 'sentinel_agent.store.objects',

@@ -87,6 +87,7 @@ export class Telemetry {
   private logger?: ReturnType<LoggerProvider['getLogger']>;
   private transitionsCounter?: ReturnType<Meter['createCounter']>;
   private passHistogram?: ReturnType<Meter['createHistogram']>;
+  private durationHistogram?: ReturnType<Meter['createHistogram']>;
   private maxQueue = 2048;
   private reannounceScheduled = false;
   private readonly gate: FloodGate;
@@ -211,7 +212,7 @@ export class Telemetry {
     this.floodTimer = setInterval(() => this.floodTick(), Telemetry.FLOOD_SUMMARY_SECONDS * 1000);
     this.floodTimer.unref();
     const counts = { logExports: () => this.logExporter?.stats, metricExports: () => this.metricExporter?.stats, logStats: () => this.logStats, suppressed: () => this.suppressedTotal };
-    ({ transitions: this.transitionsCounter, passes: this.passHistogram } = registerInstruments(this.meterProvider.getMeter(INSTRUMENTATION_SCOPE, this.opts.serviceVersion), this.source, counts));
+    ({ transitions: this.transitionsCounter, passes: this.passHistogram, durations: this.durationHistogram } = registerInstruments(this.meterProvider.getMeter(INSTRUMENTATION_SCOPE, this.opts.serviceVersion), this.source, counts));
     log('info', 'telemetry', {
       logs: s.logs.exporter === 'otlp' ? `${s.logs.protocol} ${s.logs.url}` : s.logs.exporter,
       metrics: s.metrics.exporter === 'otlp' ? `${s.metrics.protocol} ${s.metrics.url} every ${s.metrics.intervalMs} ms` : s.metrics.exporter,
@@ -225,6 +226,7 @@ export class Telemetry {
       if (t.type !== 'updated') {
         this.transitionsCounter?.add(1, { kind: t.incident.object.kind, severity: t.incident.severity, reason: t.incident.reason, transition: t.type });
       }
+      if (t.type === 'resolved' && t.durationS !== undefined) this.durationHistogram?.record(t.durationS, { kind: t.incident.object.kind, severity: t.incident.severity, reason: t.incident.reason });
       this.emit(t);
     }
   }
