@@ -81,9 +81,9 @@ export async function benchEvents(pods = 20_000, events = 20_000): Promise<Event
     return JSON.stringify({ type: 'MODIFIED', object: p });
   };
   // The reflector's per-line work, then the pipeline's.
-  const receive = (text: string): void => {
+  const receive = (text: string, kind: 'Pod' | 'Event' = 'Pod'): void => {
     const ev = JSON.parse(stripUnreadFields(text)) as { object: unknown };
-    const o = normalize(ev.object, pipe.store.sharing, { kind: 'Pod' }).obj;
+    const o = normalize(ev.object, pipe.store.sharing, { kind }).obj;
     if (o) pipe.upsert(o);
   };
   const apply = (text: string): number => {
@@ -91,9 +91,9 @@ export async function benchEvents(pods = 20_000, events = 20_000): Promise<Event
     return pipe.pass(now).transitions.length;
   };
   /** Per-event cost when a batch of events shares one pass (µs per event, per batch). */
-  const batched = (texts: readonly string[]): Series => {
-    const s = measure(Math.floor(events / BATCH), (i) => {
-      for (let k = 0; k < BATCH; k++) receive(texts[(i * BATCH + k) % texts.length] as string);
+  const batched = (texts: readonly string[], rounds = Math.floor(events / BATCH), kind: 'Pod' | 'Event' = 'Pod'): Series => {
+    const s = measure(rounds, (i) => {
+      for (let k = 0; k < BATCH; k++) receive(texts[(i * BATCH + k) % texts.length] as string, kind);
       now += 25;
       pipe.pass(now);
     });
@@ -145,31 +145,17 @@ export async function benchEvents(pods = 20_000, events = 20_000): Promise<Event
     (e.metadata as Raw).resourceVersion = String(rv++);
     return JSON.stringify({ type: 'ADDED', object: e });
   };
-  const receiveEvent = (text: string): void => {
-    const ev = JSON.parse(stripUnreadFields(text)) as { object: unknown };
-    const o = normalize(ev.object, pipe.store.sharing, { kind: 'Event' }).obj;
-    if (o) pipe.upsert(o);
-  };
   const texts = Array.from({ length: events }, (_, k) => warning(k, 'a'));
   const warnings = measure(events - 500, (i) => {
-    receiveEvent(texts[i] as string);
+    receive(texts[i] as string, 'Event');
     pipe.pass(now);
   });
   const more = Array.from({ length: events }, (_, k) => warning(k, 'b'));
-  const wb = measure(Math.floor(events / BATCH) - 500 / BATCH, (i) => {
-    for (let k = 0; k < BATCH; k++) receiveEvent(more[(i * BATCH + k) % more.length] as string);
-    now += 25;
-    pipe.pass(now);
-  });
-  const warningsBatched = { p50us: wb.p50us / BATCH, p99us: wb.p99us / BATCH, eventsPerSecond: wb.eventsPerSecond * BATCH };
+  const warningsBatched = batched(more, Math.floor(events / BATCH) - 500 / BATCH, 'Event');
   // A storm: 3x the index's cap of distinct Events about distinct pods, batched as the agent does.
   const stormTexts = Array.from({ length: 30_000 }, (_, k) => warning(k, 'c'));
-  const st = measure(Math.floor(stormTexts.length / BATCH) - 10, (i) => {
-    for (let k = 0; k < BATCH; k++) receiveEvent(stormTexts[(i * BATCH + k) % stormTexts.length] as string);
-    now += 25;
-    pipe.pass(now);
-  });
-  const storm = { p50us: st.p50us / BATCH, p99us: st.p99us / BATCH, eventsPerSecond: st.eventsPerSecond * BATCH, sent: stormTexts.length, held: pipe.store.events.size, heldMiB: pipe.store.events.heldBytes / 1048576 };
+  const st = batched(stormTexts, Math.floor(stormTexts.length / BATCH) - 10, 'Event');
+  const storm = { ...st, sent: stormTexts.length, held: pipe.store.events.size, heldMiB: pipe.store.events.heldBytes / 1048576 };
   // Event-loop lag while 2,000 events per second arrive (as timers would deliver them).
   const h = monitorEventLoopDelay({ resolution: 5 });
   h.enable();

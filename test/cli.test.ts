@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { parse } from 'yaml';
 import { cli, ROOT, spawnCli } from './support/cli.ts';
+import { which } from './support/prometheus.ts';
 import { COMMANDS, FLAGS, nearest } from '../src/cli/spec.ts';
 
 const DUMP = new URL('./fixtures/cluster-unhealthy.yaml', import.meta.url).pathname;
@@ -159,13 +160,6 @@ describe('version', () => {
   });
 });
 
-function has(cmd: string): boolean {
-  return spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
-}
-
-/** The shells CI installs; on a machine without one, its test says so and is skipped, but not in CI. */
-const shellIt = (shell: string): typeof it | typeof it.skip => (has(shell) || process.env.CI ? it : it.skip);
-
 describe('completion scripts, in the real shells', () => {
   const dir = mkdtempSync(join(tmpdir(), 'sentinel-completion-'));
   const script = async (shell: string): Promise<string> => {
@@ -192,17 +186,19 @@ describe('completion scripts, in the real shells', () => {
     expect(complete('sentinel-agent', 'completion', '')).toEqual(['bash', 'zsh', 'fish']);
   });
 
-  shellIt('zsh')('zsh: parses, and registers its function with compinit', async () => {
+  it('zsh: parses, and registers its function with compinit', async () => {
     const p = await script('zsh');
-    expect(spawnSync('zsh', ['-n', p]).status).toBe(0);
-    const out = execFileSync('zsh', ['-f', '-c', `autoload -U compinit; compinit -u -d "${dir}/zcompdump"; source "$0"; print -r -- \${_comps[sentinel-agent]}`, p], { encoding: 'utf8' });
+    const zsh = which('zsh', 'zsh');
+    expect(spawnSync(zsh, ['-n', p]).status).toBe(0);
+    const out = execFileSync(zsh, ['-f', '-c', `autoload -U compinit; compinit -u -d "${dir}/zcompdump"; source "$0"; print -r -- \${_comps[sentinel-agent]}`, p], { encoding: 'utf8' });
     expect(out.trim()).toBe('_sentinel_agent');
   });
 
-  shellIt('fish')('fish: parses, and completes commands, flag values and reasons', async () => {
+  it('fish: parses, and completes commands, flag values and reasons', async () => {
     const p = await script('fish');
-    expect(spawnSync('fish', ['-n', p]).status).toBe(0);
-    const complete = (line: string): string[] => execFileSync('fish', ['-c', `source "${p}"; complete -C "${line}"`], { encoding: 'utf8' }).split('\n').filter((l) => l !== '').map((l) => l.split('\t')[0] as string);
+    const fish = which('fish', 'fish');
+    expect(spawnSync(fish, ['-n', p]).status).toBe(0);
+    const complete = (line: string): string[] => execFileSync(fish, ['-c', `source "${p}"; complete -C "${line}"`], { encoding: 'utf8' }).split('\n').filter((l) => l !== '').map((l) => l.split('\t')[0] as string);
     expect(complete('sentinel-agent doc')).toEqual(['doctor']);
     expect(complete('sentinel-agent doctor -o ').sort()).toEqual(['json', 'text', 'wide', 'yaml']);
     expect(complete('sentinel-agent doctor --filter OOM')).toContain('OOMKilled');

@@ -6,7 +6,7 @@ import { CHECKS } from '../checks/registry.ts';
 import { UsageError, type IO } from './io.ts';
 import { nearest } from './spec.ts';
 import { table } from '../format/table.ts';
-import { remediationSteps } from '../format/remediation.ts';
+import { remediationLines } from '../format/remediation.ts';
 import { stringify } from 'yaml';
 
 function severities(s: ReasonSpec): string[] {
@@ -62,16 +62,15 @@ export function explain(s: ReasonSpec): string {
     `check:        ${s.check}`,
     `severity:     ${severities(s).join(' / ')} (default ${s.severity})`,
     `grace:        ${grace(s.graceSeconds)}`,
-    'remediation:',
-    ...remediationSteps(generic(s.remediation)).flatMap((st) => [...(st.prose ? [`  ${st.prose}`] : []), ...(st.command ? [`    ${st.command}`] : [])]),
+    ...remediationLines(generic(s.remediation), { head: 'remediation:', headColumns: 12, headAlone: true, prose: '  ', command: '    ' }),
   ];
   if (s.runbookUrl) lines.push(`runbook:      ${s.runbookUrl}`);
   return `${lines.join('\n')}\n`;
 }
 
 export function checksCommand(args: { reason?: string; output?: string; noHeaders?: boolean }, io: IO): number {
+  // --output is checked against text|json|yaml (spec.ts) by the command line (args.ts).
   const output = args.output ?? 'text';
-  if (output !== 'text' && output !== 'json' && output !== 'yaml') throw new UsageError(`--output: expected text, json or yaml, got ${JSON.stringify(output)}`);
   const machine = (doc: unknown): string => (output === 'json' ? `${JSON.stringify(doc, null, 2)}\n` : stringify(doc, { lineWidth: 0 }));
   if (args.reason === undefined) {
     io.stdout(output === 'text' ? catalogTable(args) : machine(JSON.parse(catalogJson())));

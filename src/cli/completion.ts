@@ -20,7 +20,9 @@ function valueWords(cmd: CommandSpec, f: FlagSpec): readonly string[] | 'file' |
 }
 
 function argWords(cmd: CommandSpec): readonly string[] {
-  return cmd.name === 'checks' ? REASONS : (cmd.argValues ?? []);
+  if (cmd.name === 'checks') return REASONS;
+  if (cmd.name === 'help') return COMMANDS.map((c) => c.name);
+  return cmd.argValues ?? [];
 }
 
 const flagsOf = (cmd: CommandSpec): FlagSpec[] => cmd.flags.map(flagSpec);

@@ -28,7 +28,7 @@ import type { IncidentSink } from '../delivery/sink.ts';
 import type { Transition } from '../engine/tracker.ts';
 import type { Incident } from '../engine/incidents.ts';
 import type { LogLevel, Logger } from '../util/log.ts';
-import { remediationSteps } from '../format/remediation.ts';
+import { remediationLines } from '../format/remediation.ts';
 import { startWatch } from './watch.ts';
 import { useColor } from './doctor.ts';
 import { UsageError, enabled, parseLogLevel, type IO } from './io.ts';
@@ -53,7 +53,6 @@ interface Step {
   apply(api: FakeApiServer, now: () => number): void;
 }
 
-const TEAM = DEMO_TEAM;
 
 /** Minutes since the demo's base time, for object timestamps that say "now". */
 function nowMin(start: number): number {
@@ -66,7 +65,7 @@ function story(start: number): Step[] {
   const sl = { app: 'search', 'app.kubernetes.io/managed-by': 'mcp-runtime', 'mcpruntime.org/rollout-track': 'stable', 'pod-template-hash': '7d9f8b6c5d' };
   const weatherPod = (broken: boolean): Raw =>
     pod('weather-64b7c9f8d4-k8s2n', {
-      ns: TEAM,
+      ns: DEMO_TEAM,
       labels: { ...wl, 'pod-template-hash': '64b7c9f8d4' },
       owner: { kind: 'ReplicaSet', name: 'weather-64b7c9f8d4' },
       ready: !broken,
@@ -114,13 +113,13 @@ function story(start: number): Step[] {
       at: 3,
       say: 'weather (team acme) rolls out v2, but its pull credentials for the platform registry were rotated',
       apply(api) {
-        api.apply(replicaSet('weather-64b7c9f8d4', 'weather', { ns: TEAM, labels: wl, ready: 0 }));
-        api.delete('Pod', TEAM, 'weather-7d9f8b6c5d-x2x9q');
-        api.delete('ReplicaSet', TEAM, 'weather-7d9f8b6c5d');
+        api.apply(replicaSet('weather-64b7c9f8d4', 'weather', { ns: DEMO_TEAM, labels: wl, ready: 0 }));
+        api.delete('Pod', DEMO_TEAM, 'weather-7d9f8b6c5d-x2x9q');
+        api.delete('ReplicaSet', DEMO_TEAM, 'weather-7d9f8b6c5d');
         api.apply(weatherPod(true));
-        api.apply(deployment('weather', { ns: TEAM, labels: wl, selector: { app: 'weather', 'mcpruntime.org/rollout-track': 'stable' }, owner: { kind: 'MCPServer', name: 'weather' }, ready: 0 }));
-        api.apply(endpointSlice('weather', { ns: TEAM, ready: 0, notReady: 1 }));
-        api.apply(serverStatus('weather', TEAM, false, false, 'acme'));
+        api.apply(deployment('weather', { ns: DEMO_TEAM, labels: wl, selector: { app: 'weather', 'mcpruntime.org/rollout-track': 'stable' }, owner: { kind: 'MCPServer', name: 'weather' }, ready: 0 }));
+        api.apply(endpointSlice('weather', { ns: DEMO_TEAM, ready: 0, notReady: 1 }));
+        api.apply(serverStatus('weather', DEMO_TEAM, false, false, 'acme'));
       },
     },
     {
@@ -152,10 +151,10 @@ function story(start: number): Step[] {
       say: 'fix: the pull secret is re-provisioned; weather v2 starts',
       apply(api) {
         api.apply(weatherPod(false));
-        api.apply(replicaSet('weather-64b7c9f8d4', 'weather', { ns: TEAM, labels: wl, ready: 1 }));
-        api.apply(deployment('weather', { ns: TEAM, labels: wl, selector: { app: 'weather', 'mcpruntime.org/rollout-track': 'stable' }, owner: { kind: 'MCPServer', name: 'weather' } }));
-        api.apply(endpointSlice('weather', { ns: TEAM, ready: 1 }));
-        api.apply(serverStatus('weather', TEAM, true, false, 'acme'));
+        api.apply(replicaSet('weather-64b7c9f8d4', 'weather', { ns: DEMO_TEAM, labels: wl, ready: 1 }));
+        api.apply(deployment('weather', { ns: DEMO_TEAM, labels: wl, selector: { app: 'weather', 'mcpruntime.org/rollout-track': 'stable' }, owner: { kind: 'MCPServer', name: 'weather' } }));
+        api.apply(endpointSlice('weather', { ns: DEMO_TEAM, ready: 1 }));
+        api.apply(serverStatus('weather', DEMO_TEAM, true, false, 'acme'));
       },
     },
     {
@@ -222,11 +221,7 @@ function consoleSink(io: IO, paint: (code: string, s: string) => string, clock: 
       io.stdout(`        ${paint('35', `caused by ${cause.reason} on ${label(cause)}`)}\n`);
       return;
     }
-    for (const [n, st] of remediationSteps(i.remediation).entries()) {
-      if (st.prose !== undefined) io.stdout(`        ${n === 0 ? `${paint('32', '→ fix:')} ` : ''}${st.prose}\n`);
-      else if (n === 0) io.stdout(`        ${paint('32', '→ fix:')}\n`);
-      if (st.command !== undefined) io.stdout(`            ${st.command}\n`);
-    }
+    for (const l of remediationLines(i.remediation, { head: `        ${paint('32', '→ fix:')}`, headColumns: 14, prose: ' '.repeat(8), command: ' '.repeat(12) })) io.stdout(`${l}\n`);
   };
   const release = (id: string): void => {
     const h = held.get(id);
@@ -258,8 +253,8 @@ function consoleSink(io: IO, paint: (code: string, s: string) => string, clock: 
   };
 }
 
-/** The agent's warnings as one plain line each, for the story's reader; repeats within a minute of
- *  story time are counted, not printed. */
+/** The agent's warnings as one plain line each, for the story's reader; the same line again within a
+ *  minute of story time is not printed. */
 function storyLogger(io: IO, paint: (code: string, s: string) => string, clock: () => string, level: LogLevel, quietMs: number): Logger {
   const last = new Map<string, number>();
   return (at, msg, fields) => {

@@ -3,10 +3,10 @@
 
 import { displayKind } from '../kube/kinds.ts';
 import { scopeFilter, type AgentConfig } from '../config/config.ts';
-import { configFromFlags, type ClusterFlags } from './options.ts';
+import { configFromFlags, requireKubeconfig, type ClusterFlags } from './options.ts';
 import { ObjectStore } from '../kube/store.ts';
 import { CHECKS } from '../checks/registry.ts';
-import { SEVERITIES, type Severity } from '../checks/severity.ts';
+import type { Severity } from '../checks/severity.ts';
 import { evaluate, neededKinds, selectChecks } from '../engine/evaluate.ts';
 import { incidentsNow, rfc3339, type Incident } from '../engine/incidents.ts';
 import { buildReport, exitCodeFor, reportJson, summarize, type Report, type ReportSource } from '../format/report.ts';
@@ -15,7 +15,6 @@ import { incidentsWide } from '../format/table.ts';
 import { CATALOG } from '../checks/catalog.ts';
 import { didYouMean } from './spec.ts';
 import { stringify } from 'yaml';
-import { existsSync } from 'node:fs';
 import { DEFAULT_INPUT_LIMITS, InputError, loadDocuments, parseDocuments, readInput, type InputLimits } from '../collector/file.ts';
 import { fetchWatcher } from '../collector/watcher.ts';
 import { ClusterUnreachableError } from '../collector/kube-client.ts';
@@ -66,14 +65,7 @@ export function parseNow(v: string | undefined, io: IO): number {
   return t;
 }
 
-const OUTPUTS = ['text', 'json', 'yaml', 'wide'] as const;
-type Output = (typeof OUTPUTS)[number];
-
-function parseOutput(v: string | undefined): Output {
-  if (v === undefined) return 'text';
-  if ((OUTPUTS as readonly string[]).includes(v)) return v as Output;
-  throw new UsageError(`--output: expected text, json, yaml or wide, got ${JSON.stringify(v)}${didYouMean(v, OUTPUTS)}`);
-}
+type Output = 'text' | 'json' | 'yaml' | 'wide';
 
 /** --filter: reason names and check ids (any case), each named back as the catalog spells it. */
 export function parseFilter(names: readonly string[] | undefined): ReadonlySet<string> | undefined {
@@ -95,12 +87,6 @@ function render(report: Report, output: Output, o: { color: boolean; now: number
   return reportText(report, o);
 }
 
-function parseFailOn(v: string | undefined): Severity | 'none' {
-  if (v === undefined) return 'warning';
-  if (v === 'none' || (SEVERITIES as readonly string[]).includes(v)) return v as Severity | 'none';
-  throw new UsageError(`--fail-on: expected critical, warning, info or none, got ${JSON.stringify(v)}`);
-}
-
 export function useColor(io: IO): boolean {
   if (io.env.NO_COLOR !== undefined && io.env.NO_COLOR !== '') return false;
   if (io.env.FORCE_COLOR !== undefined && io.env.FORCE_COLOR !== '0') return true;
@@ -116,15 +102,15 @@ export function diagnose(store: ObjectStore, cfg: AgentConfig, now: number, appl
 }
 
 export async function doctor(flags: DoctorFlags, io: IO): Promise<number> {
-  const output = parseOutput(flags.output);
-  const failOn = parseFailOn(flags.failOn);
+  // --output and --fail-on are checked against the values spec.ts gives them, with what was near, by
+  // the command line (args.ts) before doctor runs.
+  const output = (flags.output ?? 'text') as Output;
+  const failOn = (flags.failOn ?? 'warning') as Severity | 'none';
   const logLevel = parseLogLevel(flags.logLevel);
   const now = parseNow(flags.now, io);
   const only = parseFilter(flags.filter);
   if (flags.fromFile !== undefined && flags.fromWatcher !== undefined) throw new UsageError('--from-file and --from-watcher cannot be used together');
-  if (flags.kubeconfig !== undefined && flags.fromFile === undefined && flags.fromWatcher === undefined && !existsSync(flags.kubeconfig)) {
-    throw new UsageError(`--kubeconfig: no such file: ${flags.kubeconfig}`);
-  }
+  if (flags.fromFile === undefined && flags.fromWatcher === undefined) requireKubeconfig(flags.kubeconfig);
   const cfg = configFromFlags(flags, io);
   const note = (s: string): void => {
     if (enabled(logLevel, 'info')) io.stderr(`note: ${s}\n`);

@@ -9,9 +9,10 @@ import { parseCommandLine, type Values } from './args.ts';
 import { COMMANDS, commandHelp, commandSpec, didYouMean, globalHelp } from './spec.ts';
 import { completionCommand } from './completion.ts';
 import { stringify } from 'yaml';
-import { existsSync } from 'node:fs';
 import type { WatchFlags } from './watch.ts';
-import type { ClusterFlags } from './options.ts';
+import type { DemoFlags } from './demo.ts';
+import type { SimFlags } from './sim.ts';
+import { requireKubeconfig, type ClusterFlags } from './options.ts';
 
 /** The command named on a line that failed to parse, for the pointer to its help. */
 function commandOf(argv: readonly string[]): string | undefined {
@@ -22,44 +23,42 @@ function rbacFlags(values: Values, rest: readonly string[]): Parameters<typeof r
   noArguments('rbac', rest);
   const ns = Array.isArray(values.namespace) ? values.namespace : [];
   if (ns.length > 1) throw new UsageError("rbac: one --namespace (the agent's)");
-  const flags: Parameters<typeof rbacCommand>[0] = {};
-  const config = str(values.config);
-  if (config !== undefined) flags.config = config;
+  const flags = strings<Parameters<typeof rbacCommand>[0]>(values, {}, [['config', 'config']]);
   if (ns[0] !== undefined) flags.serviceAccountNamespace = ns[0];
   return flags;
+}
+
+const str = (v: Values[string]): string | undefined => (typeof v === 'string' ? v : undefined);
+
+/** Copies the string flags given (flag name → option key) into a command's options. */
+function strings<T extends object>(values: Values, into: T, pairs: readonly (readonly [string, keyof T & string])[]): T {
+  for (const [flag, key] of pairs) {
+    const v = str(values[flag]);
+    if (v !== undefined) (into as Record<string, unknown>)[key] = v;
+  }
+  return into;
 }
 
 /** The flags doctor and watch share: which cluster, which namespaces, which configuration. */
 function clusterFlags(values: Values): ClusterFlags {
   const out: ClusterFlags = {};
-  const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
-  const list = (v: unknown): string[] | undefined => (Array.isArray(v) ? (v as string[]) : undefined);
-  const ns = list(values.namespace);
-  if (ns) out.namespace = ns;
-  const ex = list(values['exclude-namespace']);
-  if (ex) out.excludeNamespace = ex;
-  for (const [flag, key] of [
+  if (Array.isArray(values.namespace)) out.namespace = values.namespace;
+  if (Array.isArray(values['exclude-namespace'])) out.excludeNamespace = values['exclude-namespace'];
+  return strings(values, out, [
     ['config', 'config'],
     ['kubeconfig', 'kubeconfig'],
     ['context', 'context'],
     ['cluster-name', 'clusterName'],
     ['log-level', 'logLevel'],
-  ] as const) {
-    const v = str(values[flag]);
-    if (v !== undefined) out[key] = v;
-  }
-  return out;
+  ]);
 }
-
-const str = (v: Values[string]): string | undefined => (typeof v === 'string' ? v : undefined);
 
 function noArguments(command: string, rest: readonly string[]): void {
   if (rest.length > 0) throw new UsageError(`${command}: unexpected argument ${JSON.stringify(rest[0])}`);
 }
 
 function doctorFlags(values: Values): DoctorFlags {
-  const flags: DoctorFlags = clusterFlags(values);
-  for (const [flag, key] of [
+  const flags = strings<DoctorFlags>(values, clusterFlags(values), [
     ['from-file', 'fromFile'],
     ['from-watcher', 'fromWatcher'],
     ['now', 'now'],
@@ -68,10 +67,7 @@ function doctorFlags(values: Values): DoctorFlags {
     ['max-input', 'maxInput'],
     ['max-depth', 'maxDepth'],
     ['max-aliases', 'maxAliases'],
-  ] as const) {
-    const v = str(values[flag]);
-    if (v !== undefined) flags[key] = v;
-  }
+  ]);
   if (values['apply-grace']) flags.applyGrace = true;
   if (values['no-headers']) flags.noHeaders = true;
   if (Array.isArray(values.filter)) flags.filter = values.filter;
@@ -126,10 +122,8 @@ export async function main(argv: readonly string[], io: IO = processIO()): Promi
       }
       case 'watch': {
         noArguments(command, rest);
-        const flags: WatchFlags = clusterFlags(values);
-        if (flags.kubeconfig !== undefined && !existsSync(flags.kubeconfig)) throw new UsageError(`--kubeconfig: no such file: ${flags.kubeconfig}`);
-        const listen = str(values.listen);
-        if (listen !== undefined) flags.listen = listen;
+        const flags = strings<WatchFlags>(values, clusterFlags(values), [['listen', 'listen']]);
+        requireKubeconfig(flags.kubeconfig);
         if (values.prometheus) flags.prometheus = true;
         // Loaded on demand: doctor and checks never load the OpenTelemetry SDK.
         const { watch } = await import('./watch.ts');
@@ -137,22 +131,21 @@ export async function main(argv: readonly string[], io: IO = processIO()): Promi
       }
       case 'demo': {
         noArguments(command, rest);
-        const flags: { speed?: string; listen?: string; logLevel?: string; prometheus?: boolean } = {};
-        for (const [flag, key] of [['speed', 'speed'], ['listen', 'listen'], ['log-level', 'logLevel']] as const) {
-          const v = str(values[flag]);
-          if (v !== undefined) flags[key] = v;
-        }
+        const flags = strings<DemoFlags>(values, {}, [
+          ['speed', 'speed'],
+          ['listen', 'listen'],
+          ['log-level', 'logLevel'],
+        ]);
         if (values.prometheus) flags.prometheus = true;
         const { demo } = await import('./demo.ts');
         return await demo(flags, io);
       }
       case 'sim': {
         noArguments(command, rest);
-        const flags: { listen?: string; writeKubeconfig?: string } = {};
-        const listen = str(values.listen);
-        if (listen !== undefined) flags.listen = listen;
-        const out = str(values['write-kubeconfig']);
-        if (out !== undefined) flags.writeKubeconfig = out;
+        const flags = strings<SimFlags>(values, {}, [
+          ['listen', 'listen'],
+          ['write-kubeconfig', 'writeKubeconfig'],
+        ]);
         const { sim } = await import('./sim.ts');
         return await sim(flags, io);
       }

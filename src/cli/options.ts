@@ -1,6 +1,7 @@
 // Flags shared by the commands, turned into the validated configuration.
 
 import { ConfigError, loadConfig, type AgentConfig, type ConfigInputs } from '../config/config.ts';
+import { existsSync } from 'node:fs';
 import { UsageError, type IO } from './io.ts';
 
 export interface CommonFlags {
@@ -31,4 +32,10 @@ export function configFromFlags(flags: CommonFlags, io: IO): AgentConfig {
     if (err instanceof ConfigError) throw new UsageError(err.message);
     throw err;
   }
+}
+
+/** --kubeconfig names a file that is there: a usage error (2) like --config's, not an unreachable
+ *  cluster (3). */
+export function requireKubeconfig(path: string | undefined): void {
+  if (path !== undefined && !existsSync(path)) throw new UsageError(`--kubeconfig: no such file: ${path}`);
 }

@@ -22,7 +22,8 @@ export interface CommandSpec {
   summary: string;
   /** Positional arguments, as the usage line shows them. */
   args?: string;
-  /** Values it takes as its positional argument, for completion. */
+  /** Values it takes as its positional argument, for completion (checks' reasons and help's
+   *  commands are added by completion.ts, which knows the catalog and the table). */
   argValues?: readonly string[];
   flags: readonly string[];
   /** Narrower values of a flag for this command (output formats). */
@@ -119,8 +120,6 @@ export const COMMANDS: readonly CommandSpec[] = [
   },
   { name: 'help', summary: 'the help of a command', args: '[COMMAND]', flags: ['help'] },
 ];
-// help's argument is any command: set once the table exists.
-(COMMANDS.find((c) => c.name === 'help') as CommandSpec).argValues = COMMANDS.map((c) => c.name);
 
 export function commandSpec(name: string): CommandSpec | undefined {
   return COMMANDS.find((c) => c.name === name);

@@ -102,6 +102,35 @@ export function stepProblems(text: string): string[] {
   return out;
 }
 
+export interface StepLayout {
+  /** What the first line starts with ("→ fix:"), and how many columns it takes on screen. */
+  head: string;
+  headColumns: number;
+  /** The head on a line of its own, prose under it (the catalog), instead of prose after it. */
+  headAlone?: boolean;
+  /** Indents of prose lines and of command lines. */
+  prose: string;
+  command: string;
+  /** Prose is wrapped to it; commands never are. */
+  width?: number;
+}
+
+/** A remediation as lines: prose (wrapped, the first after the head) and each command whole on a
+ *  line of its own, so that it pastes as it is. The one layout of the report, the demo and the catalog. */
+export function remediationLines(text: string, o: StepLayout): string[] {
+  const width = o.width ?? Infinity;
+  const out: string[] = o.headAlone ? [o.head] : [];
+  for (const st of remediationSteps(text)) {
+    if (st.prose !== undefined) {
+      const first = out.length === 0;
+      const [line = '', ...rest] = wrap(st.prose, Math.max(20, width - o.prose.length), Math.max(20, width - (first ? o.headColumns + 1 : o.prose.length)));
+      out.push(first ? `${o.head} ${line}` : `${o.prose}${line}`, ...rest.map((l) => `${o.prose}${l}`));
+    } else if (out.length === 0) out.push(o.head);
+    if (st.command !== undefined) out.push(`${o.command}${st.command}`);
+  }
+  return out.length > 0 ? out : [o.head];
+}
+
 /** Words at most `width` wide a line, never broken inside a word; the first line may be shorter. */
 export function wrap(text: string, width: number, firstWidth = width): string[] {
   const lines: string[] = [];

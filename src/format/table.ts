@@ -11,7 +11,7 @@ import type { Report } from './report.ts';
 export function table(rows: readonly (readonly string[])[], opts: { noHeaders?: boolean } = {}): string {
   const body = opts.noHeaders ? rows.slice(1) : rows;
   if (body.length === 0) return '';
-  const cells = body.map((r) => r.map((c) => sanitize(c).replace(/\s*\n\s*/g, ' ')));
+  const cells = body.map((r) => r.map(sanitize));
   const widths = (rows[0] ?? []).map((_, i) => Math.max(...rows.map((r) => sanitize(r[i] ?? '').length)));
   return `${cells.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i] ?? 0))).join('  ').trimEnd()).join('\n')}\n`;
 }

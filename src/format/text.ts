@@ -7,7 +7,7 @@ import { severityRank, type Severity } from '../checks/severity.ts';
 import type { Report } from './report.ts';
 import { sanitize } from '../util/redact.ts';
 import { humanDuration } from '../util/duration.ts';
-import { remediationSteps, wrap } from './remediation.ts';
+import { remediationLines, wrap } from './remediation.ts';
 
 export interface TextOptions {
   color: boolean;
@@ -44,21 +44,6 @@ function objectLabel(i: Incident): string {
 /** Prose at an indent, wrapped to the width (unwrapped when there is none). */
 function indented(text: string, indent: number, width: number): string[] {
   return wrap(text, Math.max(20, width - indent)).map((l) => `${' '.repeat(indent)}${l}`);
-}
-
-/** The remediation as steps: prose after "→ fix:" (wrapped), each command on a line of its own,
- *  never wrapped, so that it pastes as it is. */
-function fixLines(remediation: string, c: boolean, width: number): string[] {
-  const head = `    ${paint(c, '32', '→ fix:')}`;
-  const out: string[] = [];
-  for (const st of remediationSteps(remediation)) {
-    if (st.prose !== undefined) {
-      const [first = '', ...rest] = wrap(st.prose, Math.max(20, width - 6), Math.max(20, width - (out.length === 0 ? 11 : 6)));
-      out.push(out.length === 0 ? `${head} ${first}` : `      ${first}`, ...rest.map((l) => `      ${l}`));
-    } else if (out.length === 0) out.push(head);
-    if (st.command !== undefined) out.push(`        ${st.command}`);
-  }
-  return out.length > 0 ? out : [head];
 }
 
 interface Group {
@@ -126,7 +111,7 @@ export function reportText(r: Report, opts: TextOptions): string {
         const cause = byId.get(root.rootCauseId);
         if (cause) out.push(`    caused by ${sanitize(cause.reason)} on ${objectLabel(cause)} (shown under ${cause.server ? sanitize(`MCPServer ${cause.server.namespace}/${cause.server.name}`) : 'Other workloads and platform'})`);
       }
-      out.push(...fixLines(sanitize(root.remediation), c, width));
+      out.push(...remediationLines(sanitize(root.remediation), { head: `    ${paint(c, '32', '→ fix:')}`, headColumns: 10, prose: ' '.repeat(6), command: ' '.repeat(8), width }));
       if (root.runbookUrl) out.push(paint(c, '2', `    runbook: ${sanitize(root.runbookUrl)}`));
       const kids = (children.get(root.id) ?? []).sort((a, b) => severityRank(a.severity) - severityRank(b.severity) || (a.id < b.id ? -1 : 1));
       if (kids.length > 0) {

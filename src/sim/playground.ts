@@ -81,7 +81,8 @@ function rollUp(api: FakeApiServer, p: Raw): void {
     if (o && change(o)) api.apply(o);
   };
   update('ReplicaSet', rsName, (rs) => setStatus(rs, { readyReplicas: n, availableReplicas: n }));
-  const deploy = api.get('ReplicaSet', m.namespace, rsName) ? metaOf(api.get('ReplicaSet', m.namespace, rsName) as Raw).ownerReferences?.find((o) => o.kind === 'Deployment')?.name : undefined;
+  const rs = api.get('ReplicaSet', m.namespace, rsName);
+  const deploy = rs ? metaOf(rs).ownerReferences?.find((o) => o.kind === 'Deployment')?.name : undefined;
   if (deploy) {
     update('Deployment', deploy, (d) => {
       const want = (d.spec as { replicas?: number }).replicas ?? 1;

@@ -10,11 +10,12 @@ import { stringify } from 'yaml';
 import { waitFor } from './wait.ts';
 import { freePort } from '../../testbed/testbed.ts';
 
-export function which(bin: string): string {
+/** A program the tests need from Debian's packages: its path, or an error naming the package. */
+export function which(bin: string, pkg = 'prometheus'): string {
   try {
     return execFileSync('sh', ['-c', `command -v ${bin}`], { encoding: 'utf8' }).trim();
   } catch {
-    throw new Error(`${bin} is not installed: apt-get install prometheus (.ci/run does)`);
+    throw new Error(`${bin} is not installed: apt-get install ${pkg} (.ci/run does)`);
   }
 }
 
