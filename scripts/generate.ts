@@ -6,6 +6,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { parse, parseDocument, stringify } from 'yaml';
 import { CHECKS } from '../src/checks/registry.ts';
 import { neededKinds } from '../src/engine/evaluate.ts';
+import { SILENCE_KINDS } from '../src/engine/silences.ts';
 import { clusterRoleYaml } from '../src/kube/rbac.ts';
 
 const root = new URL('../', import.meta.url);
@@ -32,7 +33,7 @@ export function generated(): Record<string, string> {
     spec: { groups: rules.groups },
   };
   return {
-    'deploy/base/clusterrole.yaml': clusterRoleYaml(neededKinds(CHECKS, true)),
+    'deploy/base/clusterrole.yaml': clusterRoleYaml([...neededKinds(CHECKS, true), ...SILENCE_KINDS]),
     'deploy/base/collector/otel-collector-config.yaml': `# GENERATED copy of /otel-collector-config.yaml (kustomize loads files only below its root); npm run generate.\n${readFileSync(new URL('otel-collector-config.yaml', root), 'utf8')}`,
     'deploy/components/collector-auth/otel-collector-config.yaml': collectorAuthConfig(readFileSync(new URL('otel-collector-config.yaml', root), 'utf8')),
     'deploy/components/prometheus-operator/prometheusrule.yaml': `# GENERATED from deploy/prometheus/sentinel-agent-rules.yaml; npm run generate.\n${stringify(promRule, { lineWidth: 0 })}`,

@@ -133,7 +133,7 @@ describe('doctor input and usage errors (exit 2)', () => {
         { kind: 'Pod', metadata: {} },
         { kind: 'Pod', metadata: { name: 'fine', namespace: 'x' }, status: { phase: 'Running' } },
         null,
-        { kind: 'Namespace', metadata: { name: 'n1' } },
+        { kind: 'ServiceAccount', metadata: { name: 'n1' } },
       ],
     });
     const r = await cli(['doctor', '--from-file', '-', '-o', 'json'], { stdin: input });
@@ -142,7 +142,7 @@ describe('doctor input and usage errors (exit 2)', () => {
     expect(r.stderr).toContain('root.items[0] (Pod x/weird): read around');
     expect(r.stderr).toContain('restartCount: expected a number');
     expect(r.stderr).toContain('root.items[1] (Pod ?): skipped: Pod without metadata.name');
-    expect(r.stderr).toContain('ignored kinds no check reads: Namespace (1)');
+    expect(r.stderr).toContain('ignored kinds no check reads: ServiceAccount (1)');
   });
 });
 
@@ -199,7 +199,7 @@ describe('input that is not a dump of the cluster', () => {
     ['a JSON file that is not a dump', '{"name":"my-app","version":"1.0.0","dependencies":{}}', /an object with keys "name", "version"/],
     ['an empty array', '[]', /an empty list/],
     ['a list of numbers', '[1, 2]', /number 1/],
-    ['only kinds no check reads', JSON.stringify({ kind: 'List', apiVersion: 'v1', items: [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'n1' } }] }), /only kinds no check reads: Namespace \(1\)/],
+    ['only kinds no check reads', JSON.stringify({ kind: 'List', apiVersion: 'v1', items: [{ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'n1' } }] }), /only kinds no check reads: ServiceAccount \(1\)/],
     ['YAML that is not a dump', 'just: a\nconfig: file\n', /no Kubernetes object/],
   ];
   for (const [name, stdin, want] of cases) {

@@ -93,7 +93,7 @@ describe('hardening (Pod Security Standards "restricted")', () => {
 });
 
 describe('RBAC scope', () => {
-  it('base: read-only (get/list/watch) on exactly the kinds the checks need, nothing on Secrets', () => {
+  it('base: read-only (get/list/watch) on exactly the kinds the checks need (and namespaces, for their silence annotations), nothing on Secrets', () => {
     const roles = render('base').filter((o) => o.kind === 'ClusterRole' || o.kind === 'Role');
     expect(roles.map((r) => r.metadata.name)).toEqual(['sentinel-agent']);
     const all = (roles[0] as unknown as { rules: { apiGroups: string[]; resources: string[]; resourceNames?: string[]; verbs: string[] }[] }).rules;
@@ -106,7 +106,7 @@ describe('RBAC scope', () => {
       expect(r.resources).not.toContain('secrets');
       expect(r.resources).not.toContain('*');
     }
-    expect(rules.flatMap((r) => r.resources).sort()).toEqual(['certificaterequests', 'certificates', 'clusterissuers', 'configmaps', 'daemonsets', 'deployments', 'endpoints', 'endpointslices', 'events', 'ingresses', 'issuers', 'mcpservers', 'nodes', 'persistentvolumeclaims', 'pods', 'replicasets', 'services', 'statefulsets', 'storageclasses']);
+    expect(rules.flatMap((r) => r.resources).sort()).toEqual(['certificaterequests', 'certificates', 'clusterissuers', 'configmaps', 'daemonsets', 'deployments', 'endpoints', 'endpointslices', 'events', 'ingresses', 'issuers', 'mcpservers', 'namespaces', 'nodes', 'persistentvolumeclaims', 'pods', 'replicasets', 'services', 'statefulsets', 'storageclasses']);
   });
 
   it('events overlay adds only create/patch on events; ha only get/update on its Lease and create', () => {

@@ -144,7 +144,7 @@ describe('normalize', () => {
 
   it('skips what it cannot identify, with a reason', () => {
     expect(normalize({ kind: 'Pod', metadata: {} }, share).skipped).toBe('Pod without metadata.name');
-    expect(normalize({ kind: 'Namespace', metadata: { name: 'n' } }, share).skipped).toMatch(/not read by any check/);
+    expect(normalize({ kind: 'ServiceAccount', metadata: { name: 'n' } }, share).skipped).toMatch(/not read by any check/);
     expect(normalize('text', share).skipped).toBe('not an object');
     expect(normalize({ apiVersion: 'v1', metadata: { name: 'x' } }, share, { kind: 'Pod' }).obj?.kind).toBe('Pod');
   });

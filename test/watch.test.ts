@@ -21,6 +21,7 @@ import { jsonLogger } from '../src/util/log.ts';
 import { certificate, healthyPlatform, healthyServer, pod, running, terminated, waiting, type Raw } from './support/objects.ts';
 import { waitFor } from './support/wait.ts';
 import { neededKinds } from '../src/engine/evaluate.ts';
+import { SILENCE_KINDS } from '../src/engine/silences.ts';
 import { CHECKS } from '../src/checks/registry.ts';
 import { configureCustomResources } from '../src/kube/kinds.ts';
 import { MCPSERVER_CRD_PATH } from '../src/collector/crd-defaults.ts';
@@ -383,8 +384,9 @@ describe('watch under API faults', () => {
     const pods = api.requests.filter((r) => r.path === '/api/v1/pods');
     expect(pods.filter((r) => r.query.sendInitialEvents === 'true').map((r) => r.status)).toEqual([422]);
     expect(pods.filter((r) => !r.query.watch).length).toBeGreaterThanOrEqual(1);
-    // One per kind watched: the kinds the checks need (the first of each any-of group).
-    expect(logs.filter((l) => l.includes('streaming list not served')).length).toBe(neededKinds(CHECKS).length);
+    // One per kind watched: the kinds the checks need (the first of each any-of group), and
+    // Namespaces for their silence annotations.
+    expect(logs.filter((l) => l.includes('streaming list not served')).length).toBe(neededKinds(CHECKS).length + SILENCE_KINDS.length);
     // A relist later pages straight away: the refusal is remembered.
     api.compact();
     api.dropWatches();

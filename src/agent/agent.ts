@@ -12,6 +12,8 @@ import { neededKinds, selectChecks, type Skipped } from '../engine/evaluate.ts';
 import type { Incident } from '../engine/incidents.ts';
 import type { IncidentTracker, Transition } from '../engine/tracker.ts';
 import { Pipeline } from '../engine/pipeline.ts';
+import { IncidentLedger } from '../engine/ledger.ts';
+import { SILENCE_KINDS, SilenceJudge } from '../engine/silences.ts';
 import { scopeFilter, type AgentConfig } from '../config/config.ts';
 import type { KubeClient } from '../collector/kube-client.ts';
 import { Reflector } from '../collector/reflector.ts';
@@ -38,6 +40,8 @@ export const DEFAULT_WATCH_SETTINGS: WatchSettings = {
   reflector: DEFAULT_REFLECTOR_OPTIONS,
 };
 
+const REVIEW_MS = 5000;
+
 export interface AgentStats {
   passes: { full: number; incremental: number };
   lastPassMs: number;
@@ -51,6 +55,8 @@ export interface AgentStats {
 export class Agent {
   readonly store: ObjectStore;
   readonly tracker: IncidentTracker;
+  /** Silences, flapping, timelines and the history of resolved incidents. */
+  readonly ledger: IncidentLedger;
   readonly stats: AgentStats = { passes: { full: 0, incremental: 0 }, lastPassMs: 0, passDurations: [], transitions: { opened: 0, updated: 0, resolved: 0 }, sinkFailures: {}, events: 0 };
   private readonly pipeline: Pipeline;
   private readonly reflectors: Reflector[] = [];
@@ -63,6 +69,7 @@ export class Agent {
   private timer?: NodeJS.Timeout;
   private timerAt = 0;
   private fullTimer?: NodeJS.Timeout;
+  private reviewTimer?: NodeJS.Timeout;
   private lastPassAt = 0;
   private readonly sourceParts = new Map<KindName, Map<string, SourceState>>();
   private readonly client: KubeClient;
@@ -92,6 +99,7 @@ export class Agent {
     this.sinks = opts.sinks ?? [];
     this.checks = opts.checks ?? CHECKS;
     this.inScope = scopeFilter(this.config);
+    let ledger: IncidentLedger | undefined;
     this.pipeline = new Pipeline({
       checks: this.checks,
       clusterName: this.config.clusterName,
@@ -99,10 +107,16 @@ export class Agent {
       inScope: this.inScope,
       holdMs: this.settings.holdMs,
       exists: (i) => this.exists(i),
+      holdOf: (id) => ledger?.holdOf(id),
     });
     this.store = this.pipeline.store;
     this.tracker = this.pipeline.tracker;
-    this.kinds = neededKinds(selectChecks(this.checks, this.config.checks).run);
+    const lc = this.config.lifecycle;
+    const judge = new SilenceJudge({ silences: lc.silences, windows: lc.windows }, this.store, (msg, fields) => this.log('warn', msg, fields));
+    this.ledger = ledger = new IncidentLedger(lc.ledger, judge);
+    // Namespaces for their silence annotations (no check reads them).
+    const kinds = neededKinds(selectChecks(this.checks, this.config.checks).run);
+    this.kinds = kinds.length > 0 ? [...kinds, ...SILENCE_KINDS] : kinds;
   }
 
   /** Kinds this agent watches (drives RBAC). */
@@ -130,6 +144,9 @@ export class Agent {
       this.schedule(0);
     }, this.settings.fullEvaluationMs);
     this.fullTimer.unref();
+    // Silences and maintenance windows begin and end on their own: looked at every few seconds.
+    this.reviewTimer = setInterval(() => this.review(), REVIEW_MS);
+    this.reviewTimer.unref();
     this.log('info', 'watching', { kinds: this.kinds, namespaces: this.config.namespaces.length ? this.config.namespaces : 'all', cluster: this.config.clusterName });
   }
 
@@ -140,6 +157,7 @@ export class Agent {
     this.stopped = true;
     clearTimeout(this.timer);
     clearInterval(this.fullTimer);
+    clearInterval(this.reviewTimer);
     await Promise.all(this.reflectors.map((r) => r.stop()));
     await Promise.all(
       this.sinks.map(async (s) => {
@@ -162,7 +180,7 @@ export class Agent {
 
   /** Moves with every evaluation pass and source change: what /incidents shows may have changed. */
   version(): number {
-    return this.stats.passes.full + this.stats.passes.incremental + this.sourceChanges;
+    return this.stats.passes.full + this.stats.passes.incremental + this.sourceChanges + this.reviews;
   }
 
   private sourceChanges = 0;
@@ -202,9 +220,28 @@ export class Agent {
     return this.reflectors.map((r) => ({ kind: r.kind, namespace: r.namespace, state: r.state, stats: r.stats }));
   }
 
+  /** The open incidents as the front ends show them (silenced, flapping). */
   openIncidents(): Incident[] {
-    return this.tracker.open();
+    return this.tracker.open().map((i) => this.ledger.shown(i));
   }
+
+  /** Resolved incidents still in the history, newest first. */
+  resolvedIncidents(): Incident[] {
+    return this.ledger.resolved(this.now());
+  }
+
+  /** Silences that began or ended: recorded and announced (see IncidentLedger.review). */
+  review(): Transition[] {
+    if (!this.settled || this.stopped) return [];
+    const ts = this.ledger.review(this.now());
+    if (ts.length > 0) {
+      this.reviews++;
+      this.emit(ts);
+    }
+    return ts;
+  }
+
+  private reviews = 0;
 
   objectCounts(): Record<string, number> {
     return Object.fromEntries(this.kinds.map((k) => [k, this.store.size(k)]));
@@ -212,7 +249,7 @@ export class Agent {
 
   /** 'opened' transitions for every open incident, for a sink that lost records (not re-emitted to all sinks). */
   announceAll(): Transition[] {
-    return this.tracker.announceAll(this.now());
+    return this.ledger.announcements(this.tracker.announceAll(this.now()));
   }
 
   skipped(): Skipped[] {
@@ -272,7 +309,9 @@ export class Agent {
       this.log('info', 'all sources settled', { sources: Object.fromEntries(Object.entries(this.sources()).map(([k, s]) => [k, s.status])) });
     }
     const now = this.now();
-    const { stats, transitions } = this.pipeline.pass(now);
+    const passed = this.pipeline.pass(now);
+    const stats = passed.stats;
+    const transitions = passed.transitions.length > 0 ? this.ledger.record(passed.transitions, now) : passed.transitions;
     this.lastPassAt = now;
     this.stats.passes[stats.kind]++;
     this.stats.lastPassMs = stats.ms;

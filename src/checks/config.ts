@@ -44,7 +44,9 @@ export interface CheckConfig {
   certificateExpiryWarningSeconds: number;
   /** Objects whose names start with these are the MCP Runtime doctor's own smoke tests. */
   ignoreNamePrefixes: readonly string[];
-  reasons: Readonly<Record<string, { severity?: Severity; graceSeconds?: number; enabled?: boolean }>>;
+  /** Per reason: severity, grace, whether it is reported, and (watch) how long a warning stays open
+   *  before it becomes critical. */
+  reasons: Readonly<Record<string, { severity?: Severity; graceSeconds?: number; enabled?: boolean; escalateAfterSeconds?: number }>>;
   /** Check ids to run; empty means all. */
   enabledChecks: readonly string[];
   disabledChecks: readonly string[];

@@ -8,6 +8,7 @@ import { ObjectStore } from '../kube/store.ts';
 import { CHECKS } from '../checks/registry.ts';
 import type { Severity } from '../checks/severity.ts';
 import { evaluate, neededKinds, selectChecks } from '../engine/evaluate.ts';
+import { SILENCE_KINDS, SilenceJudge } from '../engine/silences.ts';
 import { incidentsNow, rfc3339, type Incident } from '../engine/incidents.ts';
 import { buildReport, exitCodeFor, reportJson, summarize, type Report, type ReportSource } from '../format/report.ts';
 import { reportText } from '../format/text.ts';
@@ -97,7 +98,14 @@ export function useColor(io: IO): boolean {
 export function diagnose(store: ObjectStore, cfg: AgentConfig, now: number, applyGrace = false): { incidents: Incident[]; skipped: Report['skipped']; checks: number } {
   const inScope = scopeFilter(cfg);
   const ev = evaluate(store, { checks: CHECKS, now, config: cfg.checks, inScope });
-  const incidents = incidentsNow(ev.findings, store, { clusterName: cfg.clusterName, config: cfg.checks, now, applyGrace });
+  const found = incidentsNow(ev.findings, store, { clusterName: cfg.clusterName, config: cfg.checks, now, applyGrace });
+  // Silences are honoured here too: the config's, the windows open at --now, the annotations read.
+  const lc = cfg.lifecycle;
+  const judge = new SilenceJudge({ silences: lc.silences, windows: lc.windows }, store, () => undefined);
+  const incidents = found.map((i) => {
+    const silence = judge.silenceOf(i, now);
+    return silence ? { ...i, silence } : i;
+  });
   return { incidents, skipped: ev.skipped, checks: selectChecks(CHECKS, cfg.checks).run.length };
 }
 
@@ -153,7 +161,8 @@ export async function doctor(flags: DoctorFlags, io: IO): Promise<number> {
       if (flags.kubeconfig) opts.kubeconfig = flags.kubeconfig;
       if (flags.context) opts.context = flags.context;
       const client = await makeKubeClient(opts);
-      const kinds = neededKinds(selectChecks(CHECKS, cfg.checks).run);
+      // Namespaces too, for their silence annotations (forbidden is fine: noted, nothing else).
+      const kinds = [...neededKinds(selectChecks(CHECKS, cfg.checks).run), ...SILENCE_KINDS];
       const gateway = await readGatewayDefault(client);
       applyGatewayDefault(cfg.checks, gateway.value);
       if (enabled(logLevel, 'debug')) io.stderr(`debug: ${gateway.note}\n`);

@@ -10,6 +10,7 @@ import { CHECKS } from '../checks/registry.ts';
 import { SEVERITIES, type Severity } from '../checks/severity.ts';
 import { configureCustomResources } from '../kube/kinds.ts';
 import { customResources } from './custom-resources.ts';
+import { defaultLifecycleConfig, LIFECYCLE_KEYS, lifecycleConfig, type LifecycleConfig } from './lifecycle.ts';
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -51,6 +52,8 @@ export interface AgentConfig {
   checks: CheckConfig;
   watch: WatchConfig;
   listen: string;
+  /** Silences, maintenance windows, history, flapping and teams on the gauges. */
+  lifecycle: LifecycleConfig;
 }
 
 export interface ConfigInputs {
@@ -139,6 +142,7 @@ const TOP_KEYS = [
   'leaderElection',
   // Read by the telemetry; accepted here so one file serves every command.
   'telemetry',
+  ...LIFECYCLE_KEYS,
 ];
 
 /** Applies a parsed config document onto the defaults. */
@@ -280,16 +284,18 @@ export function applyConfigDocument(doc: unknown, base: AgentConfig, file: strin
     only(doc.http, ['listen'], w('http'));
     if (doc.http.listen !== undefined) cfg.listen = str(doc.http.listen, w('http.listen'));
   }
+  cfg.lifecycle = lifecycleConfig(doc, cfg.lifecycle, w, (m) => new ConfigError(m), parseDuration);
   if (doc.reasons !== undefined) {
     if (!isRecord(doc.reasons)) throw new ConfigError(`${w('reasons')}: expected a mapping of reason → {severity, grace, enabled}`);
-    const reasons: Record<string, { severity?: Severity; graceSeconds?: number; enabled?: boolean }> = { ...c.reasons };
+    const reasons: Record<string, CheckConfig['reasons'][string]> = { ...c.reasons };
     for (const [name, v] of Object.entries(doc.reasons)) {
       if (!isReasonId(name)) throw new ConfigError(`${w('reasons')}: unknown reason "${name}" (see: sentinel-agent checks)`);
       if (!isRecord(v)) throw new ConfigError(`${w(`reasons.${name}`)}: expected a mapping`);
-      only(v, ['severity', 'grace', 'enabled'], w(`reasons.${name}`));
-      const e: { severity?: Severity; graceSeconds?: number; enabled?: boolean } = {};
+      only(v, ['severity', 'grace', 'enabled', 'escalateAfter'], w(`reasons.${name}`));
+      const e: { -readonly [K in keyof CheckConfig['reasons'][string]]: CheckConfig['reasons'][string][K] } = {};
       if (v.severity !== undefined) e.severity = severity(v.severity, w(`reasons.${name}.severity`));
       if (v.grace !== undefined) e.graceSeconds = parseDuration(v.grace, w(`reasons.${name}.grace`));
+      if (v.escalateAfter !== undefined) e.escalateAfterSeconds = positive(parseDuration(v.escalateAfter, w(`reasons.${name}.escalateAfter`)), w(`reasons.${name}.escalateAfter`));
       if (v.enabled !== undefined) {
         if (typeof v.enabled !== 'boolean') throw new ConfigError(`${w(`reasons.${name}.enabled`)}: expected true or false`);
         e.enabled = v.enabled;
@@ -316,6 +322,7 @@ export function defaultAgentConfig(): AgentConfig {
     listen: '0.0.0.0:8080',
     sinks: { kubernetesEvents: { enabled: false, ratePerSecond: 5, burst: 20 } },
     leaderElection: { enabled: false, leaseName: 'sentinel-agent', leaseNamespace: 'sentinel-agent', leaseDurationSeconds: 15, renewDeadlineSeconds: 10, retryPeriodSeconds: 2 },
+    lifecycle: defaultLifecycleConfig(),
   };
 }
 

@@ -58,7 +58,8 @@ export class KubernetesEventsSink implements IncidentSink {
   transitions(ts: readonly Transition[]): void {
     for (const t of ts) {
       const o = t.incident.object;
-      if (o.kind === 'Agent') continue;
+      // The agent's own incidents have no object to hang an Event on; a silenced one notifies no one.
+      if (o.kind === 'Agent' || t.notify === false) continue;
       // A cluster-scoped object's Events go to 'default', as the kubelet's for its Node do (kubectl
       // describe node finds them there).
       const ns = o.namespace ?? 'default';

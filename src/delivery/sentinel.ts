@@ -54,6 +54,7 @@ export function envelope(t: Transition, source: string, cluster: string): Envelo
   if (i.rootCauseId) incident.root_cause_id = i.rootCauseId;
   if (i.runbookUrl) incident.runbook_url = i.runbookUrl;
   if (t.durationS !== undefined) incident.duration_s = t.durationS;
+  if (i.flapping) incident.flapping = true;
   const payload: Record<string, unknown> = { cluster, namespace: i.object.namespace ?? '', incident };
   if (i.server) payload.server = i.server.name;
   if (i.server?.teamID) payload.team_id = i.server.teamID;
@@ -68,7 +69,8 @@ export class SentinelSink implements IncidentSink {
 
   constructor(opts: SentinelSinkOptions) {
     this.opts = opts;
-    this.reannouncement = new Reannouncement(() => opts.reannounce());
+    // A silenced incident is not notified here, re-announced or not.
+    this.reannouncement = new Reannouncement(() => opts.reannounce().filter((t) => t.notify !== false));
     const warn = throttledWarn(opts.log, 60_000, opts.now);
     this.queue = new DeliveryQueue<Envelope>({
       maxQueue: opts.maxQueue ?? 1000,
@@ -103,7 +105,8 @@ export class SentinelSink implements IncidentSink {
   }
 
   transitions(ts: readonly Transition[]): void {
-    for (const t of ts) this.queue.push(envelope(t, this.opts.source, this.opts.clusterName));
+    // Silenced: tracked and counted, but not notified (its OTLP records carry the silence instead).
+    for (const t of ts) if (t.notify !== false) this.queue.push(envelope(t, this.opts.source, this.opts.clusterName));
   }
 
   async flush(): Promise<void> {

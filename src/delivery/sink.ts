@@ -31,6 +31,8 @@ export function logSink(log: Logger): IncidentSink {
           message: i.message,
           rootCauseId: i.rootCauseId,
           durationS: t.durationS,
+          ...(i.silence ? { silenced: `${i.silence.source}${i.silence.by ? ` ${i.silence.by}` : ''}${i.silence.reason ? `: ${i.silence.reason}` : ''}` } : {}),
+          ...(i.flapping ? { flapping: true } : {}),
         });
       }
     },

@@ -35,6 +35,37 @@ export interface Incident {
   server?: ServerRef;
   rootCauseId?: string;
   attributes: Record<string, AttrValue>;
+  // What living with it adds (engine/ledger.ts), on the copies the front ends show:
+  /** The silence or maintenance window that covers it: tracked and counted, not notified. */
+  silence?: SilenceRef;
+  /** It reopened often lately: its hold before resolving is stretched. */
+  flapping?: boolean;
+  /** History only: when it resolved, after how long, and what happened to it. */
+  resolvedAt?: string;
+  durationSeconds?: number;
+  timeline?: TimelineEntry[];
+}
+
+/** What silences an incident, as every front end shows it. */
+export interface SilenceRef {
+  /** `annotation` (on the object, its namespace or its MCPServer), `config` or `window`. */
+  source: 'annotation' | 'config' | 'window';
+  /** The object that carries the annotation (`Namespace/team-a`), or the window's name. */
+  by?: string;
+  reason?: string;
+  author?: string;
+  /** When it ends, when known (RFC 3339). */
+  until?: string;
+}
+
+/** One step of an incident's life. */
+export interface TimelineEntry {
+  at: string;
+  type: 'opened' | 'updated' | 'resolved' | 'silenced' | 'unsilenced';
+  severity: Severity;
+  /** What an update changed. */
+  changed?: string[];
+  rootCauseId?: string;
 }
 
 /** An incident with what the engine needs to decide ripeness and causality. */

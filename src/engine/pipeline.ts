@@ -15,7 +15,8 @@
 import { kindBit, type KindName } from '../kube/kinds.ts';
 import { ObjectStore } from '../kube/store.ts';
 import type { AnyObj } from '../kube/types.ts';
-import { objKey, sameProjection } from '../kube/types.ts';
+import { objKey } from '../kube/types.ts';
+import { sameProjection } from '../kube/projection.ts';
 import type { Check, Finding } from '../checks/types.ts';
 import type { CheckConfig } from '../checks/config.ts';
 import { ContinuousEvaluator, sameRecord, type FindingChanges, type PassStats } from './continuous.ts';
@@ -32,6 +33,8 @@ export interface PipelineOptions {
   holdMs: number;
   /** Whether an incident's object is still in the cluster (a deleted object resolves at once). */
   exists?: (i: Incident) => boolean;
+  /** A longer hold for an incident (a flapping one). */
+  holdOf?: (id: string) => number | undefined;
 }
 
 export interface PassResult {
@@ -68,7 +71,12 @@ export class Pipeline {
   constructor(opts: PipelineOptions, store = new ObjectStore()) {
     this.opts = opts;
     this.store = store;
-    this.tracker = new IncidentTracker({ holdMs: opts.holdMs });
+    const escalate = (reason: string): number | undefined => {
+      const s = opts.config.reasons[reason]?.escalateAfterSeconds;
+      return s === undefined ? undefined : s * 1000;
+    };
+    const escalating = Object.values(opts.config.reasons).some((r) => r.escalateAfterSeconds !== undefined);
+    this.tracker = new IncidentTracker({ holdMs: opts.holdMs, ...(opts.holdOf ? { holdOf: opts.holdOf } : {}), ...(escalating ? { escalateAfterMs: escalate } : {}) });
     this.evaluator = new ContinuousEvaluator(opts.checks);
   }
 

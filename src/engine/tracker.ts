@@ -4,6 +4,7 @@
 // hold period without the finding — at once when the object is gone. Pure: time comes in.
 
 import type { Candidate, Incident } from './incidents.ts';
+import { DeadlineHeap } from './deadline-heap.ts';
 import { assignRootCauses, compareIncidents, isCrossRoot, isExplainedAcross, isRipe, rfc3339 } from './incidents.ts';
 
 export type TransitionType = 'opened' | 'updated' | 'resolved';
@@ -14,8 +15,14 @@ export interface Transition {
   at: number;
   /** Seconds the incident was open (resolved only). */
   durationS?: number;
-  /** Why an update happened. */
-  changed?: ('severity' | 'rootCause')[];
+  /** Why an update happened (a silence that began or ended: 'silence'). */
+  changed?: ('severity' | 'rootCause' | 'silence')[];
+  /** False when the notifying sinks (Kubernetes Events, Sentinel's ingest) keep quiet about it: a
+   *  silenced incident. Absent: notify. */
+  notify?: boolean;
+  /** A re-announcement of what is open (start, leadership, a silence's end), not a new opening:
+   *  not counted again. */
+  announce?: boolean;
 }
 
 interface Entry {
@@ -23,12 +30,17 @@ interface Entry {
   firstSeen: number;
   state: 'pending' | 'open';
   openedAt?: number;
-  /** Set while the finding is absent: when it went missing. */
+  /** Set while the finding is absent: when it went missing, and how long it is held from then. */
   missingSince?: number;
+  holdMs?: number;
 }
 
 export interface TrackerOptions {
   holdMs: number;
+  /** A longer hold for an incident (a flapping one), fixed when its finding goes missing. */
+  holdOf?: (id: string) => number | undefined;
+  /** Per reason: a warning open this long (from when the problem started) becomes critical. */
+  escalateAfterMs?: (reason: string) => number | undefined;
 }
 
 export class IncidentTracker {
@@ -76,8 +88,8 @@ export class IncidentTracker {
         this.entries.delete(id);
         continue;
       }
-      e.missingSince ??= now;
-      if (now - e.missingSince >= this.opts.holdMs || !exists(e.candidate.incident)) {
+      this.goMissing(e, now);
+      if (now - (e.missingSince as number) >= (e.holdMs as number) || !exists(e.candidate.incident)) {
         this.entries.delete(id);
         out.push(resolved(e, now));
       }
@@ -156,8 +168,8 @@ export class IncidentTracker {
         this.entries.delete(id);
         continue;
       }
-      e.missingSince ??= now;
-      if (now - e.missingSince >= this.opts.holdMs || !exists(e.candidate.incident)) this.resolveHeld(e, now, seeds, out);
+      this.goMissing(e, now);
+      if (now - (e.missingSince as number) >= (e.holdMs as number) || !exists(e.candidate.incident)) this.resolveHeld(e, now, seeds, out);
       else this.schedule(e);
     }
     // Holds and graces that end now: held incidents resolve, pending findings become ripe.
@@ -165,7 +177,8 @@ export class IncidentTracker {
       this.deadlines.pop();
       const e = top.item;
       if (!this.scheduledAt(e, top.t)) continue;
-      if (e.state === 'open') this.resolveHeld(e, now, seeds, out);
+      if (e.state === 'open' && e.missingSince !== undefined) this.resolveHeld(e, now, seeds, out);
+      else if (e.state === 'open') seeds.push(e); // an escalation is due: re-judged below
       else touched.push(e);
     }
     const opening: Entry[] = [];
@@ -192,6 +205,8 @@ export class IncidentTracker {
     assignRootCauses(open);
     for (const e of opening) out.push({ type: 'opened', incident: e.candidate.incident, at: now });
     this.announceChanges(component, new Set(opening), now, out);
+    // Escalations still to come, of what opened or changed.
+    if (this.opts.escalateAfterMs) for (const e of component) if (e.missingSince === undefined) this.schedule(e);
     return this.finish(out);
   }
 
@@ -202,6 +217,7 @@ export class IncidentTracker {
       if (e.state !== 'open') continue;
       const inc = e.candidate.incident;
       if (!inc.since) inc.since = rfc3339(e.candidate.sinceMs ?? e.firstSeen);
+      this.escalate(e, now);
       if (opened.has(e)) continue;
       const last = this.lastAnnounced.get(inc.id);
       if (!last || (last.sev === inc.severity && last.root === inc.rootCauseId)) continue;
@@ -210,6 +226,31 @@ export class IncidentTracker {
       if (last.root !== inc.rootCauseId) changed.push('rootCause');
       out.push({ type: 'updated', incident: inc, at: now, changed });
     }
+  }
+
+  /** The finding is absent from now: its hold starts (a flapping incident's is longer). */
+  private goMissing(e: Entry, now: number): void {
+    if (e.missingSince !== undefined) return;
+    e.missingSince = now;
+    e.holdMs = Math.max(this.opts.holdMs, this.opts.holdOf?.(e.candidate.incident.id) ?? 0);
+  }
+
+  /** When a warning of this entry's reason becomes critical, if it does. */
+  private escalationAt(e: Entry): number | undefined {
+    const inc = e.candidate.incident;
+    if (inc.severity !== 'warning') return undefined;
+    const after = this.opts.escalateAfterMs?.(inc.reason);
+    return after === undefined ? undefined : (e.candidate.sinceMs ?? e.firstSeen) + after;
+  }
+
+  /** A warning open past its reason's escalateAfter becomes critical, in place (as root causes are
+   *  set): a new candidate for the finding starts as the check says and is escalated again here. */
+  private escalate(e: Entry, now: number): void {
+    const at = this.escalationAt(e);
+    if (at === undefined || now < at) return;
+    const inc = e.candidate.incident;
+    inc.severity = 'critical';
+    inc.attributes = { ...inc.attributes, escalated_from: 'warning' };
   }
 
   private finish(out: Transition[]): Transition[] {
@@ -280,7 +321,7 @@ export class IncidentTracker {
   }
 
   private deadlineOf(e: Entry): number | undefined {
-    if (e.state === 'open') return e.missingSince !== undefined ? e.missingSince + this.opts.holdMs : undefined;
+    if (e.state === 'open') return e.missingSince !== undefined ? e.missingSince + (e.holdMs ?? this.opts.holdMs) : this.escalationAt(e);
     return e.candidate.urgent ? undefined : (e.candidate.sinceMs ?? e.firstSeen) + e.candidate.graceMs;
   }
 
@@ -313,54 +354,6 @@ export class IncidentTracker {
     for (const e of this.entries.values()) if (e.state === 'open') open++;
     else pending++;
     return { open, pending };
-  }
-}
-
-/** A binary min-heap of (time, item). */
-class DeadlineHeap<T> {
-  private readonly a: { t: number; item: T }[] = [];
-
-  get size(): number {
-    return this.a.length;
-  }
-
-  clear(): void {
-    this.a.length = 0;
-  }
-
-  peek(): { t: number; item: T } | undefined {
-    return this.a[0];
-  }
-
-  push(t: number, item: T): void {
-    const a = this.a;
-    let i = a.length;
-    a.push({ t, item });
-    while (i > 0) {
-      const p = (i - 1) >> 1;
-      const up = a[p] as { t: number; item: T };
-      if (up.t <= t) break;
-      a[i] = up;
-      i = p;
-    }
-    a[i] = { t, item };
-  }
-
-  pop(): void {
-    const a = this.a;
-    const last = a.pop();
-    if (!last || a.length === 0) return;
-    let i = 0;
-    for (;;) {
-      const l = 2 * i + 1;
-      if (l >= a.length) break;
-      const r = l + 1;
-      const c = r < a.length && (a[r] as { t: number }).t < (a[l] as { t: number }).t ? r : l;
-      if ((a[c] as { t: number }).t >= last.t) break;
-      a[i] = a[c] as { t: number; item: T };
-      i = c;
-    }
-    a[i] = last;
   }
 }
 

@@ -13,7 +13,7 @@ export interface Report {
   cluster: { name: string; source: ReportSource };
   incidents: Incident[];
   skipped: Skipped[];
-  summary: Record<Severity, number>;
+  summary: Summary;
   /** Kinds the running agent cannot read now (additive; only from a watcher, only when any). */
   staleSources?: StaleSource[];
   /** A continue token for the next page of /incidents (additive; only when more remain). */
@@ -27,11 +27,21 @@ export interface StaleSource {
   detail?: string;
 }
 
-export function summarize(incidents: readonly Incident[]): Record<Severity, number> {
-  const s: Record<Severity, number> = { critical: 0, warning: 0, info: 0 };
-  for (const i of incidents) s[i.severity]++;
+/** Open incidents that notify, by severity; silenced ones are counted apart (`silenced`, only when
+ *  any), resolved ones (history) not at all. */
+export function summarize(incidents: readonly Incident[]): Summary {
+  const s: Summary = { critical: 0, warning: 0, info: 0 };
+  let silenced = 0;
+  for (const i of incidents) {
+    if (i.resolvedAt !== undefined) continue;
+    if (i.silence) silenced++;
+    else s[i.severity]++;
+  }
+  if (silenced > 0) s.silenced = silenced;
   return s;
 }
+
+export type Summary = Record<Severity, number> & { silenced?: number };
 
 export function buildReport(opts: { generatedAt: string; clusterName: string; source: ReportSource; incidents: Incident[]; skipped: Skipped[] }): Report {
   const skipped = [...opts.skipped].sort((a, b) => (a.check < b.check ? -1 : a.check > b.check ? 1 : a.detail < b.detail ? -1 : a.detail > b.detail ? 1 : 0));
@@ -64,6 +74,15 @@ export function orderedIncident(i: Incident): Record<string, unknown> {
   }
   if (i.rootCauseId !== undefined) o.rootCauseId = i.rootCauseId;
   o.attributes = Object.fromEntries(Object.entries(i.attributes).sort(([a], [b]) => (a < b ? -1 : 1)));
+  // What living with it adds (each only when set).
+  if (i.silence !== undefined) {
+    const s = i.silence;
+    o.silence = { source: s.source, ...(s.by !== undefined ? { by: s.by } : {}), ...(s.reason !== undefined ? { reason: s.reason } : {}), ...(s.author !== undefined ? { author: s.author } : {}), ...(s.until !== undefined ? { until: s.until } : {}) };
+  }
+  if (i.flapping) o.flapping = true;
+  if (i.resolvedAt !== undefined) o.resolvedAt = i.resolvedAt;
+  if (i.durationSeconds !== undefined) o.durationSeconds = i.durationSeconds;
+  if (i.timeline !== undefined) o.timeline = i.timeline.map((e) => ({ at: e.at, type: e.type, severity: e.severity, ...(e.changed ? { changed: e.changed } : {}), ...(e.rootCauseId ? { rootCauseId: e.rootCauseId } : {}) }));
   return o;
 }
 
@@ -82,7 +101,7 @@ export function reportJson(r: Report): string {
     cluster: { name: r.cluster.name, source: r.cluster.source },
     incidents: r.incidents.map(orderedIncident),
     skipped: r.skipped.map((s) => ({ check: s.check, reason: s.reason, detail: s.detail })),
-    summary: Object.fromEntries(SEVERITIES.map((s) => [s, r.summary[s]])),
+    summary: { ...Object.fromEntries(SEVERITIES.map((s) => [s, r.summary[s]])), ...(r.summary.silenced ? { silenced: r.summary.silenced } : {}) },
     ...(r.staleSources && r.staleSources.length > 0 ? { staleSources: r.staleSources } : {}),
     ...(r.continue ? { continue: r.continue } : {}),
   };
@@ -92,5 +111,6 @@ export function reportJson(r: Report): string {
 /** Exit code per product.md §5: 1 when an incident is at or above the threshold. */
 export function exitCodeFor(incidents: readonly Incident[], failOn: Severity | 'none'): 0 | 1 {
   if (failOn === 'none') return 0;
-  return incidents.some((i) => severityRank(i.severity) <= severityRank(failOn)) ? 1 : 0;
+  // Silenced incidents ("we know") and resolved ones (history) never fail a gate.
+  return incidents.some((i) => !i.silence && i.resolvedAt === undefined && severityRank(i.severity) <= severityRank(failOn)) ? 1 : 0;
 }

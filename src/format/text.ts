@@ -64,7 +64,9 @@ export function reportText(r: Report, opts: TextOptions): string {
   const out: string[] = [];
   const byId = new Map(r.incidents.map((i) => [i.id, i]));
   const groups = new Map<string, Group>();
-  for (const i of r.incidents) {
+  // Silenced and resolved incidents have sections of their own, after the open ones.
+  const active = r.incidents.filter((i) => !i.silence && i.resolvedAt === undefined);
+  for (const i of active) {
     const key = groupKey(i);
     let g = groups.get(key);
     if (!g) {
@@ -101,7 +103,7 @@ export function reportText(r: Report, opts: TextOptions): string {
     roots.sort((a, b) => severityRank(a.severity) - severityRank(b.severity) || (a.id < b.id ? -1 : 1));
     for (const root of roots) {
       const st = SEV_STYLE[root.severity];
-      out.push(`  ${paint(c, st.code, `${st.mark} ${root.severity.toUpperCase()}`)} ${paint(c, '1', sanitize(root.reason))}  ${objectLabel(root)}`);
+      out.push(`  ${paint(c, st.code, `${st.mark} ${root.severity.toUpperCase()}`)} ${paint(c, '1', sanitize(root.reason))}  ${objectLabel(root)}${root.flapping ? paint(c, '35', '  ↻ flapping') : ''}`);
       out.push(...indented(sanitize(root.message), 4, width));
       if (root.since) {
         const t = Date.parse(root.since);
@@ -124,6 +126,7 @@ export function reportText(r: Report, opts: TextOptions): string {
       }
     }
   }
+  out.push(...laterSections(r.incidents, opts));
   if (r.staleSources && r.staleSources.length > 0) {
     out.push('');
     out.push(paint(c, '1;33', `⚠ The agent cannot see ${r.staleSources.length} kind${r.staleSources.length === 1 ? '' : 's'}: what it reports for them may be out of date`));
@@ -147,12 +150,37 @@ export function reportText(r: Report, opts: TextOptions): string {
     const what = opts.stats ? `: ${opts.stats.objects} objects checked by ${opts.stats.checks} checks` : '';
     out.push(paint(c, '1;32', `✔ No incidents${what}.`) + (r.skipped.length ? ` ${r.skipped.length} skipped (see above).` : ''));
   } else {
-    const roots = r.incidents.filter((i) => !i.rootCauseId).length;
+    const roots = active.filter((i) => !i.rootCauseId).length;
     out.push(
       `${paint(c, SEV_STYLE.critical.code, `${critical} critical`)} · ${paint(c, SEV_STYLE.warning.code, `${warning} warning`)} · ${paint(c, SEV_STYLE.info.code, `${info} info`)}` +
         ` — ${total} incident${total === 1 ? '' : 's'}, ${roots} root cause${roots === 1 ? '' : 's'}, ${groups.size} group${groups.size === 1 ? '' : 's'}` +
         (r.skipped.length ? `, ${r.skipped.length} skipped` : ''),
     );
   }
+  if (r.summary.silenced) out.push(paint(c, '2', `${r.summary.silenced} silenced (not counted; see above).`));
   return `${out.join('\n')}\n`;
+}
+
+/** The silenced incidents (tracked, not notified) and the resolved ones (history), one line each. */
+function laterSections(all: readonly Incident[], opts: TextOptions): string[] {
+  const c = opts.color;
+  const out: string[] = [];
+  const silenced = all.filter((i) => i.silence && i.resolvedAt === undefined);
+  if (silenced.length > 0) {
+    out.push('', paint(c, '1', `Silenced (${silenced.length}): tracked, not notified, not counted`));
+    for (const i of silenced) {
+      const s = i.silence as NonNullable<Incident['silence']>;
+      const why = [s.source === 'window' ? `maintenance window ${s.by ?? ''}` : s.source === 'annotation' ? `annotation on ${s.by ?? 'the object'}` : `config silence${s.author ? ` by ${s.author}` : ''}`, s.reason, s.until ? `until ${s.until}` : undefined].filter(Boolean).join(' · ');
+      out.push(`  ${paint(c, '2', '◌')} ${sanitize(`${i.severity} ${i.reason}`)}  ${objectLabel(i)}${i.flapping ? '  ↻ flapping' : ''}`, paint(c, '2', `    ${sanitize(why)}`));
+    }
+  }
+  const resolved = all.filter((i) => i.resolvedAt !== undefined);
+  if (resolved.length > 0) {
+    out.push('', paint(c, '1', `Resolved (${resolved.length}), newest first`));
+    for (const i of resolved) {
+      const lasted = i.durationSeconds !== undefined ? ` after ${humanDuration(i.durationSeconds * 1000)}` : '';
+      out.push(`  ${paint(c, '32', '✔')} ${sanitize(`${i.reason}`)}  ${objectLabel(i)}`, paint(c, '2', `    resolved ${sanitize(i.resolvedAt as string)} (${ago(opts.now - Date.parse(i.resolvedAt as string))})${lasted}, was ${i.severity}`));
+    }
+  }
+  return out;
 }

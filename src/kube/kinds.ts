@@ -26,6 +26,7 @@ export const KIND_NAMES = [
   'Event',
   'PersistentVolumeClaim',
   'StorageClass',
+  'Namespace',
   'Issuer',
   'ClusterIssuer',
   ...CUSTOM_SLOTS,
@@ -120,6 +121,9 @@ const TABLE: Record<KindName, KindInfo> = {
   Issuer: info('Issuer', 'cert-manager.io', 'v1', 'issuers', CERT_MANAGER_VERSIONS, true),
   ClusterIssuer: { ...info('ClusterIssuer', 'cert-manager.io', 'v1', 'clusterissuers', CERT_MANAGER_VERSIONS, true), namespaced: false },
   StorageClass: { ...info('StorageClass', 'storage.k8s.io', 'v1', 'storageclasses', ['storage.k8s.io/v1', 'storage.k8s.io/v1beta1']), namespaced: false },
+  // No check reads them: the agent watches them for their silence annotations (a namespace-wide
+  // "we know").
+  Namespace: { ...info('Namespace', '', 'v1', 'namespaces', ['v1']), namespaced: false },
   ...unconfiguredSlots(),
 };
 

@@ -50,3 +50,28 @@ export const DROPPED_MESSAGES: { readonly [K in Filtered]?: readonly KeptConditi
  *  because Service and Deployment selectors match them. (A slice's Service, from
  *  `kubernetes.io/service-name`, is kept as its own field.) */
 export const SERVER_LABELS = ['mcpruntime.org/server', 'app'] as const;
+
+/**
+ * Whether two projections are equal in every field (shared parts compare by identity first). Many
+ * watch events change nothing a projection keeps — a resourceVersion moving for a managedFields or
+ * annotation write, a probe time — and such an event changes nothing to judge.
+ */
+export function sameProjection(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!sameProjection(a[i], b[i])) return false;
+    return true;
+  }
+  if (Array.isArray(b)) return false;
+  const x = a as Record<string, unknown>;
+  const y = b as Record<string, unknown>;
+  let n = 0;
+  for (const k in x) {
+    if (!sameProjection(x[k], y[k])) return false;
+    n++;
+  }
+  for (const k in y) if (--n < 0 || !(k in x)) return false;
+  return n === 0;
+}

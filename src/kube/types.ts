@@ -41,6 +41,15 @@ export interface Meta {
   deletionTimestamp?: number;
   labels: Readonly<Record<string, string>>;
   owners: readonly OwnerRef[];
+  /** The silence annotations (`health.mcpruntime.org/silence-until` and `-reason`), as written and
+   *  bounded: set only on the few objects that carry them (added after the literal, so the others
+   *  do not pay for the field). Interpreted by engine/silences.ts. */
+  silence?: SilenceAnnotation;
+}
+
+export interface SilenceAnnotation {
+  until: string;
+  reason?: string;
 }
 
 export interface ContainerState {
@@ -284,6 +293,12 @@ export interface PersistentVolumeClaim {
   selectedNode?: string;
 }
 
+/** A Namespace: only its identity and silence annotations (a namespace-wide silence). */
+export interface Namespace {
+  kind: 'Namespace';
+  meta: Meta;
+}
+
 export interface StorageClass {
   kind: 'StorageClass';
   meta: Meta;
@@ -334,6 +349,7 @@ export interface KindMap extends CustomKinds {
   Event: Event;
   PersistentVolumeClaim: PersistentVolumeClaim;
   StorageClass: StorageClass;
+  Namespace: Namespace;
   Issuer: Issuer<'Issuer'>;
   ClusterIssuer: Issuer<'ClusterIssuer'>;
 }
@@ -356,31 +372,6 @@ export function keyOf(kind: string, namespace: string | undefined, name: string)
 
 export function objKey(o: AnyObj): string {
   return keyOf(o.kind, o.meta.namespace, o.meta.name);
-}
-
-/**
- * Whether two projections are equal in every field (shared parts compare by identity first). Many
- * watch events change nothing a projection keeps — a resourceVersion moving for a managedFields or
- * annotation write, a probe time — and such an event changes nothing to judge.
- */
-export function sameProjection(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
-  if (Array.isArray(a)) {
-    if (!Array.isArray(b) || a.length !== b.length) return false;
-    for (let i = 0; i < a.length; i++) if (!sameProjection(a[i], b[i])) return false;
-    return true;
-  }
-  if (Array.isArray(b)) return false;
-  const x = a as Record<string, unknown>;
-  const y = b as Record<string, unknown>;
-  let n = 0;
-  for (const k in x) {
-    if (!sameProjection(x[k], y[k])) return false;
-    n++;
-  }
-  for (const k in y) if (--n < 0 || !(k in x)) return false;
-  return n === 0;
 }
 
 /** The state of one kind's source: synced, or why it cannot be read. */

@@ -245,7 +245,7 @@ export class IncidentSnapshots {
     if (end < total) extra.push(`"continue": ${JSON.stringify(encodeToken(snap.id, end, filterKey))}`);
     out.push(
       Buffer.from(
-        `${end > offset ? '  ' : ''}],\n  "skipped": ${snap.skipped},\n  "summary": {\n${SEVERITIES.map((s: Severity) => `    "${s}": ${summary[s]}`).join(',\n')}\n  }${extra.map((e) => `,\n  ${e}`).join('')}\n}\n`,
+        `${end > offset ? '  ' : ''}],\n  "skipped": ${snap.skipped},\n  "summary": {\n${SEVERITIES.map((s: Severity) => `    "${s}": ${summary[s]}`).join(',\n')}${summary.silenced ? `,\n    "silenced": ${summary.silenced}` : ''}\n  }${extra.map((e) => `,\n  ${e}`).join('')}\n}\n`,
       ),
     );
     return out;

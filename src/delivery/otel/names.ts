@@ -66,6 +66,14 @@ export function logAttributes(t: Transition): Attributes {
   if (i.runbookUrl) a['incident.runbook_url'] = i.runbookUrl;
   if (i.rootCauseId) a['incident.root_cause_id'] = i.rootCauseId;
   if (t.type === 'resolved' && t.durationS !== undefined) a['incident.duration_s'] = t.durationS;
+  if (i.silence) {
+    a['incident.silenced'] = true;
+    a['incident.silence.source'] = i.silence.source;
+    if (i.silence.reason) a['incident.silence.reason'] = i.silence.reason;
+    if (i.silence.by) a['incident.silence.by'] = i.silence.by;
+    if (i.silence.until) a['incident.silence.until'] = i.silence.until;
+  }
+  if (i.flapping) a['incident.flapping'] = true;
   if (i.object.namespace) a['k8s.namespace.name'] = i.object.namespace;
   a['k8s.object.kind'] = i.object.kind;
   a['k8s.object.name'] = i.object.name;

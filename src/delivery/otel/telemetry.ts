@@ -223,7 +223,8 @@ export class Telemetry {
   /** IncidentSink: one log record per transition, and the transitions counter. */
   transitions(ts: readonly Transition[]): void {
     for (const t of ts) {
-      if (t.type !== 'updated') {
+      // A re-announcement (start, leadership, a silence's end) is not another opening.
+      if (t.type !== 'updated' && !t.announce) {
         this.transitionsCounter?.add(1, { kind: t.incident.object.kind, severity: t.incident.severity, reason: t.incident.reason, transition: t.type });
       }
       if (t.type === 'resolved' && t.durationS !== undefined) this.durationHistogram?.record(t.durationS, { kind: t.incident.object.kind, severity: t.incident.severity, reason: t.incident.reason });

@@ -2,7 +2,8 @@
 // Tolerant by design: a field of the wrong type is read around and noted, never thrown, so one odd
 // object cannot stop the rest. The only hard failure is an object with no usable name.
 
-import type { AnyObj, Meta, OwnerRef } from '../types.ts';
+import type { AnyObj, Meta, OwnerRef, SilenceAnnotation } from '../types.ts';
+import { clean, MAX_ATTRIBUTE } from '../../util/redact.ts';
 import { KINDS, apiVersionOf, displayKind, kindNamed, type KindName } from '../kinds.ts';
 import type { Sharing } from './sharing.ts';
 import { Reader } from './reader.ts';
@@ -93,5 +94,22 @@ export function readMeta(r: Reader, o: Rec, apiVersion: string, kind: KindName):
       return [out];
     })),
   };
+  const silence = silenceAnnotation(r, m);
+  if (silence) meta.silence = silence;
   return meta;
+}
+
+/** The annotations that silence an object's incidents (and, on a Namespace or an MCPServer, those of
+ *  what is in it): kept as written, redacted and bounded; engine/silences.ts reads them. */
+export const SILENCE_UNTIL = 'health.mcpruntime.org/silence-until';
+export const SILENCE_REASON = 'health.mcpruntime.org/silence-reason';
+
+function silenceAnnotation(r: Reader, m: Rec): SilenceAnnotation | undefined {
+  const ann = r.rec(m.annotations, 'metadata.annotations');
+  const until = ann?.[SILENCE_UNTIL];
+  if (typeof until !== 'string' || until.trim() === '') return undefined;
+  const reason = ann?.[SILENCE_REASON];
+  const out: SilenceAnnotation = { until: until.trim().slice(0, 64) };
+  if (typeof reason === 'string' && reason.trim() !== '') out.reason = clean(reason.trim(), MAX_ATTRIBUTE);
+  return out;
 }

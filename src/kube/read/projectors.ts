@@ -48,6 +48,8 @@ export function project(r: Reader, kind: KindName, meta: Meta, spec: Rec, status
       return persistentVolumeClaim(r, meta, spec, status, o);
     case 'StorageClass':
       return storageClass(r, meta, o);
+    case 'Namespace':
+      return { kind: 'Namespace', meta };
     case 'Issuer':
     case 'ClusterIssuer':
       return issuer(r, kind, meta, spec, status);
