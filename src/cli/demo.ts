@@ -335,6 +335,7 @@ export async function demo(flags: DemoFlags, io: IO): Promise<number> {
   };
   try {
     io.stdout(`${paint('1', 'sentinel-agent demo')} — a simulated MCP Runtime cluster (operator, registry, 4 MCPServers) served over the Kubernetes API protocol at ${apiUrl}\n`);
+    io.stdout(`Open ${w.url}/ in a browser: the live incidents page.\n`);
     io.stdout(`The real watch pipeline is listening; its endpoints: ${w.url}/incidents ${w.url}/readyz${flags.prometheus ? ` ${w.url}/metrics` : ''}${exportOtlp ? ' — exporting OTLP' : ''}\n`);
     while (!w.agent.ready() && !interrupted) await new Promise((r) => setTimeout(r, 20));
     storyStart = Date.now();

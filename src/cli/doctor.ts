@@ -25,6 +25,8 @@ import { UsageError, enabled, parseLogLevel, type IO } from './io.ts';
 export interface DoctorFlags extends ClusterFlags {
   fromFile?: string;
   fromWatcher?: string;
+  /** With --from-watcher: open (default), resolved or all. */
+  state?: string;
   now?: string;
   output?: string;
   failOn?: string;
@@ -119,6 +121,8 @@ export async function doctor(flags: DoctorFlags, io: IO): Promise<number> {
   const only = parseFilter(flags.filter);
   if (flags.fromFile !== undefined && flags.fromWatcher !== undefined) throw new UsageError('--from-file and --from-watcher cannot be used together');
   if (flags.fromFile === undefined && flags.fromWatcher === undefined) requireKubeconfig(flags.kubeconfig);
+  // A one-shot read has no history: resolved incidents are the running agent's.
+  if (flags.state !== undefined && flags.fromWatcher === undefined) throw new UsageError('--state needs --from-watcher (only a running agent keeps resolved incidents)');
   const cfg = configFromFlags(flags, io);
   const note = (s: string): void => {
     if (enabled(logLevel, 'info')) io.stderr(`note: ${s}\n`);
@@ -128,7 +132,7 @@ export async function doctor(flags: DoctorFlags, io: IO): Promise<number> {
   let stats: { objects: number; checks: number } | undefined;
   let nothingRan = false;
   if (flags.fromWatcher !== undefined) {
-    const w = await fetchWatcher(flags.fromWatcher);
+    const w = await fetchWatcher(flags.fromWatcher, undefined, undefined, flags.state as 'open' | 'resolved' | 'all' | undefined);
     report = buildReport({
       generatedAt: w.generatedAt,
       clusterName: w.cluster.name || cfg.clusterName,

@@ -61,6 +61,7 @@ function doctorFlags(values: Values): DoctorFlags {
   const flags = strings<DoctorFlags>(values, clusterFlags(values), [
     ['from-file', 'fromFile'],
     ['from-watcher', 'fromWatcher'],
+    ['state', 'state'],
     ['now', 'now'],
     ['output', 'output'],
     ['fail-on', 'failOn'],

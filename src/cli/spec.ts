@@ -35,6 +35,7 @@ export interface CommandSpec {
 export const FLAGS: readonly FlagSpec[] = [
   { name: 'from-file', type: 'string', arg: 'PATH|-', file: true, help: 'a saved dump: JSON or YAML, a List, an array or a stream of documents (- reads stdin)' },
   { name: 'from-watcher', type: 'string', arg: 'URL', help: "a running agent's /incidents (e.g. http://localhost:8080)" },
+  { name: 'state', type: 'string', arg: 'STATE', values: ['open', 'resolved', 'all'], help: 'with --from-watcher: open incidents (default), resolved ones in its history, or all' },
   { name: 'now', type: 'string', arg: 'RFC3339', help: 'evaluate as of this time (default: the clock)' },
   { name: 'output', short: 'o', type: 'string', arg: 'FORMAT', values: ['text', 'json', 'yaml', 'wide'], help: 'how to print' },
   { name: 'fail-on', type: 'string', arg: 'SEVERITY', values: ['critical', 'warning', 'info', 'none'], help: 'exit 1 when an incident is at or above it (default warning)' },
@@ -65,7 +66,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   {
     name: 'doctor',
     summary: 'evaluate the checks once, print the incidents and exit with a code',
-    flags: ['from-file', 'from-watcher', 'output', 'no-headers', 'fail-on', 'filter', 'now', ...CLUSTER, 'apply-grace', 'max-input', 'max-depth', 'max-aliases', 'help'],
+    flags: ['from-file', 'from-watcher', 'state', 'output', 'no-headers', 'fail-on', 'filter', 'now', ...CLUSTER, 'apply-grace', 'max-input', 'max-depth', 'max-aliases', 'help'],
     more: [
       'Reads the cluster of the current kubeconfig context unless --from-file or --from-watcher says otherwise.',
       '-o wide prints one incident a line with its age, MCPServer and root cause.',

@@ -124,7 +124,7 @@ export async function startWatch(cfg: AgentConfig, client: KubeClient, log: Logg
   // The reflectors start listing while the OpenTelemetry SDK loads: the first evaluation waits for the
   // sync anyway. Incidents opened before the SDK was ready are announced to it once it is.
   agent.start();
-  log('info', 'serving', { url, endpoints: ['/healthz', '/readyz', '/incidents', ...Object.keys(routes)] });
+  log('info', 'serving', { url, page: `${url}/`, endpoints: ['/healthz', '/readyz', '/incidents', '/ui/state', ...Object.keys(routes)] });
   if (opts.telemetryEnv || opts.prometheus) {
     const [{ Telemetry }, { otelSettings }] = await Promise.all([import('../delivery/otel/telemetry.ts'), import('../delivery/otel/settings.ts')]);
     const settings = otelSettings(opts.telemetryEnv ?? { OTEL_LOGS_EXPORTER: 'none', OTEL_METRICS_EXPORTER: 'none' });

@@ -54,11 +54,11 @@ export const MAX_WATCHER_BYTES = 256 * 1024 * 1024;
 
 /** The agent's whole report: its pages followed to the end (a page is a consistent snapshot),
  *  validated against the report schema: the agent is a peer, not trusted to be well formed. */
-export async function fetchWatcher(base: string, timeoutMs = 15_000, maxBytes = MAX_WATCHER_BYTES): Promise<ValidReport> {
+export async function fetchWatcher(base: string, timeoutMs = 15_000, maxBytes = MAX_WATCHER_BYTES, state?: 'open' | 'resolved' | 'all'): Promise<ValidReport> {
   const url = incidentsUrl(base).href;
   let budget = maxBytes;
   const page = async (token: string | undefined): Promise<WatcherReport> => {
-    const p = await fetchPage(base, token, timeoutMs, budget);
+    const p = await fetchPage(base, token, timeoutMs, budget, state);
     budget -= p.bytes;
     return p.doc;
   };
@@ -141,6 +141,7 @@ export function validateReport(d: WatcherReport, url: string): ValidReport {
         else if (v !== null && v !== undefined) bad(`${p}.attributes.${k}`, 'expected a string, number or boolean');
       }
     }
+    lifecycleFields(i, inc, p, { str, rec, bad });
     return inc;
   });
   const skipped: Skipped[] = (Array.isArray(d.skipped) ? d.skipped : []).map((raw, n) => {
@@ -193,9 +194,10 @@ export function whyUnreachable(err: unknown, timeoutMs: number): string {
   return codes[0] ?? deepest;
 }
 
-async function fetchPage(base: string, token: string | undefined, timeoutMs: number, maxBytes: number): Promise<{ doc: WatcherReport; bytes: number }> {
+async function fetchPage(base: string, token: string | undefined, timeoutMs: number, maxBytes: number, state: string | undefined): Promise<{ doc: WatcherReport; bytes: number }> {
   const url = incidentsUrl(base);
   url.searchParams.set('limit', String(PAGE));
+  if (state && state !== 'open') url.searchParams.set('state', state);
   if (token) url.searchParams.set('continue', token);
   let res: Response;
   try {
@@ -231,4 +233,61 @@ async function fetchPage(base: string, token: string | undefined, timeoutMs: num
     throw new ClusterUnreachableError(`the answer from ${shown(url)} is not a doctor report (schemaVersion 1 with incidents)`);
   }
   return { doc: d as WatcherReport, bytes };
+}
+
+const TIMELINE_TYPES = new Set(['opened', 'updated', 'resolved', 'silenced', 'unsilenced']);
+const SILENCE_SOURCES = new Set(['annotation', 'config', 'window']);
+
+interface Readers {
+  str: (v: unknown, path: string, max: number, optional?: boolean) => string | undefined;
+  rec: (v: unknown, path: string) => Record<string, unknown>;
+  bad: (path: string, what: string) => never;
+}
+
+/** What living with an incident adds to it (silence, flapping, history), validated like the rest. */
+function lifecycleFields(i: Record<string, unknown>, inc: Incident, p: string, { str, rec, bad }: Readers): void {
+  const time = (v: unknown, path: string): string | undefined => {
+    const t = str(v, path, 40, true);
+    if (t !== undefined && (Number.isNaN(Date.parse(t)) || !/^\d{4}-\d{2}-\d{2}T/.test(t))) bad(path, `expected an RFC 3339 time, got ${JSON.stringify(t.slice(0, 40))}`);
+    return t;
+  };
+  if (i.silence !== undefined) {
+    const s = rec(i.silence, `${p}.silence`);
+    const source = str(s.source, `${p}.silence.source`, 16) ?? '';
+    if (!SILENCE_SOURCES.has(source)) bad(`${p}.silence.source`, `expected annotation, config or window, got ${JSON.stringify(source.slice(0, 40))}`);
+    const ref: NonNullable<Incident['silence']> = { source: source as 'config' };
+    for (const k of ['by', 'reason', 'author'] as const) {
+      const v = str(s[k], `${p}.silence.${k}`, MAX_ATTRIBUTE, true);
+      if (v !== undefined) ref[k] = v;
+    }
+    const until = time(s.until, `${p}.silence.until`);
+    if (until !== undefined) ref.until = until;
+    inc.silence = ref;
+  }
+  if (i.flapping !== undefined && i.flapping !== false) {
+    if (i.flapping !== true) bad(`${p}.flapping`, 'expected true or false');
+    inc.flapping = true;
+  }
+  const resolvedAt = time(i.resolvedAt, `${p}.resolvedAt`);
+  if (resolvedAt !== undefined) inc.resolvedAt = resolvedAt;
+  if (i.durationSeconds !== undefined) {
+    if (typeof i.durationSeconds !== 'number' || !(i.durationSeconds >= 0)) bad(`${p}.durationSeconds`, 'expected a number of seconds');
+    inc.durationSeconds = i.durationSeconds as number;
+  }
+  if (i.timeline !== undefined) {
+    if (!Array.isArray(i.timeline)) bad(`${p}.timeline`, 'expected a list');
+    inc.timeline = (i.timeline as unknown[]).slice(0, 64).map((raw, n) => {
+      const q = `${p}.timeline[${n}]`;
+      const e = rec(raw, q);
+      const type = str(e.type, `${q}.type`, 16) ?? '';
+      if (!TIMELINE_TYPES.has(type)) bad(`${q}.type`, `expected opened, updated, resolved, silenced or unsilenced, got ${JSON.stringify(type.slice(0, 40))}`);
+      const sev = str(e.severity, `${q}.severity`, 16) ?? '';
+      if (!SEVERITY_SET.has(sev)) bad(`${q}.severity`, `expected critical, warning or info`);
+      const out: NonNullable<Incident['timeline']>[number] = { at: time(e.at, `${q}.at`) ?? bad(`${q}.at`, 'missing'), type: type as 'opened', severity: sev as 'critical' };
+      if (Array.isArray(e.changed)) out.changed = e.changed.slice(0, 4).map((c, k) => str(c, `${q}.changed[${k}]`, 32) ?? '');
+      const root = str(e.rootCauseId, `${q}.rootCauseId`, 64, true);
+      if (root !== undefined) out.rootCauseId = root;
+      return out;
+    });
+  }
 }

@@ -82,7 +82,8 @@ const DURATION = /^(\d+(?:\.\d+)?)(s|m|h|d)$/;
  *  is neither (the caller warns and ignores it). */
 export function annotationEnd(a: SilenceAnnotation, firstSeen: number): number | undefined {
   const d = DURATION.exec(a.until);
-  if (d) return firstSeen + Number(d[1]) * { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[d[2] as 's' | 'm' | 'h' | 'd'];
+  // Whole seconds, as every time the agent shows.
+  if (d) return Math.ceil((firstSeen + Number(d[1]) * { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[d[2] as 's' | 'm' | 'h' | 'd']) / 1000) * 1000;
   if (!/^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:\d\d)$/i.test(a.until)) return undefined;
   const t = Date.parse(a.until);
   return Number.isFinite(t) ? t : undefined;

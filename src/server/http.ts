@@ -4,7 +4,9 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Agent } from '../agent/agent.ts';
-import { IncidentSnapshots, parseQuery, QueryError } from './snapshot.ts';
+import { PAGE_CSP, pageHtml } from './page.ts';
+import { pageState } from './page-state.ts';
+import { IncidentSnapshots, parseQuery, QueryError, type IncidentState } from './snapshot.ts';
 
 export interface HttpServerOptions {
   host: string;
@@ -18,6 +20,8 @@ export interface HttpServerOptions {
   maxQueued?: number;
 }
 
+const PAGE = pageHtml();
+
 export function parseListen(v: string): { host: string; port: number } {
   const m = /^(?:\[([^\]]+)\]|([^:]*)):(\d{1,5})$/.exec(v.trim());
   const port = Number(m?.[3]);
@@ -29,17 +33,21 @@ export class AgentHttpServer {
   private readonly server: http.Server;
   private readonly agent: Agent;
   private readonly opts: HttpServerOptions;
-  private readonly snapshots: IncidentSnapshots;
+  /** One snapshot series per state asked for (open, resolved, all). */
+  private readonly snapshots: Record<IncidentState, IncidentSnapshots>;
   private inFlight = 0;
   private readonly queued: (() => void)[] = [];
 
   constructor(agent: Agent, opts: HttpServerOptions) {
     this.agent = agent;
     this.opts = opts;
-    this.snapshots = new IncidentSnapshots(
-      { version: () => agent.version(), openIncidents: () => agent.openIncidents(), skipped: () => agent.skipped(), staleSources: () => agent.blind() },
-      { clusterName: opts.clusterName, ...(opts.now ? { now: opts.now } : {}) },
-    );
+    const common = { skipped: () => agent.skipped(), staleSources: () => agent.blind() };
+    const sopts = { clusterName: opts.clusterName, ...(opts.now ? { now: opts.now } : {}) };
+    this.snapshots = {
+      open: new IncidentSnapshots({ ...common, version: () => agent.version(), openIncidents: () => agent.openIncidents() }, sopts),
+      resolved: new IncidentSnapshots({ ...common, version: () => agent.ledger.version, openIncidents: () => agent.resolvedIncidents() }, sopts),
+      all: new IncidentSnapshots({ ...common, version: () => `${agent.version()}/${agent.ledger.version}`, openIncidents: () => [...agent.openIncidents(), ...agent.resolvedIncidents()] }, sopts),
+    };
     this.server = http.createServer((req, res) => {
       this.handle(req, res).catch((err: unknown) => {
         if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'text/plain' });
@@ -110,7 +118,7 @@ export class AgentHttpServer {
     st.state = 'running';
     this.inFlight++;
     try {
-      const parts = await this.snapshots.respond(q);
+      const parts = await this.snapshots[q.state ?? 'open'].respond(q);
       const length = parts.reduce((n, b) => n + b.length, 0);
       res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store', 'Content-Length': length });
       if (req.method === 'HEAD') return void res.end();
@@ -151,13 +159,23 @@ export class AgentHttpServer {
         await this.incidents(req, res);
         return;
       }
+      case '/': {
+        res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store', 'Content-Security-Policy': PAGE_CSP, 'X-Content-Type-Options': 'nosniff', 'Referrer-Policy': 'no-referrer' });
+        res.end(req.method === 'HEAD' ? undefined : PAGE);
+        return;
+      }
+      case '/ui/state': {
+        const a = this.agent;
+        this.json(res, 200, pageState({ clusterName: this.opts.clusterName, openIncidents: () => a.openIncidents(), resolvedIncidents: () => a.resolvedIncidents(), ready: () => a.ready(), blind: () => a.blind() }, now));
+        return;
+      }
       default: {
         const route = this.opts.routes?.[path];
         if (route) {
           await route(req, res);
           return;
         }
-        this.json(res, 404, { error: 'not found', paths: ['/healthz', '/readyz', '/incidents', ...Object.keys(this.opts.routes ?? {})] });
+        this.json(res, 404, { error: 'not found', paths: ['/', '/healthz', '/readyz', '/incidents', '/ui/state', ...Object.keys(this.opts.routes ?? {})] });
       }
     }
   }

@@ -13,7 +13,7 @@ import { orderedIncident, summarize, type StaleSource } from '../format/report.t
 
 export interface SnapshotSource {
   /** Moves whenever what the agent would report may have changed. */
-  version(): number;
+  version(): number | string;
   openIncidents(): Incident[];
   skipped(): Skipped[];
   staleSources(): StaleSource[];
@@ -21,7 +21,7 @@ export interface SnapshotSource {
 
 interface Snapshot {
   id: number;
-  version: number;
+  version: number | string;
   builtAt: number;
   generatedAt: string;
   incidents: Incident[];
@@ -43,7 +43,12 @@ export interface Query {
   kind?: ReadonlySet<string>;
   limit?: number;
   continue?: string;
+  /** Open incidents (the default), resolved ones still in the history, or both. */
+  state?: IncidentState;
 }
+
+export const STATES = ['open', 'resolved', 'all'] as const;
+export type IncidentState = (typeof STATES)[number];
 
 export class QueryError extends Error {
   readonly status: number;
@@ -59,9 +64,14 @@ const FILTERS = ['severity', 'namespace', 'reason', 'kind'] as const;
 export function parseQuery(params: URLSearchParams): Query {
   const q: Query = {};
   for (const key of params.keys()) {
-    if (!(FILTERS as readonly string[]).includes(key) && key !== 'limit' && key !== 'continue') {
-      throw new QueryError(400, `unknown parameter ${JSON.stringify(key.slice(0, 40))} (known: ${[...FILTERS, 'limit', 'continue'].join(', ')})`);
+    if (!(FILTERS as readonly string[]).includes(key) && key !== 'limit' && key !== 'continue' && key !== 'state') {
+      throw new QueryError(400, `unknown parameter ${JSON.stringify(key.slice(0, 40))} (known: ${[...FILTERS, 'state', 'limit', 'continue'].join(', ')})`);
     }
+  }
+  const state = params.get('state');
+  if (state !== null) {
+    if (!(STATES as readonly string[]).includes(state)) throw new QueryError(400, `state: expected open, resolved or all, got ${JSON.stringify(state.slice(0, 40))}`);
+    q.state = state as IncidentState;
   }
   for (const f of FILTERS) {
     const vals = params.getAll(f).flatMap((v) => v.split(',')).map((v) => v.trim()).filter((v) => v !== '');
@@ -130,13 +140,14 @@ export class IncidentSnapshots {
    *  server (the two fields the engine sets in place, the server as a new object whenever relations
    *  move: compared by value, or one label change anywhere would re-serialize every incident); a new
    *  or replaced incident is serialized anew. */
-  private readonly texts = new WeakMap<Incident, { rootCauseId: string | undefined; server: Incident['server']; text: Buffer }>();
+  private readonly texts = new WeakMap<Incident, { rootCauseId: string | undefined; severity: string; server: Incident['server']; text: Buffer }>();
 
   private textOf(inc: Incident): { text: Buffer; fresh: boolean } {
     const hit = this.texts.get(inc);
-    if (hit && hit.rootCauseId === inc.rootCauseId && sameServer(hit.server, inc.server)) return { text: hit.text, fresh: false };
+    // (Severity too: an escalation raises it in place.)
+    if (hit && hit.rootCauseId === inc.rootCauseId && hit.severity === inc.severity && sameServer(hit.server, inc.server)) return { text: hit.text, fresh: false };
     const text = Buffer.from(indent(JSON.stringify(orderedIncident(inc), null, 2), '    '));
-    this.texts.set(inc, { rootCauseId: inc.rootCauseId, server: inc.server, text });
+    this.texts.set(inc, { rootCauseId: inc.rootCauseId, severity: inc.severity, server: inc.server, text });
     return { text, fresh: true };
   }
 
@@ -190,7 +201,7 @@ export class IncidentSnapshots {
 
   /** The response body for a query, as buffers to write in order (shared, never copied). */
   async respond(q: Query): Promise<Buffer[]> {
-    const filterKey = FILTERS.map((f) => [...(q[f] ?? [])].sort().join(',')).join('|');
+    const filterKey = `${q.state ?? 'open'}|${FILTERS.map((f) => [...(q[f] ?? [])].sort().join(',')).join('|')}`;
     let snap: Snapshot | undefined;
     let offset = 0;
     if (q.continue) {

@@ -25,6 +25,8 @@ export function demoCluster(): Raw[] {
     ...healthyServer('billing', { gateway: true }),
     ...healthyServer('docs'),
     certificate('registry-cert', { ns: 'registry', ready: 'True', notBefore: -60 * 24, notAfter: 89 * 24 * 60, renewal: 59 * 24 * 60 }),
+    // Namespaces, so `kubectl annotate namespace` can silence one (health.mcpruntime.org/silence-until).
+    ...[...new Set(['default', 'kube-system', 'mcp-runtime', 'registry', 'mcp-servers', DEMO_TEAM])].map((name) => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name, uid: `ns-${name}` } })),
   ];
 }
 
