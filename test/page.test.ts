@@ -20,7 +20,7 @@ import { makeKubeClient } from '../src/collector/kube-client.ts';
 import { DEFAULT_WATCH_SETTINGS, type WatchSettings } from '../src/agent/agent.ts';
 import { CATALOG } from '../src/checks/catalog.ts';
 import { STATE_LABEL } from '../src/sim/playground.ts';
-import { ROOT } from './support/cli.ts';
+import { ROOT, cli } from './support/cli.ts';
 import { waitFor } from './support/wait.ts';
 
 const ARTIFACTS = join(ROOT, 'test-artifacts');
@@ -100,6 +100,23 @@ describe('the live incidents page in Chromium', () => {
     await waitFor('the search group gone', async () => (await page.locator('.group', { has: page.locator('h3', { hasText: 'mcp-servers/search' }) }).count()) === 0, 30_000);
     expect(await page.locator('#resolved-title').textContent()).toMatch(/^Resolved \([4-9]\d*\)$/);
     await page.screenshot({ path: join(ARTIFACTS, 'page-resolved.png'), fullPage: true });
+  });
+
+  it('the history behind it: /incidents?state=resolved with timelines, and doctor --from-watcher --state all', async () => {
+    const res = (await (await fetch(`${w.url}/incidents?state=resolved`)).json()) as { incidents: { reason: string; resolvedAt: string; durationSeconds: number; timeline: { type: string }[] }[]; summary: Record<string, number> };
+    const crash = res.incidents.find((i) => i.reason === 'CrashLoopBackOff');
+    expect(crash?.timeline.map((e) => e.type)).toEqual(['opened', 'resolved']);
+    expect(crash?.durationSeconds).toBeGreaterThanOrEqual(0);
+    // Resolved incidents are history, not counted.
+    expect(res.summary).toEqual({ critical: 0, warning: 0, info: 0 });
+    expect((await fetch(`${w.url}/incidents?state=closed`)).status).toBe(400);
+    const all = await cli(['doctor', '--from-watcher', w.url, '--state', 'all']);
+    expect(all.stdout).toMatch(/^Silenced \(\d+\): tracked, not notified, not counted$/m);
+    expect(all.stdout).toMatch(/^Resolved \(\d+\), newest first$/m);
+    expect(all.stdout).toMatch(/✔ CrashLoopBackOff {2}Pod mcp-servers\/search-7d9f8b6c5d-x2x9q/);
+    // Only what is silenced is left open here: nothing fails the gate.
+    expect(all.code).toBe(0);
+    expect((await cli(['doctor', '--from-file', '-', '--state', 'all'], { stdin: '{}' })).stderr).toContain('--state needs --from-watcher');
   });
 
   it('only the agent was asked for anything, and nothing broke the page (its CSP admits its own script)', () => {

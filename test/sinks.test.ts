@@ -207,3 +207,38 @@ describe('Sentinel ingest sink', () => {
     );
   });
 });
+
+describe('silenced incidents (notify: false) and the notifying sinks', () => {
+  it('neither the Kubernetes Events sink nor the Sentinel sink sends a quiet transition; both send one that notifies', async () => {
+    const { api, kubeconfig } = await cluster([]);
+    const events = new KubernetesEventsSink({ client: await makeKubeClient({ kubeconfig }), log: () => {}, instance: 't' });
+    cleanup.push(() => events.flush());
+    const got: string[] = [];
+    const ingest = http.createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        got.push((JSON.parse(Buffer.concat(chunks).toString()) as { event_type: string }).event_type);
+        res.writeHead(202).end('{}');
+      });
+    });
+    await new Promise<void>((r) => ingest.listen(0, '127.0.0.1', r));
+    cleanup.push(() => {
+      ingest.closeAllConnections();
+      ingest.close();
+    });
+    const { SentinelSink } = await import('../src/delivery/sentinel.ts');
+    const sentinel = new SentinelSink({ url: `http://127.0.0.1:${(ingest.address() as { port: number }).port}/events`, source: 's', clusterName: 'c', log: () => {}, reannounce: () => [] });
+    const inc: Incident = { id: 'x', check: 'c', reason: 'OOMKilled', severity: 'warning', object: { apiVersion: 'v1', kind: 'Pod', namespace: 'ns', name: 'p' }, message: 'm', remediation: 'r', attributes: {}, silence: { source: 'config', reason: 'known' } };
+    for (const s of [events, sentinel]) s.transitions([{ type: 'opened', incident: inc, at: 0, notify: false }, { type: 'updated', incident: inc, at: 1, changed: ['silence'], notify: false }]);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(api.events.size).toBe(0);
+    expect(got).toEqual([]);
+    // The silence ends: the announcement notifies.
+    const { silence: _s, ...plain } = inc;
+    for (const s of [events, sentinel]) s.transitions([{ type: 'opened', incident: plain, at: 2, announce: true }]);
+    await waitFor('the Event and the post', () => api.events.size === 1 && got.length === 1);
+    expect(got).toEqual(['mcp_runtime.health.incident.opened']);
+    await sentinel.flush();
+  });
+});
