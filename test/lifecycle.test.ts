@@ -25,12 +25,11 @@ const notReady = (name = 'slow-1'): Raw => pod(name, { ns: 'apps', ready: false,
 /** The agent's pass, without I/O: the pipeline's transitions through the ledger. */
 function world(o: { rules?: Partial<SilenceRules>; ledger?: Partial<LedgerOptions>; config?: Partial<CheckConfig>; holdMs?: number } = {}) {
   const share = new Sharing();
-  let ledger: IncidentLedger | undefined;
-  const p = new Pipeline({ checks: CHECKS, clusterName: 'c', config: { ...defaultCheckConfig(), ...o.config }, inScope: () => true, holdMs: o.holdMs ?? MIN, holdOf: (id) => ledger?.holdOf(id) });
+  const late: { ledger?: IncidentLedger } = {};
+  const p = new Pipeline({ checks: CHECKS, clusterName: 'c', config: { ...defaultCheckConfig(), ...o.config }, inScope: () => true, holdMs: o.holdMs ?? MIN, holdOf: (id) => late.ledger?.holdOf(id) });
   for (const k of KIND_NAMES) p.store.setSource(k, { status: 'synced', coverage: 'cluster' });
   const judge = new SilenceJudge({ silences: [], windows: [], ...o.rules }, p.store, () => undefined);
-  ledger = new IncidentLedger({ ...DEFAULT_LEDGER_OPTIONS, ...o.ledger }, judge);
-  const l = ledger;
+  const l = (late.ledger = new IncidentLedger({ ...DEFAULT_LEDGER_OPTIONS, ...o.ledger }, judge));
   return {
     ledger: l,
     set(...raws: Raw[]) {

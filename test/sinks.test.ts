@@ -235,7 +235,8 @@ describe('silenced incidents (notify: false) and the notifying sinks', () => {
     expect(api.events.size).toBe(0);
     expect(got).toEqual([]);
     // The silence ends: the announcement notifies.
-    const { silence: _s, ...plain } = inc;
+    const plain: Incident = { ...inc };
+    delete plain.silence;
     for (const s of [events, sentinel]) s.transitions([{ type: 'opened', incident: plain, at: 2, announce: true }]);
     await waitFor('the Event and the post', () => api.events.size === 1 && got.length === 1);
     expect(got).toEqual(['mcp_runtime.health.incident.opened']);
