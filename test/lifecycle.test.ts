@@ -16,6 +16,10 @@ import type { Transition } from '../src/engine/tracker.ts';
 import { logAttributes } from '../src/delivery/otel/names.ts';
 import { defaultAgentConfig, applyConfigDocument, ConfigError } from '../src/config/config.ts';
 import { T0, pod, running, terminated, waiting, type Raw } from './support/objects.ts';
+import { cli } from './support/cli.ts';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 const MIN = 60_000;
 const crashing = (name = 'web-1', ns = 'apps'): Raw => pod(name, { ns, ready: false, containers: [{ name: 'web', ready: false, restarts: 5, state: waiting('CrashLoopBackOff'), lastState: terminated('Error', 1, -1) }] });
@@ -226,5 +230,40 @@ describe('the config of living with incidents', () => {
   ])('%j is refused, naming the key', (doc, want) => {
     expect(() => apply(doc)).toThrow(ConfigError);
     expect(() => apply(doc)).toThrow(want);
+  });
+});
+
+describe('the catalog and doctor with the config of living with incidents', () => {
+  const file = (text: string): string => {
+    const f = join(mkdtempSync(join(tmpdir(), 'sa-lc-')), 'config.yaml');
+    writeFileSync(f, text);
+    return f;
+  };
+  it('checks shows an escalation the config sets, in the table, the explanation and the JSON', async () => {
+    const cfg = file('reasons:\n  PodNotReady:\n    escalateAfter: 2h\n');
+    const table = (await cli(['checks', '--config', cfg])).stdout;
+    expect(table.split('\n')[0]).toMatch(/GRACE +ESCALATES +CHECK/);
+    expect(table).toMatch(/^PodNotReady .* critical after 2h /m);
+    expect((await cli(['checks', 'PodNotReady', '--config', cfg])).stdout).toContain('escalates:    a warning open 2h becomes critical (config reasons.PodNotReady.escalateAfter)');
+    const json = JSON.parse((await cli(['checks', 'PodNotReady', '--config', cfg, '-o', 'json'])).stdout) as { escalateAfterSeconds?: number };
+    expect(json.escalateAfterSeconds).toBe(7200);
+    expect((await cli(['checks'])).stdout.split('\n')[0]).not.toContain('ESCALATES');
+  });
+
+  it('doctor: a silenced incident is listed apart, counted apart and does not fail the gate; a bad silence is exit 2 naming it', async () => {
+    const dump = JSON.stringify({ kind: 'List', apiVersion: 'v1', items: [crashing('web-1', 'apps'), crashing('db-1', 'data')] });
+    const cfg = file('silences:\n  - match: {namespace: apps}\n    author: ana\n    comment: known\n');
+    const r = await cli(['doctor', '--from-file', '-', '--config', cfg, '--now', '2026-11-24T10:00:00Z'], { stdin: dump });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/^Silenced \(1\): tracked, not notified, not counted$/m);
+    expect(r.stdout).toContain('config silence by ana · known');
+    const j = JSON.parse((await cli(['doctor', '--from-file', '-', '--config', cfg, '-o', 'json', '--now', '2026-11-24T10:00:00Z'], { stdin: dump })).stdout) as { summary: Record<string, number>; incidents: { object: { name: string }; silence?: { source: string } }[] };
+    expect(j.summary).toEqual({ critical: 1, warning: 0, info: 0, silenced: 1 });
+    expect(j.incidents.find((i) => i.object.name === 'web-1')?.silence?.source).toBe('config');
+    const all = file('silences:\n  - match: {namespace: "*"}\n');
+    expect((await cli(['doctor', '--from-file', '-', '--config', all, '--now', '2026-11-24T10:00:00Z'], { stdin: dump })).code).toBe(0);
+    const bad = await cli(['doctor', '--from-file', '-', '--config', file('silences:\n  - match: {namespace: apps}\n    endsAt: later\n')], { stdin: dump });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('silences[0].endsAt: expected an RFC 3339 time');
   });
 });

@@ -29,7 +29,7 @@ const incident = (o: Partial<Incident> = {}): Incident => ({
   ...o,
 });
 
-async function make(open: Incident[] = []): Promise<{ t: Telemetry; logs: InMemoryLogRecordExporter; reader: CollectingReader }> {
+async function make(open: Incident[] = [], extra: Partial<TelemetrySource> = {}): Promise<{ t: Telemetry; logs: InMemoryLogRecordExporter; reader: CollectingReader }> {
   const logs = new InMemoryLogRecordExporter();
   const reader = new CollectingReader();
   const source: TelemetrySource = {
@@ -38,6 +38,7 @@ async function make(open: Incident[] = []): Promise<{ t: Telemetry; logs: InMemo
     sources: () => ({ Pod: { status: 'synced' }, Certificate: { status: 'absent' } }),
     objectCounts: () => ({ Pod: 12 }),
     announceAll: () => open.map((incident) => ({ type: 'opened', incident, at: 0 })),
+    ...extra,
   };
   const settings = otelSettings({ OTEL_SERVICE_NAME: 'agent-x', OTEL_RESOURCE_ATTRIBUTES: 'deployment.environment=prod' });
   const t = await Telemetry.create({ settings, clusterName: 'prod-eu', serviceVersion: '1.2.3', instanceId: 'pod-abc', log: () => {}, overrides: { logExporter: logs, metricReaders: [reader] } }, source);
@@ -242,5 +243,23 @@ describe("the SDK's own error reports", () => {
     const bug = JSON.stringify({ stack: 'TypeError: x is not a function\n    at y', message: 'x is not a function' });
     expect(diagError(bug)).toEqual({ level: 'error', message: 'x is not a function' });
     expect(diagError('plain words\nand a second line')).toEqual({ level: 'error', message: 'plain words' });
+  });
+});
+
+describe('teams on the incident gauge (config teams.onGauges)', () => {
+  it('each team its own series, at most maxTeams of them: any further team is counted as other; no team is ""; off, no team attribute at all', async () => {
+    const teams = ['acme', 'globex', 'initech', 'umbrella', 'hooli'];
+    const open = teams.flatMap((team, k) => Array.from({ length: k + 1 }, (_, n) => incident({ id: `${team}-${n}`, server: { namespace: 'ns', name: `s-${team}`, teamID: team } })));
+    open.push(incident({ id: 'none', server: undefined }));
+    const { t, reader } = await make(open, { teamsOnGauges: { max: 3 } });
+    const pts = points((await reader.collect()).resourceMetrics, 'mcp_runtime.health.incidents').filter((p) => p.attributes.reason === 'RegistryPullFailed' && p.attributes.severity === 'critical' && p.value !== 0);
+    expect(Object.fromEntries(pts.map((p) => [p.attributes.team, p.value]))).toEqual({ acme: 1, globex: 2, initech: 3, other: 9, '': 1 });
+    // Bounded for good: a team seen later never gets a series of its own.
+    const all = points((await reader.collect()).resourceMetrics, 'mcp_runtime.health.incidents');
+    expect(new Set(all.map((p) => p.attributes.team))).toEqual(new Set(['acme', 'globex', 'initech', 'other', '']));
+    await t.flush();
+    const off = await make(open);
+    expect(points((await off.reader.collect()).resourceMetrics, 'mcp_runtime.health.incidents').some((p) => 'team' in p.attributes)).toBe(false);
+    await off.t.flush();
   });
 });

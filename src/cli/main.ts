@@ -12,7 +12,7 @@ import { stringify } from 'yaml';
 import type { WatchFlags } from './watch.ts';
 import type { DemoFlags } from './demo.ts';
 import type { SimFlags } from './sim.ts';
-import { requireKubeconfig, type ClusterFlags } from './options.ts';
+import { configFromFlags, requireKubeconfig, type ClusterFlags } from './options.ts';
 
 /** The command named on a line that failed to parse, for the pointer to its help. */
 function commandOf(argv: readonly string[]): string | undefined {
@@ -119,6 +119,9 @@ export async function main(argv: readonly string[], io: IO = processIO()): Promi
         const output = str(values.output);
         if (output !== undefined) a.output = output;
         if (values['no-headers']) a.noHeaders = true;
+        // With a config: its escalations (reasons.<R>.escalateAfter) are shown beside the catalog's.
+        const config = str(values.config);
+        if (config !== undefined) a.reasons = configFromFlags({ config }, io).checks.reasons;
         return checksCommand(a, io);
       }
       case 'watch': {

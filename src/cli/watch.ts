@@ -137,6 +137,7 @@ export async function startWatch(cfg: AgentConfig, client: KubeClient, log: Logg
         sources: () => agent.sources(),
         objectCounts: () => agent.objectCounts(),
         announceAll: () => agent.announceAll(),
+        ...(cfg.lifecycle.teamsOnGauges ? { teamsOnGauges: cfg.lifecycle.teamsOnGauges } : {}),
       },
     );
     agent.addSink(telemetrySink(telemetry));

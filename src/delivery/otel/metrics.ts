@@ -19,6 +19,25 @@ export interface TelemetrySource {
   objectCounts(): Record<string, number>;
   /** 'opened' transitions for every open incident (re-announcement). */
   announceAll(): Transition[];
+  /** Config `teams.onGauges`: the owning MCPServer's team as a `team` attribute of the incident
+   *  gauge, at most `max` distinct teams (first seen), the rest `other`; no team is `""`. */
+  teamsOnGauges?: { max: number };
+}
+
+/** The team a gauge series is counted under: bounded to the first `max` seen. */
+export class TeamLabels {
+  private readonly admitted = new Set<string>();
+  private readonly max: number;
+  constructor(max: number) {
+    this.max = max;
+  }
+  of(team: string | undefined): string {
+    if (team === undefined || team === '') return '';
+    if (this.admitted.has(team)) return team;
+    if (this.admitted.size >= this.max) return 'other';
+    this.admitted.add(team);
+    return team;
+  }
 }
 
 export interface ExportCounts {
@@ -40,10 +59,13 @@ export function registerInstruments(
   // reported from then on, 0 when none is open, so a resolved series drops to 0 instead of going
   // stale (the SDK keeps exporting an attribute set a callback stopped reporting). Bounded: kind,
   // reason and severity are closed sets.
-  const series = new Map<string, { kind: string; reason: string; severity: string }>();
+  // With teams on the gauges, each series also has a `team` (bounded: TeamLabels), the catalog's
+  // zero series under team "".
+  const teams = src.teamsOnGauges ? new TeamLabels(src.teamsOnGauges.max) : undefined;
+  const series = new Map<string, { kind: string; reason: string; severity: string; team?: string }>();
   for (const spec of CATALOG.values()) {
     for (const kind of [spec.kind, ...(spec.alsoKinds ?? [])]) {
-      for (const severity of new Set([spec.severity, ...(spec.alsoSeverities ?? [])])) series.set(`${kind}\u0000${spec.reason}\u0000${severity}`, { kind, reason: spec.reason, severity });
+      for (const severity of new Set([spec.severity, ...(spec.alsoSeverities ?? [])])) series.set(`${kind}\u0000${spec.reason}\u0000${severity}${teams ? '\u0000' : ''}`, { kind, reason: spec.reason, severity, ...(teams ? { team: '' } : {}) });
     }
   }
   meter
@@ -53,9 +75,10 @@ export function registerInstruments(
       if (src.emitting && !src.emitting()) return;
       const counts = new Map<string, number>();
       for (const i of src.openIncidents()) {
-        const k = `${i.object.kind}\u0000${i.reason}\u0000${i.severity}`;
+        const team = teams?.of(i.server?.teamID);
+        const k = `${i.object.kind}\u0000${i.reason}\u0000${i.severity}${team !== undefined ? `\u0000${team}` : ''}`;
         counts.set(k, (counts.get(k) ?? 0) + 1);
-        if (!series.has(k)) series.set(k, { kind: i.object.kind, reason: i.reason, severity: i.severity });
+        if (!series.has(k)) series.set(k, { kind: i.object.kind, reason: i.reason, severity: i.severity, ...(team !== undefined ? { team } : {}) });
       }
       for (const [k, attrs] of series) r.observe(counts.get(k) ?? 0, attrs);
     });
