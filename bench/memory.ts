@@ -26,7 +26,7 @@ export interface KindBytes {
 
 const SIZES = [0.8, 1, 1.2, 1.5];
 
-function heapAfterGc(): number {
+export function heapAfterGc(): number {
   const gc = (globalThis as { gc?: () => void }).gc;
   if (!gc) throw new Error('run with --expose-gc');
   gc();

@@ -93,6 +93,12 @@ rows.push(
   ['B6 same: server peak RSS (idle before the load)', `${f(b6.agent.peakRssMiB)} (${f(b6.agent.idleRssMiB)}) vs ${f(b6.peer.peakRssMiB)} (${f(b6.peer.idleRssMiB)}) MiB: ${((b6.agent.peakRssMiB - b6.agent.idleRssMiB) / Math.max(1, b6.peer.peakRssMiB - b6.peer.idleRssMiB)).toFixed(2)}x the growth`, ''],
   ['B6 same: /healthz latency during the load, p99 / max (sampled every 50 ms from another process)', `${f(b6.agent.healthzP99)} / ${f(b6.agent.healthzMax)} ms vs ${f(b6.peer.healthzP99)} / ${f(b6.peer.healthzMax)} ms`, '<= 100 ms'],
 );
+// B7: the history of resolved incidents, in a fresh process with --expose-gc (see history.ts).
+{
+  const h = spawnSync(process.execPath, ['--expose-gc', fileURLToPath(new URL('./history.ts', import.meta.url)), '10000'], { encoding: 'utf8' });
+  const b7 = JSON.parse(h.stdout.trim().split('\n').pop() ?? '{}') as { resolved: number; bytesPerResolved: number; jsonBytesPerResolved: number };
+  rows.push([`B7 memory of the history: ${b7.resolved} resolved incidents held (timelines included) vs the same as the JSON served (the peer)`, `${b7.bytesPerResolved} B vs ${b7.jsonBytesPerResolved} B an incident (${(b7.bytesPerResolved / b7.jsonBytesPerResolved).toFixed(2)}x); ${((b7.bytesPerResolved * b7.resolved) / 1048576).toFixed(1)} MiB in all`, '']);
+}
 for (const [kind, bytes] of Object.entries(b5)) {
   rows.push([`B5 memory per ${kind} after projection: in the cluster (mean of 4 sizes, range) / alone`, `${bytes.inCluster} B (${bytes.inClusterMin}–${bytes.inClusterMax}) / ${bytes.alone} B`, kind === 'Pod' ? '<= 600 B' : ['ReplicaSet', 'Deployment', 'EndpointSlice'].includes(kind) ? '<= 400 B' : '']);
 }
