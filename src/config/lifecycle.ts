@@ -3,7 +3,7 @@
 
 import { isRecord } from '../util/json.ts';
 import { DEFAULT_LEDGER_OPTIONS, type LedgerOptions } from '../engine/ledger.ts';
-import { MATCHER_KEYS, type ConfigSilence, type MaintenanceWindow, type Matchers } from '../engine/silences.ts';
+import { MATCHER_KEYS, RFC3339, type ConfigSilence, type MaintenanceWindow, type Matchers } from '../engine/silences.ts';
 import { MAX_WINDOW_MS, parseCron, parseWeekly, RecurrenceError, validTimeZone, type Recurrence } from '../engine/recurrence.ts';
 import { clean, MAX_ATTRIBUTE } from '../util/redact.ts';
 
@@ -85,7 +85,7 @@ function text(v: unknown, where: string, fail: Fail): string {
 function time(v: unknown, where: string, fail: Fail): number {
   // YAML reads an unquoted timestamp as a Date.
   if (v instanceof Date && Number.isFinite(v.getTime())) return v.getTime();
-  if (typeof v === 'string' && /^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:\d\d)$/i.test(v.trim()) && Number.isFinite(Date.parse(v))) return Date.parse(v);
+  if (typeof v === 'string' && RFC3339.test(v.trim()) && Number.isFinite(Date.parse(v))) return Date.parse(v);
   throw fail(`${where}: expected an RFC 3339 time such as 2026-12-24T18:00:00Z, got ${JSON.stringify(v)}`);
 }
 

@@ -76,6 +76,9 @@ export function matches(m: Matchers, inc: Incident): boolean {
   return true;
 }
 
+/** An RFC 3339 time with a zone (what a silence's end may be, in an annotation or the config). */
+export const RFC3339 = /^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:\d\d)$/i;
+
 const DURATION = /^(\d+(?:\.\d+)?)(s|m|h|d)$/;
 
 /** An annotation's end: an RFC 3339 time, or a duration counted from `firstSeen`; undefined when it
@@ -84,7 +87,7 @@ export function annotationEnd(a: SilenceAnnotation, firstSeen: number): number |
   const d = DURATION.exec(a.until);
   // Whole seconds, as every time the agent shows.
   if (d) return Math.ceil((firstSeen + Number(d[1]) * { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[d[2] as 's' | 'm' | 'h' | 'd']) / 1000) * 1000;
-  if (!/^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:\d\d)$/i.test(a.until)) return undefined;
+  if (!RFC3339.test(a.until)) return undefined;
   const t = Date.parse(a.until);
   return Number.isFinite(t) ? t : undefined;
 }
